@@ -1,0 +1,1 @@
+"""Checks: each turns evaluated rows, tables or workbook parts into findings."""

@@ -1,0 +1,100 @@
+"""Row checks: cell contents, score bounds, the rule's score, tiers and deduction notes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from xlperf.core.evaluate import RowResult
+from xlperf.core.numbers import CellNumber
+from xlperf.core.quantity import Kind
+from xlperf.core.rules import METHOD_LABELS, NUMERIC_METHODS
+from xlperf.findings import Finding
+
+ZERO = Decimal(0)
+
+
+def _at(res: RowResult, field: str, code: str, **kw) -> Finding:
+    ind = res.indicator
+    return Finding(code, ind.sheet, ind.cells.get(field) or ind.cells.get("score"), ind.row, **kw)
+
+
+def _cells(res: RowResult) -> Iterator[Finding]:
+    for field, number in (("weight", res.weight), ("score", res.stated), ("judgement", res.judgement)):
+        if number.invalid:
+            code = "weight-invalid" if field == "weight" else "score-invalid"
+            yield _at(res, field, code, found=number.raw)
+        elif number.text:
+            yield _at(res, field, "number-as-text", found=number.raw, params={"field": field})
+    if res.weight.value is not None and res.weight.value < 0:
+        yield _at(res, "weight", "weight-invalid", found=res.weight.raw)
+
+
+def _bounds(res: RowResult, weight: Decimal) -> Iterator[Finding]:
+    own = res.judgement if res.judgement.value is not None else res.stated
+    field = "judgement" if own is res.judgement else "score"
+    if own.value is None:
+        if not own.invalid and not res.not_applicable and res.outcome.score is None:
+            yield _at(res, field, "score-missing")
+        return
+    if own.value > weight:
+        yield _at(res, field, "score-above-weight", expected=weight, found=own.value)
+    elif own.value < 0:
+        yield _at(res, field, "score-negative", expected=weight, found=own.value)
+
+
+def _explain(res: RowResult) -> str:
+    """A short account of the rule's arithmetic for the message."""
+    out = res.outcome
+    actual = res.actual.describe() if res.budget_rate is None else f"{res.budget_rate * 100:.2f}%"
+    if out.met:
+        return f"{actual} 已达到 {res.target.describe()}，应得满分"
+    return f"{actual} 对 {res.target.describe()}，比例 {out.ratio:.4f}" if out.ratio is not None else actual
+
+
+def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) -> Iterator[Finding]:
+    out, stated = res.outcome, res.stated.value
+    if out.problem:
+        found = res.target.text if out.problem == "target-unparsed" else res.actual.text
+        yield _at(res, "actual" if out.problem != "target-unparsed" else "target", out.problem, found=found,
+                  params={"target": res.target.text, "actual": res.actual.text})
+    evaluator = res.evaluator_score
+    if evaluator is None or evaluator < 0 or evaluator > weight:
+        return
+    note = (res.indicator.note or "").strip()
+    if out.met and evaluator < weight and not note:
+        yield _at(res, "score", "target-met-deducted", expected=weight, found=evaluator,
+                  params={"target": res.target.text, "actual": res.actual.text})
+    elif has_notes and evaluator < weight and not note and not res.not_applicable:
+        yield _at(res, "note", "note-missing", expected=weight, found=evaluator)
+    if out.score is not None and stated is not None and abs(stated - out.score) > tolerance:
+        yield _at(res, "score", "score-rule-mismatch", expected=out.score, found=stated,
+                  params={"method": METHOD_LABELS[res.method], "explain": _explain(res)})
+    elif out.score is None and out.bounds and not (out.bounds[0] <= evaluator <= out.bounds[1]):
+        field = "judgement" if res.judgement.value is not None else "score"
+        yield _at(res, field, "tier-mismatch", found=evaluator,
+                  params={"target": res.target.text, "actual": res.actual.text,
+                          "low": out.bounds[0], "high": out.bounds[1]})
+
+
+def _budget(res: RowResult) -> Iterator[Finding]:
+    """A rate row whose stated rate the budget figures contradict (at 0.01 % precision)."""
+    if res.budget_rate is None or res.actual.kind is not Kind.PERCENT:
+        return
+    if abs(res.actual.value - res.budget_rate) >= Decimal("0.00005"):
+        yield _at(res, "actual", "rate-budget-mismatch", expected=f"{res.budget_rate * 100:.2f}%",
+                  found=res.actual.text, params={"name": res.indicator.level3, "formula": res.budget_formula})
+
+
+def check_row(res: RowResult, has_notes: bool = True, tolerance: Decimal = Decimal("0.01")) -> list[Finding]:
+    """All row-level findings for one evaluated row (positions from the row's cells)."""
+    weight = res.weight.value if res.weight.value is not None and res.weight.value >= 0 else ZERO
+    found = list(_cells(res))
+    if res.method_error:
+        found.append(_at(res, "method", "method-unknown", found=res.method_error, expected=METHOD_LABELS[res.method]))
+    if res.not_applicable and weight > 0:
+        found.append(_at(res, "weight", "na-weighted", found=weight))
+    found.extend(_bounds(res, weight))
+    found.extend(_budget(res))
+    found.extend(_rule(res, weight, has_notes, tolerance))
+    return found

@@ -1,0 +1,104 @@
+"""Command line: ``xlperf score``, ``xlperf check``, ``xlperf template``. Thin: parse, call, render, exit.
+
+Exit status: 0 no error findings, 1 error findings, 2 bad usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from typing import Callable, Sequence
+
+from xlperf import __version__
+from xlperf.core.config import ScoringConfig, parse_split_rule
+from xlperf.core.frameworks import framework_names, load_framework
+from xlperf.core.grades import parse_bands
+from xlperf.errors import XlperfError
+
+EXAMPLES = {
+    "score": "xlperf score examples/大鹏_2024_人才发展专项资金.xlsx --json",
+}
+
+
+class UsageError(Exception):
+    """Bad arguments: reported in one line, exit status 2."""
+
+
+def scoring_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by commands that score: framework and its overrides."""
+    parser.add_argument("--framework", default="generic",
+                        help=f"评分框架 id 或 TOML 文件 / framework id or TOML file ({', '.join(framework_names())})")
+    parser.add_argument("--split", action="append", default=[], metavar="RULE",
+                        help="一级指标拆分规则，如 决策+过程=40（可多次）/ level-1 split rule, repeatable")
+    parser.add_argument("--grades", metavar="BANDS", help="等级分档，如 优:90,良:80,中:60,差:0 / grade bands")
+    parser.add_argument("--rescale", action="store_true", help="不适用指标按百分制折算 / rescale not-applicable rows to 100")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
+
+
+def build_config(args: argparse.Namespace) -> ScoringConfig:
+    """The ScoringConfig the options describe; UsageError when one is malformed."""
+    try:
+        cfg = load_framework(args.framework).config
+        if args.split:
+            cfg = replace(cfg, split_rules=tuple(parse_split_rule(rule) for rule in args.split))
+        if args.grades:
+            cfg = replace(cfg, grade_bands=parse_bands(args.grades))
+        if args.rescale:
+            cfg = replace(cfg, na_policy="rescale")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return cfg
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score one workbook's indicator table and print it (or its JSON)."""
+    from xlperf.report.console import render_score
+    from xlperf.report.json_report import score_dict
+    from xlperf.scoring import score_workbook
+
+    result = score_workbook(args.file, build_config(args), args.sheet)
+    if args.json:
+        print(json.dumps(score_dict(result, args.lang), ensure_ascii=False, indent=1))
+    else:
+        print(render_score(result, args.lang))
+    return 1 if result.errors else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="xlperf", description="预算绩效评价评分与校验 / budget performance evaluation scoring")
+    parser.add_argument("--version", action="version", version=f"xlperf {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    score = sub.add_parser("score", help="复算一个工作簿的评分表 / score one workbook",
+                           description="复算工作簿中指标表的得分、小计、总分和等级，并列出问题。",
+                           epilog=f"示例 / example: {EXAMPLES['score']}")
+    score.add_argument("file", help="工作簿 (.xlsx/.xlsm)")
+    score.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    score.add_argument("--sheet", help="指定工作表 / sheet holding the table")
+    scoring_options(score)
+    score.set_defaults(func=cmd_score)
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``xlperf`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", "zh")
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"xlperf: {exc}", file=sys.stderr)
+        return 2
+    except XlperfError as exc:
+        print(f"xlperf: {exc.message(lang)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("xlperf: 已中断 / interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""The scoring core: parsing, rules, totals and grades. Imports only the standard library."""

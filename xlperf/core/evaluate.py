@@ -1,0 +1,117 @@
+"""Evaluate an indicator table: each row's method and score, level totals, total and grade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xlperf.core.config import ScoringConfig
+from xlperf.core.grades import grade_for
+from xlperf.core.model import Budget, Indicator, IndicatorTable
+from xlperf.core.numbers import CellNumber, read_number
+from xlperf.core.quantity import Kind, Quantity, parse_quantity
+from xlperf.core.rounding import excel_round
+from xlperf.core.rules import Outcome, infer_method, score_rule
+from xlperf.core.scales import load_scales
+from xlperf.core.totals import LevelTotal, level_totals, total_score
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One row evaluated: parsed inputs, the rule's outcome and xlperf's score."""
+
+    indicator: Indicator
+    method: str
+    weight: CellNumber
+    stated: CellNumber
+    judgement: CellNumber
+    target: Quantity
+    actual: Quantity
+    outcome: Outcome
+    score: Decimal | None  # xlperf's score: the rule's, else the evaluator's within [0, weight]
+    budget_rate: Decimal | None = None  # rate the budget figures give (rate rows)
+    budget_formula: str | None = None  # e.g. "2747.33 / 2916.35"
+    method_error: str | None = None  # an unknown method written in the row
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.method == "na"
+
+    @property
+    def evaluator_score(self) -> Decimal | None:
+        """The evaluator's own score: the 评价人评分 input where the template has one, else 得分."""
+        return self.judgement.value if self.judgement.value is not None else self.stated.value
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A whole table evaluated."""
+
+    table: IndicatorTable
+    rows: tuple[RowResult, ...]
+    level1: dict[str, LevelTotal]
+    level2: dict[tuple[str, str], LevelTotal]
+    weight: Decimal
+    stated_sum: Decimal | None
+    total: Decimal
+    grade: str
+    config: ScoringConfig
+
+
+def budget_rate(name: str, budget: Budget | None, cfg: ScoringConfig) -> tuple[Decimal, str] | None:
+    """The rate a budget-derived indicator (预算执行率, 资金到位率) has by the budget figures, and how."""
+    if budget is None:
+        return None
+    for key, (num_name, den_name) in cfg.budget_rates.items():
+        if key in name:
+            num = budget.figure(num_name, cfg.execution_base)
+            den = budget.figure(den_name, cfg.execution_base)
+            if num is None or not den:
+                return None
+            return excel_round(num / den, cfg.rate_digits), f"{num:f} / {den:f}"
+    return None
+
+
+def _clamp(value: Decimal | None, weight: Decimal) -> Decimal | None:
+    if value is None:
+        return None
+    return max(ZERO, min(weight, value))
+
+
+def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = None) -> RowResult:
+    """Parse and score one row. Never raises on bad cell contents: problems stay in the result."""
+    scales = load_scales(cfg.scales_path)
+    weight = read_number(ind.weight)
+    target = parse_quantity(ind.target, "target" in ind.percent, scales)
+    actual = parse_quantity(ind.actual, "actual" in ind.percent, scales)
+    method_error = None
+    try:
+        method = infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, ind.method)
+    except ValueError:
+        method_error = str(ind.method)
+        method = infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, None)
+    w = weight.value if weight.value is not None and weight.value >= 0 else ZERO
+    found = budget_rate(ind.level3, budget, cfg) if method == "rate" else None
+    rate, formula = found if found else (None, None)
+    outcome = score_rule(method, w, target, actual, cfg, rate)
+    stated, judgement = read_number(ind.stated_score), read_number(ind.judgement)
+    evaluator = judgement.value if judgement.value is not None else stated.value
+    score = outcome.score if outcome.score is not None else _clamp(evaluator, w)
+    return RowResult(ind, method, weight, stated, judgement, target, actual, outcome, score, rate, formula, method_error)
+
+
+def evaluate(table: IndicatorTable, cfg: ScoringConfig | None = None) -> Evaluation:
+    """Evaluate every row, then the level totals, the total and the grade."""
+    cfg = cfg or ScoringConfig()
+    rows = tuple(evaluate_row(ind, cfg, table.budget) for ind in table.all_rows())
+    counted = [r for r in rows if not (r.not_applicable and cfg.na_policy == "rescale")]
+    l1 = level_totals(((r.indicator.level1,), r.weight.value, r.stated.value, r.score) for r in counted)
+    l2 = level_totals(((r.indicator.level1, r.indicator.level2), r.weight.value, r.stated.value, r.score) for r in counted)
+    total = total_score(((r.weight.value, r.score, r.not_applicable) for r in rows), cfg.na_policy)
+    stated_sum = total_score(((r.weight.value, r.stated.value, False) for r in rows), "zero") \
+        if all(r.stated.value is not None or r.not_applicable for r in rows) else None
+    weight = sum((r.weight.value or ZERO for r in rows), ZERO)
+    return Evaluation(table, rows, {k[0]: v for k, v in l1.items()}, {(k[0], k[1]): v for k, v in l2.items()},
+                      weight, stated_sum, total, grade_for(total, cfg.grade_bands), cfg)

@@ -1,0 +1,84 @@
+"""Excel-exact rounding: the only place in xlperf where numbers are rounded.
+
+Excel's ROUND rounds half away from zero on the number as displayed to 15 significant
+digits, so ``ROUND(1.005, 2)`` is 1.01 although the binary double is 1.00499999…;
+Python's ``round`` (half to even, on the binary value) gives 1.0.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from typing import Union
+
+Number = Union[int, float, Decimal, str]
+
+_SIG15 = Context(prec=15, rounding=ROUND_HALF_UP)
+
+
+def to_decimal(value: Number) -> Decimal:
+    """Convert a number to Decimal the way Excel sees it (15 significant digits).
+
+    Floats go through ``repr`` so 0.1 becomes Decimal('0.1'), not its binary expansion.
+    Raises ``ValueError`` for anything that is not a finite number.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, Decimal):
+        dec = value
+    elif isinstance(value, int):
+        dec = Decimal(value)
+    elif isinstance(value, float):
+        dec = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            dec = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"not a number: {value!r}") from exc
+    else:
+        try:
+            dec = Decimal(repr(float(value)))  # numpy scalars and friends
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"not a number: {value!r}") from exc
+    if not dec.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return dec
+
+
+def _significant(value: Decimal) -> Decimal:
+    """Reduce to 15 significant digits, as Excel stores and displays numbers."""
+    return _SIG15.plus(value) if value else Decimal(0)
+
+
+def _quantum(digits: int) -> Decimal:
+    return Decimal(1).scaleb(-digits)
+
+
+def _apply(value: Number, digits: int, mode: str) -> Decimal:
+    dec = _significant(to_decimal(value))
+    digits = int(digits)
+    if digits >= 0:
+        return dec.quantize(_quantum(digits), rounding=mode)
+    # Negative digits round to tens, hundreds… like Excel's ROUND(1234,-2) = 1200.
+    step = Decimal(1).scaleb(-digits)
+    return ((dec / step).quantize(Decimal(1), rounding=mode) * step).quantize(Decimal(1))
+
+
+def excel_round(value: Number, digits: int = 2) -> Decimal:
+    """Excel ``ROUND``: half away from zero (4.995 → 5.00, -2.5 → -3)."""
+    return _apply(value, digits, ROUND_HALF_UP)
+
+
+def excel_roundup(value: Number, digits: int = 0) -> Decimal:
+    """Excel ``ROUNDUP``: away from zero."""
+    dec = to_decimal(value)
+    return _apply(dec, digits, ROUND_CEILING if dec >= 0 else ROUND_FLOOR)
+
+
+def excel_rounddown(value: Number, digits: int = 0) -> Decimal:
+    """Excel ``ROUNDDOWN``: toward zero."""
+    return _apply(value, digits, ROUND_DOWN)
+
+
+def points(value: Number) -> Decimal:
+    """Round a score, subtotal or total to 2 decimals (the unit every result is shown in)."""
+    return excel_round(value, 2)

@@ -1,0 +1,234 @@
+"""Scoring rules, one function per method, a registry by method id, and method inference for a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from xlperf.core.config import ScoringConfig
+from xlperf.core.quantity import Kind, Quantity
+from xlperf.core.rounding import excel_round, points
+from xlperf.core.scales import Scales, load_scales
+
+ZERO, ONE, CENT = Decimal(0), Decimal(1), Decimal("0.01")
+
+# Method id → Chinese label shown in templates, tables and messages.
+METHOD_LABELS: dict[str, str] = {
+    "proportional": "正向比例",
+    "reverse": "反向",
+    "equal": "等值",
+    "rate": "比率×分值",
+    "interval": "区间",
+    "qualitative": "定性分档",
+    "judgement": "评价人判断",
+    "deadline": "时限",
+    "na": "不适用",
+}
+NUMERIC_METHODS = frozenset({"proportional", "reverse", "equal", "rate", "interval"})
+_ALIASES = {label: key for key, label in METHOD_LABELS.items()} | {
+    "正向": "proportional", "比例": "proportional", "比例法": "proportional", "反向指标": "reverse",
+    "比率": "rate", "比率法": "rate", "区间法": "interval", "定性": "qualitative", "判断": "judgement",
+    "人工": "judgement", "评价人评分": "judgement", "时效": "deadline",
+}
+
+
+def method_id(text: str | None) -> str | None:
+    """Normalise a method written as an id or a Chinese label; None when blank; ValueError if unknown."""
+    if text is None or not str(text).strip():
+        return None
+    key = str(text).strip()
+    if key.lower() in METHOD_LABELS:
+        return key.lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    raise ValueError(f"unknown scoring method {text!r}")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule says about a row.
+
+    ``score`` is the rule's score rounded to 2 decimals, or None when the evaluator's score
+    decides (judgement, qualitative, a missed deadline, or a rule that could not run);
+    ``bounds`` then gives the range that score must lie in. ``problem`` names why a numeric
+    rule could not run (a finding code).
+    """
+
+    method: str
+    score: Decimal | None = None
+    met: bool | None = None
+    bounds: tuple[Decimal, Decimal] | None = None
+    ratio: Decimal | None = None
+    problem: str | None = None
+
+
+def _numbers(target: Quantity, actual: Quantity, scales: Scales) -> str | None:
+    """Why two quantities cannot be compared numerically, as a finding code; None if they can."""
+    if not target.numeric:
+        return "target-unparsed"
+    if actual.kind is Kind.EMPTY:
+        return "actual-missing"
+    if not actual.numeric:
+        return "actual-unparsed"
+    if target.kind is not actual.kind or not scales.same_unit(target.unit, actual.unit):
+        return "unit-mismatch"
+    return None
+
+
+def _meets(comparator: str | None, a: Decimal, t: Decimal, high: Decimal | None = None) -> bool:
+    if comparator == "between":
+        return t <= a <= (high if high is not None else t)
+    return {"<=": a <= t, "<": a < t, ">": a > t, "=": a == t}.get(comparator or ">=", a >= t)
+
+
+def _ratio(num: Decimal, den: Decimal) -> Decimal:
+    if den == 0:
+        return ONE if num >= 0 else ZERO
+    return max(ZERO, min(ONE, num / den))
+
+
+def proportional(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
+    """正向: weight × min(1, actual / target); a range target scores against its nearer end."""
+    a, t = actual.value, target.value
+    met = _meets(target.comparator, a, t, target.high)
+    if target.comparator == "between" and a > target.high:
+        ratio = _ratio(target.high, a)
+    else:
+        ratio = ONE if met else _ratio(a, t)
+    return Outcome("proportional", points(weight * ratio), met, ratio=ratio)
+
+
+def reverse(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
+    """反向 (≤ target): full marks when met, else weight × target/actual (or a linear deduction)."""
+    a, t = actual.value, target.value
+    if _meets(target.comparator if target.comparator in ("<", "<=") else "<=", a, t):
+        return Outcome("reverse", points(weight), True, ratio=ONE)
+    if cfg.reverse_mode == "linear":
+        ratio = max(ZERO, ONE - (a - t) / t) if t > 0 else ZERO
+    else:
+        ratio = _ratio(t, a) if a > 0 else ZERO
+    return Outcome("reverse", points(weight * ratio), False, ratio=ratio)
+
+
+def equal(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
+    """等值 (= target): full marks when equal, else weight × min/max (or nothing)."""
+    a, t = actual.value, target.value
+    if a == t:
+        return Outcome("equal", points(weight), True, ratio=ONE)
+    if cfg.equal_mode == "all_or_nothing" or a <= 0 or t <= 0:
+        return Outcome("equal", ZERO, False, ratio=ZERO)
+    ratio = min(a, t) / max(a, t)
+    return Outcome("equal", points(weight * ratio), False, ratio=ratio)
+
+
+def rate_times_weight(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
+    """比率×分值: weight × rate (capped at 100 %); the rate comes from the budget block when known."""
+    value = rate if rate is not None else actual.value
+    value = excel_round(value, cfg.rate_digits)
+    goal = target.value if target.numeric and target.value is not None else ONE
+    met = value >= goal
+    ratio = max(ZERO, min(ONE, value))
+    return Outcome("rate", points(weight * ratio), met, ratio=ratio)
+
+
+def interval(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
+    """区间法: the achievement ratio falls in a band that gives a share of the weight."""
+    a, t = actual.value, target.value
+    reverse_sense = target.comparator in ("<", "<=")
+    ratio = (t / a if a else ONE) if reverse_sense else (a / t if t else ONE)
+    share = ZERO
+    for lower, fraction in sorted(cfg.interval_bands, key=lambda band: -band[0]):
+        if ratio >= lower:
+            share = fraction
+            break
+    return Outcome("interval", points(weight * share), ratio >= 1, ratio=ratio)
+
+
+NUMERIC_RULES: dict[str, Callable[..., Outcome]] = {
+    "proportional": proportional,
+    "reverse": reverse,
+    "equal": equal,
+    "rate": rate_times_weight,
+    "interval": interval,
+}
+
+
+def qualitative_met(target: Quantity, actual: Quantity) -> bool | None:
+    """Whether a wording meets its target: same scale and at least as good, or the same text."""
+    if target.kind is Kind.QUALITATIVE and actual.kind is Kind.QUALITATIVE:
+        if target.level.scale == actual.level.scale:
+            return actual.level.rank >= target.level.rank
+    if target.kind is Kind.DATE and actual.kind is Kind.DATE:
+        if target.comparator in (">=", ">"):
+            return actual.date >= target.date
+        return actual.date <= target.date
+    t, a = target.text.strip(), actual.text.strip()
+    if t and a and t.replace(" ", "") == a.replace(" ", ""):
+        return True
+    return None
+
+
+def judgement_bounds(weight: Decimal, met: bool | None, actual: Quantity, scales: Scales) -> tuple[Decimal, Decimal]:
+    """The range an evaluator's score may take: 达成 tier when met; below full marks when not met."""
+    if met:
+        low, _ = scales.tiers["达成"]
+        return points(weight * low), weight
+    if met is False:
+        high = ONE
+        if actual.kind is Kind.QUALITATIVE:
+            high = scales.tiers[actual.level.tier][1]
+        top = points(weight * high)
+        return ZERO, min(top, max(ZERO, weight - CENT))
+    return ZERO, weight
+
+
+def judged(method: str, weight: Decimal, target: Quantity, actual: Quantity, scales: Scales, problem: str | None = None) -> Outcome:
+    """Rows the evaluator scores: the tool only says whether the target is met and the allowed range."""
+    met = qualitative_met(target, actual)
+    if method == "deadline" and met:
+        return Outcome(method, points(weight), True, bounds=(weight, weight))
+    return Outcome(method, None, met, bounds=judgement_bounds(weight, met, actual, scales), problem=problem)
+
+
+def score_rule(method: str, weight: Decimal, target: Quantity, actual: Quantity,
+               cfg: ScoringConfig | None = None, rate: Decimal | None = None) -> Outcome:
+    """Apply ``method`` to one row. ``rate`` is a budget-derived rate for rate rows."""
+    cfg = cfg or ScoringConfig()
+    scales = load_scales(cfg.scales_path)
+    if method == "na":
+        return Outcome("na", ZERO, None)
+    if method in NUMERIC_RULES:
+        if method == "rate" and rate is not None and target.kind in (Kind.PERCENT, Kind.EMPTY):
+            return rate_times_weight(weight, target, actual, cfg, rate)
+        problem = _numbers(target, actual, scales)
+        if problem is None:
+            return NUMERIC_RULES[method](weight, target, actual, cfg, rate)
+        return judged(method, weight, target, actual, scales, problem)
+    return judged(method, weight, target, actual, scales)
+
+
+def infer_method(level1: str, level3: str, target: Quantity, actual: Quantity,
+                 cfg: ScoringConfig, nature: str | None = None, override: str | None = None) -> str:
+    """The method for a row: an explicit override, else inferred from 指标性质, name and target."""
+    chosen = method_id(override) or method_id(cfg.method_overrides.get(level3.strip()))
+    if chosen:
+        return chosen
+    if target.kind is Kind.NA or actual.kind is Kind.NA or "不适用" in level3:
+        return "na"
+    nature = (nature or "").strip()
+    if nature in ("≤", "<=", "反向", "反向指标") and target.numeric:
+        return "reverse"
+    if nature == "定性":
+        return "judgement" if cfg.role_of(level1) in cfg.judgement_roles else "qualitative"
+    if any(name in level3 for name in cfg.budget_rates) and target.kind in (Kind.PERCENT, Kind.EMPTY):
+        return "rate"
+    if target.kind is Kind.DATE:
+        return "deadline"
+    if target.numeric:
+        if nature in ("=", "＝") or target.comparator == "=":
+            return "equal"
+        return "reverse" if target.comparator in ("<", "<=") else "proportional"
+    if cfg.role_of(level1) in cfg.judgement_roles or target.kind is not Kind.QUALITATIVE:
+        return "judgement"
+    return "qualitative"

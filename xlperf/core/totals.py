@@ -1,0 +1,51 @@
+"""Subtotals per level 1 and level 2, the total (with 不适用 rescaling), and 得分率."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from xlperf.core.rounding import points
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class LevelTotal:
+    """Weight, sum of the stated scores and sum of xlperf's scores for one level."""
+
+    weight: Decimal
+    stated: Decimal | None
+    score: Decimal
+
+    @property
+    def rate(self) -> Decimal | None:
+        """得分率: score / weight, or None for a level without weight."""
+        return self.score / self.weight if self.weight else None
+
+
+def total_score(items: Iterable[tuple[Decimal | None, Decimal | None, bool]], policy: str = "zero") -> Decimal:
+    """The total from (weight, score, not-applicable) triples.
+
+    policy ``zero``: Σ score. policy ``rescale`` (按百分制折算): Σ score of applicable rows
+    / Σ applicable weight × 100, so dropping 不适用 rows keeps a 100-point scale.
+    """
+    score_sum, weight_sum = ZERO, ZERO
+    for weight, score, not_applicable in items:
+        if not_applicable:
+            continue
+        score_sum += score or ZERO
+        weight_sum += weight or ZERO
+    if policy == "rescale":
+        return points(score_sum / weight_sum * 100) if weight_sum else ZERO
+    return points(score_sum)
+
+
+def level_totals(rows: Iterable[tuple[tuple[str, ...], Decimal | None, Decimal | None, Decimal | None]]) -> dict[tuple[str, ...], LevelTotal]:
+    """Group (key, weight, stated, score) rows; a group's stated sum is None if any row lacks one."""
+    acc: dict[tuple[str, ...], list] = {}
+    for key, weight, stated, score in rows:
+        w, s, c = acc.setdefault(key, [ZERO, ZERO, ZERO])
+        acc[key] = [w + (weight or ZERO), None if s is None or stated is None else s + stated, c + (score or ZERO)]
+    return {key: LevelTotal(points(w), points(s) if s is not None else None, points(c)) for key, (w, s, c) in acc.items()}

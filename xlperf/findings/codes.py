@@ -1,0 +1,113 @@
+"""The catalogue of finding codes. Codes are kebab-case and never renamed; texts are per language.
+
+Templates are ``str.format`` strings over a finding's ``params`` plus ``expected`` and ``found``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of finding: severity, category (for --select/--ignore), and zh/en texts."""
+
+    code: str
+    severity: Severity
+    category: str
+    zh: str
+    en: str
+
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_CODES = [
+    # --- files (batch) ---
+    Code("file-not-found", E, "file", "文件不存在。", "File does not exist."),
+    Code("file-not-workbook", E, "file", "不是 Excel 工作簿（{detail}），请另存为 .xlsx 后重新提交。",
+         "Not an Excel workbook ({detail}); save it as .xlsx and resubmit."),
+    Code("file-legacy-xls", E, "file", "旧版 .xls 格式，无法校验，请在 Excel 中另存为 .xlsx。",
+         "Legacy .xls format cannot be checked; save it as .xlsx in Excel."),
+    Code("file-encrypted", E, "file", "文件设有打开密码，无法读取，请取消密码后重新提交。",
+         "The file is password-protected; remove the password and resubmit."),
+    Code("file-corrupt", E, "file", "文件已损坏，无法作为 .xlsx 打开（{detail}）。",
+         "The file is corrupt and cannot be opened as .xlsx ({detail})."),
+    Code("file-too-large", E, "file", "文件解压后大小 {found} 超过上限 {expected}，为防止压缩炸弹未予读取。",
+         "Uncompressed size {found} exceeds the limit {expected}; not read (zip-bomb guard)."),
+    Code("file-timeout", E, "file", "读取或校验超过 {expected} 秒未完成，已中止该文件。",
+         "Reading or checking took longer than {expected} s; this file was abandoned."),
+    Code("file-failed", E, "file", "校验该文件时出错：{detail}。其他文件不受影响。",
+         "Checking this file failed: {detail}. Other files are unaffected."),
+    Code("file-unsupported", W, "file", "不是 .xlsx/.xlsm 文件，已跳过。", "Not an .xlsx/.xlsm file; skipped."),
+    Code("table-not-found", E, "structure",
+         "未找到指标表：需要一行同时含“三级指标（或指标名称）”“分值”“得分”等表头。",
+         "No indicator table found: a header row with 三级指标 (or 指标名称), 分值 and 得分 is required."),
+    # --- cells ---
+    Code("weight-invalid", E, "cell", "分值「{found}」不是有效数字，请填写非负数字。",
+         "Weight {found!r} is not a valid number; enter a non-negative number."),
+    Code("number-as-text", W, "cell", "{field}「{found}」以文本形式存储，请改为数字格式。",
+         "{field} {found!r} is stored as text; store it as a number."),
+    Code("score-missing", E, "score", "得分为空，请填写得分。", "The score is empty; enter a score."),
+    Code("score-invalid", E, "score", "得分「{found}」不是有效数字。", "Score {found!r} is not a valid number."),
+    Code("score-above-weight", E, "score", "得分 {found} 超过分值 {expected}，得分不能高于分值。",
+         "Score {found} exceeds the weight {expected}; a score cannot exceed its weight."),
+    Code("score-negative", E, "score", "得分 {found} 为负数，得分应在 0 与分值 {expected} 之间。",
+         "Score {found} is negative; it must lie between 0 and the weight {expected}."),
+    Code("score-rule-mismatch", E, "score",
+         "得分 {found} 与按「{method}」规则计算的 {expected} 不符（{explain}），请核对得分。",
+         "Score {found} differs from {expected} given by the {method} rule ({explain}); check the score."),
+    Code("target-met-deducted", W, "note",
+         "实际完成值「{actual}」已达到指标值「{target}」，但得分 {found} 低于分值 {expected}，且无扣分说明。",
+         "Actual {actual!r} meets the target {target!r} yet the score {found} is below the weight {expected}, with no deduction note."),
+    Code("note-missing", W, "note", "得分 {found} 低于分值 {expected}，但未填写扣分说明，请说明扣分原因。",
+         "Score {found} is below the weight {expected} but no deduction note is given; explain the deduction."),
+    Code("tier-mismatch", W, "score",
+         "实际完成值「{actual}」（指标值「{target}」）对应的得分区间为 {low}–{high}，得分 {found} 不在其中。",
+         "Actual {actual!r} against target {target!r} implies a score in {low}–{high}; {found} is outside it."),
+    Code("target-unparsed", W, "parse", "无法识别指标值「{found}」，该行改按评价人评分处理，请写成如“≥20场次”“100%”。",
+         "Cannot read the target {found!r}; the row is treated as a judgement. Write it like ≥20场次 or 100%."),
+    Code("actual-unparsed", W, "parse", "无法识别实际完成值「{found}」（指标值「{target}」），无法按规则计分。",
+         "Cannot read the actual {found!r} (target {target!r}); the rule cannot be applied."),
+    Code("actual-missing", W, "parse", "实际完成值为空，无法按规则计分。", "The actual value is empty; the rule cannot be applied."),
+    Code("unit-mismatch", W, "parse", "指标值「{target}」与实际完成值「{actual}」的单位不一致，未按规则计分，请统一单位。",
+         "Target {target!r} and actual {actual!r} use different units; not scored by rule. Use one unit."),
+    Code("method-unknown", W, "parse", "评分方法「{found}」无法识别，已按指标值推断为「{expected}」。",
+         "Unknown scoring method {found!r}; inferred {expected!r} from the target."),
+    Code("rate-budget-mismatch", E, "budget",
+         "填报的{name} {found} 与预算数据计算结果 {expected}（{formula}）不符。",
+         "The stated {name} {found} contradicts the budget figures, which give {expected} ({formula})."),
+    Code("na-weighted", W, "structure", "不适用的指标仍占分值 {found}，请将分值改为 0 或按百分制折算。",
+         "A not-applicable row still carries weight {found}; set it to 0 or rescale to 100."),
+    # --- table ---
+    Code("weights-sum", E, "structure", "三级指标分值合计 {found}，应为 {expected}。",
+         "The weights of the scored rows add up to {found}, not {expected}."),
+    Code("level-weight", W, "structure", "一级指标「{level}」分值合计 {found}，框架规定为 {expected}。",
+         "Level-1 {level!r} has weight {found}; the framework fixes {expected}."),
+    Code("level-split", W, "structure", "{roles} 分值合计 {found}，框架规定为 {expected}。",
+         "{roles} weigh {found} together; the framework fixes {expected}."),
+    Code("total-mismatch", E, "total", "表中总分 {found} 与各指标得分之和 {expected} 不符。",
+         "The stated total {found} differs from the sum of the row scores {expected}."),
+    Code("subtotal-mismatch", E, "total", "「{level}」小计 {found} 与其下各指标得分之和 {expected} 不符。",
+         "The subtotal of {level!r} is {found}, but its rows add up to {expected}."),
+    Code("grade-mismatch", E, "total", "评价等级「{found}」与总分 {total} 对应的等级「{expected}」不符。",
+         "Grade {found!r} does not match {expected!r}, the grade of the total {total}."),
+    Code("notes-column-missing", I, "note", "表格没有扣分说明列，未核对扣分说明。",
+         "The table has no deduction-note column; deduction notes were not checked."),
+]
+
+CATALOGUE: dict[str, Code] = {code.code: code for code in _CODES}
+
+
+def register(code: Code) -> None:
+    """Add a code from another layer (tampering, formulas); a code is never redefined differently."""
+    existing = CATALOGUE.get(code.code)
+    if existing is not None and existing != code:
+        raise ValueError(f"finding code {code.code} is already defined differently")
+    CATALOGUE[code.code] = code

@@ -1,0 +1,1 @@
+"""Renderers: JSON, console tables and summary workbooks. They format results, never compute them."""

@@ -1,0 +1,69 @@
+"""A sheet as a plain grid of cached values, percent formats and merged ranges (openpyxl stays here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from openpyxl.utils import get_column_letter
+
+Pos = tuple[int, int]
+
+
+@dataclass
+class SheetGrid:
+    """Cell values by (row, column), 1-based, with the facts the reader needs about formats and merges."""
+
+    name: str
+    values: dict[Pos, Any] = field(default_factory=dict)
+    percent: set[Pos] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_row, min_col, max_row, max_col
+    max_row: int = 0
+    max_col: int = 0
+
+    def get(self, row: int, col: int) -> Any:
+        return self.values.get((row, col))
+
+    def text(self, row: int, col: int) -> str:
+        value = self.values.get((row, col))
+        return "" if value is None else str(value).strip()
+
+    def row_values(self, row: int) -> Iterator[tuple[int, Any]]:
+        for col in range(1, self.max_col + 1):
+            value = self.values.get((row, col))
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                yield col, value
+
+    def merged_origin(self) -> dict[Pos, Pos]:
+        """Each covered cell of a merged range → the range's top-left cell."""
+        origin: dict[Pos, Pos] = {}
+        for r1, c1, r2, c2 in self.merged:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    if (r, c) != (r1, c1):
+                        origin[(r, c)] = (r1, c1)
+        return origin
+
+
+def a1(row: int, col: int) -> str:
+    """(7, 11) → 'K7'."""
+    return f"{get_column_letter(col)}{row}"
+
+
+def grid_from_worksheet(ws, max_rows: int = 5000, max_cols: int = 60) -> SheetGrid:
+    """Copy an openpyxl worksheet (loaded with data_only=True) into a SheetGrid."""
+    grid = SheetGrid(ws.title)
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row or 0, max_rows), max_col=min(ws.max_column or 0, max_cols)):
+        for cell in row:
+            value = cell.value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            pos = (cell.row, cell.column)
+            grid.values[pos] = value
+            if isinstance(value, (int, float)) and "%" in (cell.number_format or ""):
+                grid.percent.add(pos)
+            grid.max_row = max(grid.max_row, cell.row)
+            grid.max_col = max(grid.max_col, cell.column)
+    for rng in getattr(ws, "merged_cells", None) and ws.merged_cells.ranges or ():
+        grid.merged.append((rng.min_row, rng.min_col, rng.max_row, rng.max_col))
+    return grid

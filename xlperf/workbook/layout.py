@@ -1,0 +1,94 @@
+"""Header words (and their synonyms) that identify the columns of an indicator table and the budget block."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Column role → header texts, compared after normalisation (no spaces, no bracketed units).
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标", "一级指标名称"),
+    "level2": ("二级指标", "二级指标名称"),
+    "level3": ("三级指标", "三级指标名称", "指标名称", "绩效指标", "指标内容", "具体指标", "评价指标"),
+    "nature": ("指标性质",),
+    "unit": ("度量单位", "计量单位", "单位"),
+    "weight": ("分值", "权重", "指标分值", "标准分值", "标准分", "权重分", "分数", "指标权重", "满分"),
+    "target": ("年度指标值", "指标值", "目标值", "年度目标值", "预期指标值", "预期目标值", "绩效目标值",
+               "计划值", "年度目标", "预期目标", "年度计划值", "目标"),
+    "actual": ("实际完成值", "完成值", "全年实际值", "实际值", "实际完成情况", "完成情况", "实际完成",
+               "全年实际完成值", "实际完成指标值"),
+    "method": ("评分方法", "计分方法", "评分规则", "计分规则"),
+    "judgement": ("评价人评分", "评价人得分", "专家评分"),
+    "score": ("得分", "评分", "实际得分", "自评得分", "评价得分", "得分值", "最终得分"),
+    "note": ("扣分说明", "扣分原因", "偏差原因分析及改进措施", "偏差原因分析", "扣分理由", "扣分依据", "偏差原因",
+             "未完成原因分析", "原因分析", "扣分原因及改进措施", "备注", "说明"),
+}
+REQUIRED_ROLES = ("level3", "weight", "score")
+
+TOTAL_WORDS = ("合计", "总计", "总分", "得分合计", "综合得分", "总得分", "分值合计", "评价总分", "自评总分")
+SUBTOTAL_WORDS = ("小计",)
+GRADE_LABELS = ("评价等级", "绩效等级", "自评等级", "等级", "评级", "绩效评级", "评价结果", "评价结论", "自评结果")
+GRADE_WORDS = ("优", "良", "中", "差", "优秀", "良好", "中等", "合格", "较差", "不合格")
+
+BUDGET_LABELS: dict[str, tuple[str, ...]] = {
+    "initial": ("年初预算数", "年初预算", "年初预算金额"),
+    "annual": ("全年预算数", "全年预算", "调整后预算数", "调整后预算", "预算资金", "预算金额", "全年预算金额"),
+    "received": ("实际到位资金", "实际到位", "到位资金", "全年到位数", "实际到位数", "资金到位数"),
+    "spent": ("全年执行数", "实际支出", "实际支出数", "执行数", "支出数", "实际执行数", "实际支出金额"),
+}
+EXEC_BLOCK_LABELS = {"weight": ("分值",), "rate": ("执行率", "预算执行率"), "score": ("得分",)}
+
+_BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_NOISE = re.compile(r"[\s:：*＊]")
+
+
+def norm_label(text: object) -> str:
+    """'分值\\n（分）' → '分值'; full-width folded, spaces and bracketed units removed."""
+    if text is None:
+        return ""
+    out = unicodedata.normalize("NFKC", str(text))
+    out = _BRACKETS.sub("", out)
+    return _NOISE.sub("", out)
+
+
+def header_role(text: object) -> str | None:
+    """The column role a header text names, or None."""
+    label = norm_label(text)
+    if not label:
+        return None
+    for role, words in HEADER_SYNONYMS.items():
+        if label in words:
+            return role
+    for role, words in HEADER_SYNONYMS.items():  # long synonyms may carry extra words
+        if any(len(word) >= 4 and label.startswith(word) for word in words):
+            return role
+    return None
+
+
+def is_total_label(text: object) -> bool:
+    return norm_label(text) in TOTAL_WORDS
+
+
+def is_subtotal_label(text: object) -> bool:
+    label = norm_label(text)
+    return any(word in label for word in SUBTOTAL_WORDS)
+
+
+def budget_field(text: object) -> str | None:
+    """Which budget figure a label names (initial, annual, received, spent), or None."""
+    label = norm_label(text)
+    for name, words in BUDGET_LABELS.items():
+        if label in words:
+            return name
+    return None
+
+
+def grade_label_value(text: object) -> tuple[bool, str]:
+    """(is a grade label, value written after a colon in the same cell)."""
+    raw = unicodedata.normalize("NFKC", str(text or "")).strip()
+    for label in GRADE_LABELS:
+        if raw.replace(" ", "").startswith(label):
+            rest = raw.replace(" ", "")[len(label):].lstrip(":：")
+            if not rest or rest in GRADE_WORDS:
+                return True, rest
+    return False, ""
