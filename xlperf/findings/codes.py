@@ -100,6 +100,13 @@ _CODES = [
          "Grade {found!r} does not match {expected!r}, the grade of the total {total}."),
     Code("notes-column-missing", I, "note", "表格没有扣分说明列，未核对扣分说明。",
          "The table has no deduction-note column; deduction notes were not checked."),
+    # --- formulas ---
+    Code("formula-missing", E, "formula", "公式被改为固定值 {found}，同列相邻单元格的公式为 {expected}，请恢复公式。",
+         "The formula was replaced by the constant {found}; its neighbours in the column hold {expected}. Restore the formula."),
+    Code("formula-inconsistent", W, "formula", "公式 {found} 与同列相邻单元格的公式 {expected} 不一致，请核对。",
+         "The formula {found} does not match its neighbours in the column, which give {expected} here; check it."),
+    Code("formula-error", W, "formula", "公式 {formula} 的计算结果为错误值 {found}，请检查其引用的单元格。",
+         "The formula {formula} evaluates to the error {found}; check the cells it refers to."),
 ]
 
 CATALOGUE: dict[str, Code] = {code.code: code for code in _CODES}
