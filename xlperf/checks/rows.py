@@ -14,6 +14,13 @@ from xlperf.findings import Finding
 ZERO = Decimal(0)
 
 
+def _shown(res: RowResult, which: str) -> str:
+    """A target or actual as written: the cell's text, or the parsed value for a bare number."""
+    raw = getattr(res.indicator, which)
+    quantity = getattr(res, which)
+    return raw.strip() if isinstance(raw, str) else quantity.describe()
+
+
 def _at(res: RowResult, field: str, code: str, **kw) -> Finding:
     ind = res.indicator
     return Finding(code, ind.sheet, ind.cells.get(field) or ind.cells.get("score"), ind.row, **kw)
@@ -57,14 +64,14 @@ def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) 
     if out.problem:
         found = res.target.text if out.problem == "target-unparsed" else res.actual.text
         yield _at(res, "actual" if out.problem != "target-unparsed" else "target", out.problem, found=found,
-                  params={"target": res.target.text, "actual": res.actual.text})
+                  params={"target": _shown(res, "target"), "actual": _shown(res, "actual")})
     evaluator = res.evaluator_score
     if evaluator is None or evaluator < 0 or evaluator > weight:
         return
     note = (res.indicator.note or "").strip()
     if out.met and evaluator < weight and not note:
         yield _at(res, "score", "target-met-deducted", expected=weight, found=evaluator,
-                  params={"target": res.target.text, "actual": res.actual.text})
+                  params={"target": _shown(res, "target"), "actual": _shown(res, "actual")})
     elif has_notes and evaluator < weight and not note and not res.not_applicable:
         yield _at(res, "note", "note-missing", expected=weight, found=evaluator)
     if out.score is not None and stated is not None and abs(stated - out.score) > tolerance:
@@ -73,7 +80,7 @@ def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) 
     elif out.score is None and out.bounds and not (out.bounds[0] <= evaluator <= out.bounds[1]):
         field = "judgement" if res.judgement.value is not None else "score"
         yield _at(res, field, "tier-mismatch", found=evaluator,
-                  params={"target": res.target.text, "actual": res.actual.text,
+                  params={"target": _shown(res, "target"), "actual": _shown(res, "actual"),
                           "low": out.bounds[0], "high": out.bounds[1]})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from xlperf.core.config import ScoringConfig
@@ -74,6 +74,27 @@ def budget_rate(name: str, budget: Budget | None, cfg: ScoringConfig) -> tuple[D
     return None
 
 
+_NATURE = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", "=": "=", "＝": "=", ">": ">", "<": "<",
+           "正向": ">=", "反向": "<="}
+
+
+def in_context(q: Quantity, nature: str | None, unit: str | None) -> Quantity:
+    """Apply the row's 指标性质 (comparator) and 度量单位 (unit) where the value itself has none."""
+    if not q.numeric:
+        return q
+    comparator = q.comparator or _NATURE.get((nature or "").strip())
+    unit_text = (unit or "").strip()
+    return replace(q, comparator=comparator, unit=q.unit or (unit_text if q.kind is Kind.NUMBER else ""))
+
+
+def as_percent(target: Quantity, actual: Quantity, raw: object) -> Quantity:
+    """A plain number against a percent target is a fraction, as Excel stores 94.2 % (0.942)."""
+    if target.kind is Kind.PERCENT and actual.kind is Kind.NUMBER and isinstance(raw, (int, float, Decimal)) \
+            and not isinstance(raw, bool):
+        return replace(actual, kind=Kind.PERCENT, unit="%")
+    return actual
+
+
 def _clamp(value: Decimal | None, weight: Decimal) -> Decimal | None:
     if value is None:
         return None
@@ -84,8 +105,9 @@ def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = Non
     """Parse and score one row. Never raises on bad cell contents: problems stay in the result."""
     scales = load_scales(cfg.scales_path)
     weight = read_number(ind.weight)
-    target = parse_quantity(ind.target, "target" in ind.percent, scales)
-    actual = parse_quantity(ind.actual, "actual" in ind.percent, scales)
+    target = in_context(parse_quantity(ind.target, "target" in ind.percent, scales), ind.nature, ind.unit)
+    actual = in_context(parse_quantity(ind.actual, "actual" in ind.percent, scales), None, ind.unit)
+    actual = as_percent(target, actual, ind.actual)
     method_error = None
     try:
         method = infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, ind.method)

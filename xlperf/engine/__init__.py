@@ -1,0 +1,1 @@
+"""The formula engine: the workbook's own formulas recomputed with ``formulas``, UDFs included."""

@@ -1,0 +1,99 @@
+"""Register xlperf's UDFs and Excel-exact ROUND with the ``formulas`` function registry.
+
+Every stored spelling of a UDF resolves to the same core function: the plain name
+(VBA wrappers in the workbook), ``[n]!name`` for an .xlam add-in (rewritten before
+loading, see ``recalc``) and ``_xldudf_<NAMESPACE>_<NAME>`` for Office.js / xlwings Lite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Callable, Iterable
+
+os.environ.setdefault("TQDM_DISABLE", "1")  # formulas' progress bar; must precede the first tqdm import
+
+import numpy as np  # noqa: E402
+import schedula as sh  # noqa: E402
+import formulas  # noqa: E402
+from formulas.functions import wrap_func, wrap_ufunc  # noqa: E402
+from formulas.tokens.operand import Error, XlError  # noqa: E402
+
+from xlperf.core import cellfuncs  # noqa: E402
+from xlperf.core.rounding import excel_round, excel_rounddown, excel_roundup  # noqa: E402
+
+UDFS: dict[str, Callable[..., Any]] = {
+    "PERF_SCORE": cellfuncs.perf_score,
+    "PERF_RATE": cellfuncs.perf_rate,
+    "PERF_GRADE": cellfuncs.perf_grade,
+    "PERF_TOTAL": cellfuncs.perf_total,
+    "PERF_SUBTOTAL": cellfuncs.perf_subtotal,
+    "PERF_PARSE": cellfuncs.perf_parse,
+    "PERF_CHECK": cellfuncs.perf_check,
+}
+OFFICEJS_NAME = re.compile(r"_xldudf_(?:([A-Za-z0-9_]+?)_)?(PERF_[A-Z]+)\s*\(", re.IGNORECASE)
+
+
+def to_python(value: Any) -> Any:
+    """One cell value from formulas: empty → None, XlError → "#DIV/0!", numpy → Python."""
+    if value is sh.EMPTY or value is None:
+        return None
+    if isinstance(value, XlError):
+        return str(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def to_args(arg: Any) -> Any:
+    """A formulas argument (2-D object array after wrap_func) as a scalar or a flat list."""
+    if isinstance(arg, np.ndarray):
+        values = [to_python(v) for v in arg.ravel()]
+        return values[0] if len(values) == 1 else values
+    return to_python(arg)
+
+
+def from_python(result: Any) -> Any:
+    """A cellfuncs result for formulas: error strings become real Excel errors."""
+    if isinstance(result, str) and result in Error.errors:
+        return Error.errors[result]
+    return result
+
+
+def adapt(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a cellfuncs function for formulas (ranges → lists, errors both ways)."""
+    def impl(*args: Any) -> Any:
+        return from_python(func(*(to_args(a) for a in args)))
+    impl.__name__ = func.__name__
+    return wrap_func(impl)
+
+
+def _round(func: Callable[..., Any]) -> Callable[..., Any]:
+    return wrap_ufunc(lambda x, digits=0: float(func(x, int(digits))))
+
+
+def register(extra_names: Iterable[str] = ()) -> dict[str, Any]:
+    """Install the UDFs (plus any extra stored spellings) and Excel-exact rounding; idempotent."""
+    registry = formulas.get_functions()
+    for name, func in UDFS.items():
+        if name not in registry or getattr(registry[name], "__xlperf__", False) is False:
+            adapted = adapt(func)
+            adapted.__xlperf__ = True
+            registry[name] = adapted
+    for stored in extra_names:
+        base = OFFICEJS_NAME.match(stored + "(")
+        if base and base.group(2).upper() in UDFS:
+            registry[stored.upper()] = registry[base.group(2).upper()]
+    registry["ROUND"] = _round(excel_round)
+    registry["ROUNDUP"] = _round(excel_roundup)
+    registry["ROUNDDOWN"] = _round(excel_rounddown)
+    return registry
+
+
+def officejs_names(formula_texts: Iterable[str]) -> set[str]:
+    """The ``_xldudf_…_PERF_X`` spellings used in some formulas (namespaces vary by add-in)."""
+    found = set()
+    for text in formula_texts:
+        for match in OFFICEJS_NAME.finditer(text):
+            found.add(match.group(0)[:-1].strip())
+    return found
