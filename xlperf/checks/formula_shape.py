@@ -286,3 +286,27 @@ def check_formula_shapes(ws, sheet_name: str | None = None, min_run: int = 2, va
         findings.extend(_shape_findings(column, sheet, min_run, cached))
         findings.extend(_error_findings(column, sheet, cached))
     return sorted(findings, key=lambda f: coordinate_to_tuple(f.cell))
+
+
+def _entries_from_view(formulas: dict[tuple[int, int], str], grid) -> dict[int, dict[int, _Entry]]:
+    columns: dict[int, dict[int, _Entry]] = {}
+    for (r, c), formula in formulas.items():
+        columns.setdefault(c, {})[r] = _Entry(r, c, to_r1c1(formula, r, c), formula)
+    for (r, c), value in (grid.values.items() if grid is not None else ()):
+        if (r, c) not in formulas and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            columns.setdefault(c, {})[r] = _Entry(r, c, None, value)
+    return {c: dict(sorted(rows.items())) for c, rows in columns.items()}
+
+
+def check_formula_shapes_view(view, min_run: int = 2) -> list[Finding]:
+    """check_formula_shapes over a WorkbookView (formulas and cached values read once)."""
+    findings: list[Finding] = []
+    for grid in view.data_grids():
+        formulas = view.formulas.get(grid.name, {})
+        if not formulas:
+            continue
+        cached = {pos: value for pos, value in grid.values.items() if pos in formulas}
+        for column in _entries_from_view(formulas, grid).values():
+            findings.extend(_shape_findings(column, grid.name, min_run, cached))
+            findings.extend(_error_findings(column, grid.name, cached))
+    return sorted(findings, key=lambda f: (f.sheet, coordinate_to_tuple(f.cell)))

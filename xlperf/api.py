@@ -1,0 +1,41 @@
+"""The library entry points the add-in buttons and other Python code call."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from xlperf.batch.results import FileResult
+from xlperf.core.config import ScoringConfig
+from xlperf.findings import Finding
+
+
+@dataclass(frozen=True)
+class WorkbookCheck:
+    """One workbook checked: its result (totals, grade, counts) and the findings as values."""
+
+    result: FileResult
+    findings: list[Finding]
+
+
+def validate_workbook(path: str | os.PathLike, lang: str = "zh", cfg: ScoringConfig | None = None,
+                      formulas: bool = True) -> WorkbookCheck:
+    """Check one workbook exactly as ``xlperf check`` checks each file (the file is only read)."""
+    from xlperf.batch.discover import WORKBOOK_SUFFIXES, Task
+    from xlperf.batch.task import CheckOptions, check_file_findings
+
+    path = Path(path)
+    task = Task(str(path), path.name, path.suffix.lower() in WORKBOOK_SUFFIXES)
+    result, findings = check_file_findings(task, CheckOptions(cfg=cfg or ScoringConfig(), lang=lang, formulas=formulas))
+    return WorkbookCheck(result, findings)
+
+
+def validate_folder(folder: str | os.PathLike, out_dir: str | os.PathLike, lang: str = "zh", jobs: int | None = None,
+                    cfg: ScoringConfig | None = None):
+    """``xlperf check FOLDER --out OUT_DIR``; returns the BatchResult (``summary_path``, ``counts``)."""
+    from xlperf.batch.runner import RunOptions, run_batch
+    from xlperf.batch.task import CheckOptions
+
+    opts = CheckOptions(cfg=cfg or ScoringConfig(), lang=lang)
+    return run_batch([folder], opts, RunOptions(Path(out_dir), jobs=jobs or os.cpu_count() or 1))

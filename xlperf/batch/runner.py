@@ -1,0 +1,142 @@
+"""Run the check over many files: local process pool or Dask, streamed state, outputs at the end."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from xlperf.batch.discover import Task, discover
+from xlperf.batch.results import FileResult
+from xlperf.batch.state import StateFile, task_key
+from xlperf.batch.task import CheckOptions, check_file, outcome_result, run_task
+
+DEFAULT_TIMEOUT = 120.0
+
+
+@dataclass
+class RunOptions:
+    """How the batch runs (as opposed to how each file is checked)."""
+
+    out_dir: Path
+    jobs: int = 1
+    executor: str = "local"  # local | dask
+    scheduler: str | None = None  # dask scheduler address; None starts a LocalCluster
+    resume: bool = False
+    timeout: float | None = DEFAULT_TIMEOUT
+    progress: bool = False
+
+
+@dataclass
+class BatchResult:
+    """Where the outputs went and what they say, in counts."""
+
+    out_dir: Path
+    files: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    statuses: dict[str, int] = field(default_factory=dict)
+    summary_path: Path | None = None
+    seconds: float = 0.0
+
+    @property
+    def has_errors(self) -> bool:
+        return self.counts["error"] > 0
+
+
+def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions) -> Iterator[tuple[Task, FileResult]]:
+    if run.jobs <= 0:  # in-process, for debugging: no isolation, no timeout
+        for task in tasks:
+            yield task, check_file(task, opts)
+        return
+    from xlperf.batch.pool import WorkerPool
+
+    pool = WorkerPool(run_task, run.jobs, run.timeout)
+    for index, outcome in pool.run((task, opts) for task in tasks):
+        yield tasks[index], outcome_result(tasks[index], outcome, opts)
+
+
+def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions) -> Iterator[tuple[Task, FileResult]]:
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:
+        raise RuntimeError("需要安装 dask[distributed]：pip install 'xlperf[dask]'") from exc
+    cluster = None
+    if run.scheduler:
+        client = Client(run.scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, run.jobs), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(run_task, [(t, opts) for t in tasks], pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        for future in as_completed(futures):
+            task = tasks[index[future.key]]
+            try:
+                yield task, future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker-side failure is that file's finding
+                yield task, outcome_result(task, ("error", f"{type(exc).__name__}: {exc}"), opts)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent otherwise (CI, pipes)."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.enabled = total, 0, enabled and total > 0
+        self.started = time.monotonic()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled:
+            width = 30
+            filled = int(width * self.done / self.total)
+            rate = self.done / max(1e-9, time.monotonic() - self.started)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  {rate:.1f} 个/秒")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def progress_wanted() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
+              write_outputs: Callable[[Iterable[FileResult], Path, Any], Path] | None = None) -> BatchResult:
+    """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``."""
+    from xlperf.report.outputs import write_outputs as default_writer
+
+    started = time.monotonic()
+    out_dir = Path(run.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tasks = discover(paths, exclude=[out_dir])
+    state = StateFile(out_dir, run.resume)
+    keys = [task_key(t) for t in tasks]
+    todo = [t for t, k in zip(tasks, keys) if k not in state.done]
+    progress = Progress(len(todo), run.progress)
+    runner = _dask if run.executor == "dask" else _local
+    try:
+        for task, result in runner(todo, opts, run):
+            state.record(task_key(task), result)
+            progress.step()
+    finally:
+        progress.close()
+        state.close()
+    batch = BatchResult(out_dir, len(tasks))
+    for result in state.results(keys):
+        for severity, count in result.counts.items():
+            batch.counts[severity] = batch.counts.get(severity, 0) + count
+        batch.statuses[result.status] = batch.statuses.get(result.status, 0) + 1
+    writer = write_outputs or default_writer
+    batch.summary_path = writer(lambda: state.results(keys), out_dir, opts)
+    batch.seconds = round(time.monotonic() - started, 2)
+    return batch

@@ -1,0 +1,68 @@
+"""The run's state file: one JSON line per finished file, so ``--resume`` skips finished work
+and outputs are rebuilt from disk (memory stays flat however many files there are)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+from xlperf.batch.discover import STATE_NAME, Task
+from xlperf.batch.results import FileResult
+
+
+
+def task_key(task: Task) -> str:
+    """Identity of an input file version: path, size and modification time."""
+    try:
+        st = os.stat(task.path)
+        return f"{task.path}|{st.st_size}|{st.st_mtime_ns}"
+    except OSError:
+        return f"{task.path}|missing"
+
+
+class StateFile:
+    """Append-only progress log inside the output folder."""
+
+    def __init__(self, out_dir: Path, resume: bool):
+        self.path = out_dir / STATE_NAME
+        if not resume and self.path.exists():
+            self.path.unlink()
+        self.done: dict[str, int] = {}
+        if resume and self.path.exists():
+            for offset, line in self._lines():
+                try:
+                    self.done[json.loads(line)["key"]] = offset
+                except (ValueError, KeyError):
+                    continue  # a line cut off by an interruption
+        self._handle = open(self.path, "a", encoding="utf-8")
+
+    def _lines(self) -> Iterator[tuple[int, str]]:
+        with open(self.path, "rb") as handle:
+            offset = 0
+            for raw in handle:
+                yield offset, raw.decode("utf-8", "replace")
+                offset += len(raw)
+
+    def record(self, key: str, result: FileResult) -> None:
+        self._handle.write(json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False) + "\n")
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def results(self, keys: list[str]) -> Iterator[FileResult]:
+        """The latest result for each key, in the order of ``keys``, read back from disk."""
+        latest: dict[str, int] = {}
+        for offset, line in self._lines():
+            try:
+                latest[json.loads(line)["key"]] = offset
+            except (ValueError, KeyError):
+                continue
+        with open(self.path, "rb") as handle:
+            for key in keys:
+                if key in latest:
+                    handle.seek(latest[key])
+                    yield FileResult.from_dict(json.loads(handle.readline())["result"])

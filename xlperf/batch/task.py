@@ -1,0 +1,170 @@
+"""Check one file: read it once, score its table, check its structure and formulas, never write it."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from xlperf.batch.discover import Task
+from xlperf.batch.results import FileResult, failed
+from xlperf.core.config import ScoringConfig
+from xlperf.findings import Finding
+
+DEFAULT_MAX_UNCOMPRESSED = 200 * 2**20
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How every file is checked (picklable: sent to worker processes and Dask workers)."""
+
+    cfg: ScoringConfig = ScoringConfig()
+    lang: str = "zh"
+    formulas: bool = True  # recompute the workbook's own formulas with the formula engine
+    write_back_dir: str | None = None  # corrected copies go here (never over an original)
+    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
+
+
+def _unsupported(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding]]:
+    from xlperf.workbook.sniff import sniff
+
+    kind = sniff(task.path, opts.max_uncompressed)
+    finding = kind.finding if kind.finding and kind.kind in ("xls", "encrypted") else Finding("file-unsupported")
+    status = "skipped" if finding.code == "file-unsupported" else "failed"
+    return failed(task.name, finding, opts.lang, status=status), [finding.with_file(task.name)]
+
+
+def _same(cached: Any, recomputed: Any) -> bool:
+    if cached is None or cached == "":
+        return recomputed is None or recomputed == ""
+    if isinstance(cached, bool) or isinstance(recomputed, bool):
+        return cached == recomputed
+    if isinstance(cached, (int, float)) and isinstance(recomputed, (int, float, Decimal)):
+        return math.isclose(float(cached), float(recomputed), rel_tol=1e-9, abs_tol=1e-6)
+    return str(cached).strip() == str(recomputed).strip()
+
+
+def cached_mismatches(view, values: dict[tuple[str, str], Any]) -> list[Finding]:
+    """Formula cells whose saved value disagrees with the recomputed one (skipping #NAME? results)."""
+    from xlperf.workbook.grid import a1
+
+    out = []
+    for sheet, formulas in view.formulas.items():
+        grid = view.grid(sheet)
+        for (row, col) in sorted(formulas):
+            ref = a1(row, col)
+            if (sheet, ref) not in values:
+                continue
+            recomputed = values[(sheet, ref)]
+            if recomputed == "#NAME?":
+                continue
+            cached = grid.get(row, col) if grid else None
+            if cached is None:
+                continue  # the file states nothing here (never calculated)
+            if not _same(cached, recomputed):
+                out.append(Finding("cached-value-mismatch", sheet, ref, row, expected=recomputed, found=cached))
+    return out
+
+
+def _score(view, opts: CheckOptions, cfg: ScoringConfig, result: FileResult) -> tuple[list[Finding], Any]:
+    from xlperf.report.json_report import score_dict
+    from xlperf.scoring import score_table
+    from xlperf.workbook.reader import read_tables
+
+    tables = read_tables(view.path, view.data_grids())
+    if not tables:
+        return [Finding("table-not-found")], None
+    scored = score_table(tables[0], cfg)
+    data = score_dict(scored, opts.lang)
+    result.sheet = data["sheet"]
+    result.stated_total, result.total = data["stated_total"], data["total"]
+    result.stated_grade, result.grade = data["stated_grade"], data["grade"]
+    result.level_totals = data["level_totals"]
+    return list(scored.findings), tables[0]
+
+
+def _structure(view, table, template) -> list[Finding]:
+    if template is not None:
+        from xlperf.batch.template_check import template_findings
+
+        return template_findings(view, template, table)
+    from xlperf.checks.formula_shape import check_formula_shapes_view
+
+    return check_formula_shapes_view(view)
+
+
+def _recompute(view, template, opts: CheckOptions, result: FileResult) -> list[Finding]:
+    from xlperf.engine.compiled import recompute
+
+    values = recompute(view, template)
+    findings = cached_mismatches(view, values)
+    if opts.write_back_dir:
+        from xlperf.batch.writeback import write_back
+
+        result.written = write_back(view, values, opts.write_back_dir, result.file)
+    return findings
+
+
+def check_file(task: Task, opts: CheckOptions) -> FileResult:
+    """The whole check of one file; an unexpected failure of a step becomes a finding, not a crash."""
+    return check_file_findings(task, opts)[0]
+
+
+def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding]]:
+    """check_file, also returning the Finding values (for callers that render them themselves)."""
+    from xlperf.batch.template_check import recognise
+    from xlperf.workbook.info import find_info
+    from xlperf.workbook.sniff import sniff
+    from xlperf.workbook.view import open_view
+
+    started = time.perf_counter()
+    if not task.checkable:
+        return _unsupported(task, opts)
+    kind = sniff(task.path, opts.max_uncompressed)
+    if kind.finding is not None:
+        return failed(task.name, kind.finding, opts.lang), [kind.finding.with_file(task.name)]
+    try:
+        view = open_view(task.path)
+    except Exception as exc:  # noqa: BLE001 - a damaged package is a finding for this file
+        finding = Finding("file-corrupt", file=task.name, params={"detail": type(exc).__name__})
+        return failed(task.name, finding, opts.lang), [finding]
+    result = FileResult(task.name, info=find_info(view.data_grids()))
+    template, findings = recognise(view)
+    if template is not None:
+        result.framework, result.template_version = template.framework.id, template.version
+    cfg = template.framework.config if template is not None else opts.cfg
+    table = None
+    steps = [("score", lambda: _score(view, opts, cfg, result)),
+             ("structure", lambda: (_structure(view, table, template), None)),
+             ("formulas", lambda: (_recompute(view, template, opts, result) if opts.formulas else [], None))]
+    for name, step in steps:
+        try:
+            found, produced = step()
+            findings.extend(found)
+            if name == "score":
+                table = produced
+        except Exception as exc:  # noqa: BLE001
+            findings.append(Finding("file-failed", params={"detail": f"{name}: {type(exc).__name__}: {exc}"[:300]}))
+    findings = [f.with_file(task.name) for f in findings]
+    result.add(findings, opts.lang)
+    result.seconds = round(time.perf_counter() - started, 4)
+    return result.settle(), findings
+
+
+def run_task(item: tuple[Task, CheckOptions]) -> FileResult:
+    """Entry point for worker processes and Dask: one (task, options) pair in, one FileResult out."""
+    task, opts = item
+    return check_file(task, opts)
+
+
+def outcome_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult:
+    """Turn a pool outcome into a FileResult: timeouts and crashes become findings for that file."""
+    status, payload = outcome
+    if status == "ok":
+        return payload
+    if status == "timeout":
+        return failed(task.name, Finding("file-timeout", expected=int(payload)), opts.lang)
+    detail = f"工作进程异常退出（{payload}）" if status == "crash" else str(payload)
+    return failed(task.name, Finding("file-failed", params={"detail": detail}), opts.lang)

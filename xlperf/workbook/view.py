@@ -1,0 +1,103 @@
+"""WorkbookView: everything the checks need from one file, read once (values, formulas, locks, marker)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xlperf.workbook.grid import SheetGrid
+
+MARKER_SHEET = "_xlperf"
+
+
+@dataclass
+class WorkbookView:
+    """Cached values as grids, formula texts and locked cells per sheet, sheet states, macros, marker."""
+
+    path: str
+    grids: list[SheetGrid]
+    formulas: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    locked: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # non-empty locked cells
+    states: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    vba_sha256: str | None = None
+    marker: dict[str, Any] | None = None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [g.name for g in self.grids]
+
+    def grid(self, name: str) -> SheetGrid | None:
+        return next((g for g in self.grids if g.name == name), None)
+
+    def data_grids(self) -> list[SheetGrid]:
+        """Grids without the marker and xlwings configuration sheets."""
+        return [g for g in self.grids if g.name not in (MARKER_SHEET, "xlwings.conf", "_xlwings.conf")]
+
+
+def read_marker_grid(grid: SheetGrid | None) -> dict[str, Any] | None:
+    """The key/value rows of the hidden ``_xlperf`` sheet; the ``layout`` value is JSON."""
+    if grid is None:
+        return None
+    marker: dict[str, Any] = {}
+    for row in range(1, grid.max_row + 1):
+        key, value = grid.get(row, 1), grid.get(row, 2)
+        if isinstance(key, str) and key.strip():
+            marker[key.strip()] = value
+    if isinstance(marker.get("layout"), str):
+        try:
+            marker["layout"] = json.loads(marker["layout"])
+        except ValueError:
+            marker["layout"] = None
+    return marker or None
+
+
+def vba_hash(path: str | Path) -> str | None:
+    with zipfile.ZipFile(path) as zf:
+        try:
+            return hashlib.sha256(zf.read("xl/vbaProject.bin")).hexdigest()
+        except KeyError:
+            return None
+
+
+def open_view(path: str | Path) -> WorkbookView:
+    """Read a workbook once for checking (openpyxl: cached values and formulas). Never writes it."""
+    import warnings
+
+    import openpyxl
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    from xlperf.workbook.grid import grid_from_worksheet
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values = openpyxl.load_workbook(path, data_only=True, keep_links=False)
+        formulas = openpyxl.load_workbook(path, data_only=False, keep_links=False)
+    view = WorkbookView(str(path), [grid_from_worksheet(ws) for ws in values.worksheets])
+    for ws in formulas.worksheets:
+        texts, locked = {}, set()
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if value is None:
+                    continue
+                if isinstance(value, ArrayFormula):
+                    value = value.text
+                if isinstance(value, str) and value.startswith("=") and cell.data_type in ("f", "s"):
+                    if cell.data_type == "f" or isinstance(cell.value, ArrayFormula):
+                        texts[(cell.row, cell.column)] = value
+                if cell.protection.locked:
+                    locked.add((cell.row, cell.column))
+        view.formulas[ws.title] = texts
+        view.locked[ws.title] = locked
+        view.states[ws.title] = ws.sheet_state
+        view.merged[ws.title] = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+    view.vba_sha256 = vba_hash(path)
+    view.marker = read_marker_grid(view.grid(MARKER_SHEET))
+    values.close()
+    formulas.close()
+    return view
