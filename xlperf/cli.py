@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Sequence
 
 from xlperf import __version__
 from xlperf.core.config import ScoringConfig, parse_split_rule
@@ -78,12 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--sheet", help="指定工作表 / sheet holding the table")
     scoring_options(score)
     score.set_defaults(func=cmd_score)
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    from xlperf.batch.commands import register as register_check
+    from xlperf.template.commands import register as register_template
+
+    register_check(sub)
+    register_template(sub)
     return parser
-
-
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,36 @@
+"""The committed templates in workbook_templates/ are what the current code builds."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from tests.template.semantic import semantic_digest, semantic_lines
+from xlperf.template.commands import template_frameworks
+
+SHIPPED = Path(__file__).resolve().parents[2] / "workbook_templates"
+HOW = "过期：请运行 `xlperf template build-all workbook_templates` 重新生成并提交 / stale: rebuild with build-all"
+
+
+def test_every_framework_with_rows_is_shipped():
+    shipped = {p.stem for p in SHIPPED.glob("*.xlsx")}
+    assert shipped == set(template_frameworks()), HOW
+
+
+def test_shipped_templates_are_current(built, fid):
+    committed, fresh = SHIPPED / f"{fid}.xlsx", built[fid]
+    if semantic_digest(committed) != semantic_digest(fresh):
+        diff = difflib.unified_diff(semantic_lines(committed), semantic_lines(fresh), "committed", "rebuilt", n=0,
+                                    lineterm="")
+        raise AssertionError(HOW + "\n" + "\n".join(list(diff)[:40]))
+
+
+def test_digest_sees_a_format_change(copy_of):
+    import openpyxl
+
+    path = copy_of("dapeng")
+    before = semantic_digest(path)
+    wb = openpyxl.load_workbook(path)
+    wb["评分表"]["K4"].number_format = "0.0"
+    wb.save(path)
+    assert semantic_digest(path) != before

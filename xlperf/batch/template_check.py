@@ -1,0 +1,221 @@
+"""Returned copies of xlperf templates: recognise them and report every change to what is protected.
+
+The reference is the framework's template rebuilt in memory by the same builder that made it, so
+the expectation never drifts from the shipped templates. Rows are matched by indicator name, so an
+inserted or deleted row is reported once and the rows after it are still compared cell by cell.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from openpyxl.formula.translate import Translator
+from openpyxl.utils import get_column_letter
+
+from xlperf.core.frameworks import Framework, load_framework
+from xlperf.findings import Finding
+from xlperf.template.fingerprint import MARKER_SHEET, canonical
+from xlperf.workbook.grid import a1
+
+TAMPER_CODES = {"weight": "weight-changed", "target": "target-changed"}
+
+
+@dataclass(frozen=True)
+class Template:
+    """A recognised template copy: its framework, version, stored and recomputed fingerprints."""
+
+    framework: Framework
+    version: str
+    fingerprint: str
+    actual: str
+    layout: dict[str, Any]
+    vba_sha256: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.fingerprint == self.actual
+
+
+def structure_lines(view) -> list[str]:
+    """The fingerprint lines of ``xlperf.template.fingerprint`` computed from a WorkbookView."""
+    grids = [g for g in view.grids if g.name != MARKER_SHEET]
+    lines = ["sheets=" + "|".join(g.name for g in grids)]
+    for grid in grids:
+        merged = sorted(f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in view.merged.get(grid.name, []))
+        lines.append(f"{grid.name}!merged=" + ",".join(merged))
+        formulas, locked = view.formulas.get(grid.name, {}), view.locked.get(grid.name, set())
+        cells = sorted(set(formulas) | {pos for pos in grid.values if pos in locked})
+        for pos in cells:
+            if pos not in locked:
+                continue
+            value = formulas.get(pos, grid.values.get(pos))
+            if value is None or value == "":
+                continue
+            lines.append(f"{grid.name}!{a1(*pos)}={canonical(value, pos in formulas)}")
+    return lines
+
+
+def fingerprint(view) -> str:
+    digest = hashlib.sha256()
+    for line in structure_lines(view):
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def recognise(view) -> tuple[Template | None, list[Finding]]:
+    """The template a file says it is (hidden ``_xlperf`` sheet), if this version knows it."""
+    marker = view.marker
+    if not marker or not marker.get("framework"):
+        return None, []
+    name = str(marker["framework"])
+    try:
+        framework = load_framework(name)
+        reference = reference_cells(name)
+    except ValueError:
+        return None, [Finding("template-unknown", MARKER_SHEET, found=name)]
+    if str(marker.get("template_version")) != reference.version:
+        return None, [Finding("template-unknown", MARKER_SHEET, found=f"{name} v{marker.get('template_version')}")]
+    layout = marker.get("layout") if isinstance(marker.get("layout"), dict) else reference.layout
+    template = Template(framework, reference.version, str(marker.get("fingerprint") or ""), fingerprint(view), layout,
+                        str(marker.get("vba_sha256") or "") or None)
+    return template, []
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The rebuilt template: locked cells per sheet as {(row, col): (is_formula, value)}, plus layout."""
+
+    version: str
+    layout: dict[str, Any]
+    cells: dict[str, dict[tuple[int, int], tuple[bool, Any]]]
+    rows: list[str]  # row keys (see row_key) of the data rows, in order
+
+
+@lru_cache(maxsize=16)
+def reference_cells(framework_id: str) -> Reference:
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    from xlperf.template.builder import TEMPLATE_VERSION, make_workbook
+    from xlperf.template.fingerprint import read_marker
+
+    wb = make_workbook(framework_id)
+    layout = read_marker(wb)["layout"]
+    cells: dict[str, dict[tuple[int, int], tuple[bool, Any]]] = {}
+    for ws in wb.worksheets:
+        if ws.title == MARKER_SHEET:
+            continue
+        sheet = cells.setdefault(ws.title, {})
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value.text if isinstance(cell.value, ArrayFormula) else cell.value
+                if value is None or value == "" or not cell.protection.locked:
+                    continue
+                sheet[(cell.row, cell.column)] = (isinstance(value, str) and value.startswith("="), value)
+    from xlperf.core.frameworks import load_framework as _load
+
+    rows = [row_key(ind.level1, ind.level2, ind.level3, layout) for ind in _load(framework_id).indicators]
+    return Reference(TEMPLATE_VERSION, layout, cells, rows)
+
+
+def row_key(level1: str, level2: str, level3: str, layout: dict[str, Any]) -> str:
+    """How rows are matched: by indicator name, or by its level 1/2 where the unit writes the name."""
+    if "level3" in layout.get("inputs", ()):
+        return f"{level1}|{level2}"
+    return f"{level1}|{level2}|{level3}"
+
+
+def _col(layout: dict[str, Any], role: str) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    return column_index_from_string(layout["columns"][role])
+
+
+def _compare(view, sheet: str, expected: tuple[bool, Any], pos: tuple[int, int], origin: tuple[int, int],
+             code: str = "locked-cell-changed") -> Finding | None:
+    is_formula, value = expected
+    formulas, grid = view.formulas.get(sheet, {}), view.grid(sheet)
+    ref = a1(*pos)
+    if is_formula:
+        want = value if origin == pos else Translator(value, origin=a1(*origin)).translate_formula(ref)
+        found = formulas.get(pos)
+        if found is None:
+            typed = grid.get(*pos) if grid else None
+            return Finding("formula-missing", sheet, ref, pos[0], expected=want, found="" if typed is None else typed)
+        if found.replace(" ", "") != want.replace(" ", ""):
+            return Finding("formula-changed", sheet, ref, pos[0], expected=want, found=found)
+        return None
+    found = formulas.get(pos) or (grid.get(*pos) if grid else None)
+    if canonical(found) != canonical(value):
+        return Finding(code, sheet, ref, pos[0], expected=value, found="" if found is None else found)
+    return None
+
+
+def _table_findings(view, ref: Reference, table) -> list[Finding]:
+    layout, sheet = ref.layout, ref.layout["sheet"]
+    first = layout["first_row"]
+    file_rows = [(ind.row, row_key(ind.level1, ind.level2, ind.level3, layout)) for ind in table.rows] \
+        if table is not None else []
+    matcher = difflib.SequenceMatcher(a=ref.rows, b=[name for _, name in file_rows], autojunk=False)
+    findings: list[Finding] = []
+    col3 = get_column_letter(_col(layout, "level3"))
+    role_of = {_col(layout, role): role for role in layout["columns"]}
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            for offset in range(i2 - i1):
+                t_row, f_row = first + i1 + offset, file_rows[j1 + offset][0]
+                for (r, c), expected in ref.cells[sheet].items():
+                    if r != t_row:
+                        continue
+                    code = TAMPER_CODES.get(role_of.get(c, ""), "locked-cell-changed")
+                    found = _compare(view, sheet, expected, (f_row, c), (t_row, c), code)
+                    if found is not None:
+                        findings.append(found)
+            continue
+        at = file_rows[j1][0] if j1 < len(file_rows) else (file_rows[-1][0] + 1 if file_rows else first)
+        findings.extend(Finding("row-deleted", sheet, f"{col3}{at}", at, expected=_name(name))
+                        for name in ref.rows[i1:i2])
+        findings.extend(Finding("row-inserted", sheet, f"{col3}{r}", r, found=_name(name))
+                        for r, name in file_rows[j1:j2])
+    same_shape = len(file_rows) == len(ref.rows) and all(
+        r == first + i for i, (r, _) in enumerate(file_rows))
+    if same_shape:  # rows below the table (合计, 等级, 小计) sit where the template has them
+        for (r, c), expected in ref.cells[sheet].items():
+            if r > layout["last_row"]:
+                found = _compare(view, sheet, expected, (r, c), (r, c))
+                if found is not None:
+                    findings.append(found)
+    return findings
+
+
+def _name(key: str) -> str:
+    return key.rsplit("|", 1)[-1]
+
+
+def template_findings(view, template: Template, table) -> list[Finding]:
+    """Everything changed in a template copy's protected structure (nothing when it is intact)."""
+    findings: list[Finding] = []
+    if template.vba_sha256 != view.vba_sha256:
+        detail = "增加了宏" if template.vba_sha256 is None else "宏被删除或修改"
+        findings.append(Finding("macro-changed", params={"detail": detail}))
+    if template.intact:
+        return findings
+    findings.append(Finding("template-modified", MARKER_SHEET, expected=template.fingerprint[:12],
+                            found=template.actual[:12]))
+    ref = reference_cells(template.framework.id)
+    for sheet in ref.cells:
+        if view.grid(sheet) is None:
+            findings.append(Finding("sheet-missing", expected=sheet))
+    for sheet, cells in ref.cells.items():
+        if sheet == ref.layout["sheet"] or view.grid(sheet) is None:
+            continue
+        for pos, expected in sorted(cells.items()):
+            found = _compare(view, sheet, expected, pos, pos)
+            if found is not None:
+                findings.append(found)
+    if view.grid(ref.layout["sheet"]) is not None:
+        findings.extend(_table_findings(view, ref, table))
+    return findings

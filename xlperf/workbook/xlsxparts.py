@@ -1,0 +1,290 @@
+"""Helpers behind xlsxread: XML text handling, styles.xml, shared strings and shared-formula translation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+BUILTIN_FORMATS = {
+    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00",
+    5: '"$"#,##0_);("$"#,##0)', 6: '"$"#,##0_);[Red]("$"#,##0)',
+    7: '"$"#,##0.00_);("$"#,##0.00)', 8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??",
+    14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm",
+    37: "#,##0_);(#,##0)", 38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)",
+    40: "#,##0.00_);[Red](#,##0.00)", 41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)',
+    42: r'_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)',
+    43: r'_(* #,##0.00_);_(* \(#,##0.00\);_(* "-"??_);_(@_)',
+    44: r'_("$"* #,##0.00_)_("$"* \(#,##0.00\)_("$"* "-"??_)_(@_)',
+    45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
+}  # the codes openpyxl reports; other ids below 164 read as "General" there too
+
+_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].')  # quoted text, escaped characters, padding/fill characters
+_DATE_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # openpyxl's rule: literals and [..] groups
+_DATE_TOKEN = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+_TIMEDELTA = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.I)
+_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DECLARED = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_COMMENT = re.compile(r"<!--.*?-->|<\?(?!xml\b).*?\?>", re.S)
+_ROW_RANGE = re.compile(r"(\$?[1-9][0-9]{0,6}):(\$?[1-9][0-9]{0,6})$")  # openpyxl Translator's patterns
+_COL_RANGE = re.compile(r"(\$?[A-Za-z]{1,3}):(\$?[A-Za-z]{1,3})$")
+_CELL_REF = re.compile(r"(\$?[A-Za-z]{1,3})(\$?[1-9][0-9]{0,6})$")
+_TEMPLATES: dict[str, list] = {}
+EPOCH_1900 = dt.datetime(1899, 12, 30)
+EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+@dataclass(frozen=True)
+class StyleInfo:
+    """What a cellXfs entry says about its cells' numbers and protection."""
+
+    number_format: str = "General"
+    percent: bool = False
+    date: bool = False
+    timedelta: bool = False
+    locked: bool = True
+
+
+DEFAULT_STYLE = StyleInfo()
+
+
+def decode_xml(data: bytes) -> str:
+    """Part bytes as text with XML line ends; CDATA escaped, comments dropped, DTDs refused."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16")
+    else:
+        declared = _DECLARED.match(data, 3 if data[:3] == b"\xef\xbb\xbf" else 0)
+        encoding = declared[1].decode("ascii") if declared else "utf-8"
+        text = data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<!" in text or text.find("<?", 5) >= 0:
+        if "<!DOCTYPE" in text or "<!ENTITY" in text:
+            raise ValueError("DTDs are not allowed in OOXML parts")
+        text = _COMMENT.sub("", _CDATA.sub(lambda m: escape(m[1]), text))
+    return text
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _entity(match: re.Match) -> str:
+    name = match[1]
+    if name[0] != "#":
+        return _NAMED[name]
+    return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+
+
+def unescape(text: str) -> str:
+    """Resolve the five XML entities and character references."""
+    return _ENTITY.sub(_entity, text) if "&" in text else text
+
+
+def attrs(text: str) -> dict[str, str]:
+    """Attributes of a start tag's inside, unescaped and whitespace-normalised like an XML parser."""
+    out = {}
+    for name, double, single in _ATTR.findall(text):
+        value = double or single
+        if "\n" in value or "\t" in value:
+            value = value.replace("\n", " ").replace("\t", " ")
+        out[name] = unescape(value)
+    return out
+
+
+def root_prefix(text: str, root: str) -> str:
+    """The namespace prefix ("x:" or "") the part uses for its root element."""
+    match = re.search(rf"<([\w.-]+:)?{root}[\s/>]", text)
+    if match is None:
+        raise ValueError(f"no <{root}> element")
+    return match[1] or ""
+
+
+def xml_bool(value: str | None, default: bool = False) -> bool:
+    return default if value is None else value not in ("0", "false", "f")
+
+
+@lru_cache(maxsize=2048)
+def classify(code: str) -> tuple[bool, bool, bool]:
+    """(percent, date, timedelta) for a number format code; date and timedelta follow openpyxl."""
+    percent = "%" in _LITERALS.sub("", code)
+    first = code.split(";")[0]
+    date = _DATE_TOKEN.search(_DATE_STRIP.sub("", first)) is not None
+    return percent, date, _TIMEDELTA.search(first) is not None
+
+
+def section(text: str, p: str, name: str, start: int = 0) -> tuple[int, int]:
+    """Where the content of the first <name> element starts and ends; (-1, -1) when absent or empty."""
+    begin = text.find(f"<{p}{name}", start)
+    while begin >= 0 and text[begin + len(p) + len(name) + 1] not in " \t\n>/":
+        begin = text.find(f"<{p}{name}", begin + 1)
+    inner = -1 if begin < 0 else text.index(">", begin) + 1
+    if inner < 0 or text[inner - 2] == "/":
+        return -1, -1
+    end = text.find(f"</{p}{name}>", inner)
+    if end < 0:
+        raise ValueError(f"unclosed <{name}>")
+    return inner, end
+
+
+@lru_cache(maxsize=4)
+def _style_patterns(p: str) -> tuple[re.Pattern, ...]:
+    return (re.compile(rf"<{p}numFmt\b([^>]*)>"),
+            re.compile(rf"<{p}xf\b([^>]*?)(?:/>|>([^<]*(?:<(?!/{p}xf>)[^<]*)*)</{p}xf>)"),
+            re.compile(rf"<{p}protection\b([^>]*)>"))
+
+
+def parse_styles(text: str) -> tuple[StyleInfo, ...]:
+    """StyleInfo for each cellXfs index of a styles.xml text."""
+    p = root_prefix(text, "styleSheet")
+    numfmt, xf, protection = _style_patterns(p)
+    custom: dict[int, str] = {}
+    for inner in numfmt.findall(text, *section(text, p, "numFmts")):
+        found = attrs(inner)
+        custom[int(found["numFmtId"])] = found.get("formatCode", "")
+    styles = []
+    for inner, body in xf.findall(text, *section(text, p, "cellXfs")):
+        prot = protection.search(body) if body else None
+        locked = xml_bool(attrs(prot[1]).get("locked"), True) if prot else True
+        styles.append(_style(int(attrs(inner).get("numFmtId", 0)), custom, locked))
+    return tuple(styles) or (DEFAULT_STYLE,)
+
+
+def _style(fmt_id: int, custom: dict[int, str], locked: bool) -> StyleInfo:
+    code = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id, "General")
+    return StyleInfo(code, *classify(code), locked)
+
+
+def excel_date(value: float, epoch: dt.datetime, timedelta: bool = False) -> dt.datetime | dt.time | dt.timedelta:
+    """An Excel serial as openpyxl's from_excel converts it (time below 1, timedelta for [h] formats)."""
+    if timedelta:
+        delta = dt.timedelta(days=value)
+        if delta.microseconds:
+            delta = dt.timedelta(seconds=delta.total_seconds() // 1, microseconds=round(delta.microseconds, -3))
+        return delta
+    day, fraction = divmod(value, 1)
+    diff = dt.timedelta(milliseconds=round(fraction * 86_400_000))
+    if 0 <= value < 1 and diff.days == 0:
+        minutes, seconds = divmod(diff.seconds, 60)
+        return dt.time(minutes // 60, minutes % 60, seconds, diff.microseconds)
+    if 0 < value < 60 and epoch == EPOCH_1900:
+        day += 1
+    return epoch + dt.timedelta(days=day) + diff
+
+
+@lru_cache(maxsize=4)
+def _string_patterns(p: str) -> tuple[re.Pattern, ...]:
+    body = rf"[^<]*(?:<(?!/{p}si>)[^<]*)*"
+    return (re.compile(rf'<{p}si\b[^>]*?(?:/>|>(?:<{p}t(?: xml:space="preserve")?>([^<]*)</{p}t>)?({body})</{p}si>)'),
+            re.compile(rf"<{p}t\b[^>]*?(?:/>|>([^<]*)</{p}t>)"),
+            re.compile(rf"<{p}rPh\b.*?</{p}rPh>", re.S))
+
+
+def rich_text(plain: str, rest: str, p: str) -> str:
+    """Plain text plus the runs' text, phonetic runs left out (openpyxl's Text.content), unescaped."""
+    _, run_text, phonetic = _string_patterns(p)
+    if "rPh" in rest:
+        rest = phonetic.sub("", rest)
+    return unescape(plain + "".join(run_text.findall(rest)))
+
+
+def shared_strings(text: str | None) -> list[str]:
+    """The shared string table, "x005F_" removed as openpyxl does."""
+    if not text:
+        return []
+    p = root_prefix(text, "sst")
+    strings = []
+    for plain, rest in _string_patterns(p)[0].findall(text):
+        value = rich_text(plain, rest, p) if rest else unescape(plain)
+        strings.append(value.replace("x005F_", "") if "x005F_" in value else value)
+    return strings
+
+
+def shared_formula(master: str, origin: tuple[int, int], dest: tuple[int, int]) -> str:
+    """openpyxl's Translator(master, origin).translate_formula(dest); the tokenised master is cached.
+
+    Raises ValueError when a relative reference would leave the sheet (openpyxl's TranslatorError).
+    """
+    template = _TEMPLATES.get(master)
+    if template is None:
+        if len(_TEMPLATES) > 4096:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[master] = _compile(master)
+    text, pieces = template
+    rows, cols = dest[0] - origin[0], dest[1] - origin[1]
+    out: list[Any] = []
+    for is_row, number in pieces:
+        if is_row:
+            if number + rows <= 0:
+                raise ValueError("formula out of range")
+            out.append(number + rows)
+        else:
+            out.append(column_letter(number + cols))
+    return text % tuple(out)
+
+
+def _compile(formula: str) -> tuple[str, list[tuple[bool, int]]]:
+    """A %-format of the translated text and an (is_row, number) piece per relative row or column."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    tokens = Tokenizer(formula).items
+    if not tokens or tokens[0].type == Token.LITERAL:
+        return (tokens[0].value if tokens else "").replace("%", "%%"), []
+    out: list = ["="]
+    for token in tokens:
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+            _compile_range(token.value, out)
+        else:
+            out.append(token.value)
+    text = "".join(piece.replace("%", "%%") if isinstance(piece, str) else "%d" if piece[0] else "%s"
+                   for piece in out)
+    return text, [piece for piece in out if not isinstance(piece, str)]
+
+
+def _compile_range(text: str, out: list) -> None:
+    """Translator.translate_range, producing pieces instead of text."""
+    if "!" in text:
+        sheet, text = text.rsplit("!", 1)
+        out.append(sheet + "!")
+    match = _ROW_RANGE.match(text) or _COL_RANGE.match(text)
+    if match is None and ":" in text:
+        for i, piece in enumerate(text.split(":")):
+            out.extend([":"] if i else [])
+            _compile_range(piece, out)
+        return
+    match = match or _CELL_REF.match(text)
+    if match is None:
+        out.append(text)  # a defined name
+        return
+    for i, part in enumerate(match.groups()):
+        if i == 1 and match.re is not _CELL_REF:
+            out.append(":")
+        if part[0] == "$":
+            out.append(part)
+        else:
+            out.append((True, int(part)) if part.isdigit() else (False, column_index(part)))
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+@lru_cache(maxsize=20000)
+def column_letter(index: int) -> str:
+    if not 1 <= index <= 18278:
+        raise ValueError(f"column {index} out of range")
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,408 @@
+"""Fast read-only .xlsx access: cached values, formulas, formats and merges of only the sheets asked for."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+from urllib.parse import unquote
+
+from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, StyleInfo, attrs, column_letter,
+                                       decode_xml, excel_date, parse_styles, rich_text, root_prefix, shared_formula,
+                                       shared_strings, unescape, xml_bool)
+
+Pos = tuple[int, int]
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_MALFORMED = (zipfile.BadZipFile, zipfile.LargeZipFile, LookupError, ValueError, ArithmeticError, TypeError,
+              zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, struct.error)
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+_POSITIONS: dict[str, Pos] = {}
+
+
+class PackageError(Exception):
+    """The file is not a readable .xlsx package; ``detail`` says why."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class PackageTooLarge(PackageError):
+    """The zip directory declares more uncompressed bytes than the caller allows."""
+
+    def __init__(self, size: int, limit: int):
+        Exception.__init__(self, size, limit)
+        self.size, self.limit = size, limit
+        self.detail = f"declared uncompressed size {size} bytes exceeds the limit of {limit}"
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+class CellError(str):
+    """A cached error value such as "#DIV/0!" (compares equal to its text)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"CellError({str.__repr__(self)})"
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    """A sheet as workbook.xml lists it."""
+
+    name: str
+    state: str  # visible, hidden or veryHidden
+    part: str | None  # e.g. xl/worksheets/sheet1.xml
+    kind: str  # worksheet, chartsheet, dialogsheet, macrosheet …
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """One worksheet's cells. Positions are (row, column), 1-based; max_row/max_col count like openpyxl."""
+
+    name: str
+    state: str
+    part: str
+    values: dict[Pos, Any] = field(default_factory=dict)
+    formulas: dict[Pos, str] = field(default_factory=dict)
+    array_refs: dict[Pos, str] = field(default_factory=dict)
+    styles: dict[Pos, int] = field(default_factory=dict)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    max_row: int = 1
+    max_col: int = 1
+    protected: bool = False
+    dimension: str | None = None
+    style_table: tuple[StyleInfo, ...] = field(default=(DEFAULT_STYLE,), repr=False, compare=False)
+
+    def style(self, row: int, col: int) -> StyleInfo:
+        index = self.styles.get((row, col), 0)
+        return self.style_table[index] if 0 <= index < len(self.style_table) else DEFAULT_STYLE
+
+    def is_percent(self, row: int, col: int) -> bool:
+        return self.style(row, col).percent
+
+    def is_locked(self, row: int, col: int) -> bool:
+        return self.style(row, col).locked
+
+
+@dataclass(frozen=True)
+class WorkbookData:
+    """The parts of a workbook that were read; ``sheets`` holds only the requested worksheets."""
+
+    sheets: list[SheetData]
+    sheet_refs: list[SheetRef]
+    styles: tuple[StyleInfo, ...]
+    has_vba: bool
+    vba_sha256: str | None
+    part_names: list[str]
+    defined_names: list[tuple[str, int | None, str]]  # name, localSheetId, formula text
+    date1904: bool = False
+
+    def sheet(self, name: str) -> SheetData:
+        for sheet in self.sheets:
+            if sheet.name == name:
+                return sheet
+        raise KeyError(name)
+
+
+def read_workbook(source: str | bytes | Any, sheets: Iterable[str] | None = None,
+                  max_uncompressed: int = 200 * 2**20) -> WorkbookData:
+    """Read a path or the file's bytes; the file is opened read-only. Raises PackageError/PackageTooLarge."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        handle = io.BytesIO(source)
+    else:
+        handle = open(source, "rb")  # a missing or unreadable path raises OSError here, as open() does
+    wanted = None if sheets is None else set([sheets] if isinstance(sheets, str) else sheets)
+    with handle:
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                return _Package(archive, max_uncompressed).read(wanted)
+        except PackageError:
+            raise
+        except _MALFORMED as exc:
+            raise PackageError(f"{type(exc).__name__}: {exc}") from exc
+
+
+class _Package:
+    """Part access with the size check done before anything is decompressed."""
+
+    def __init__(self, archive: zipfile.ZipFile, limit: int):
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > limit:
+            raise PackageTooLarge(total, limit)
+        self.archive = archive
+        self.names = [info.filename for info in infos]
+        self.exact = set(self.names)
+        self.folded = {name.lower(): name for name in self.names}
+
+    def part(self, path: str) -> bytes | None:
+        name = path if path in self.exact else self.folded.get(path.lower())
+        return None if name is None else self.archive.read(name)
+
+    def text(self, path: str, required: bool = False) -> str | None:
+        data = self.part(path)
+        if data is None and required:
+            raise PackageError(f"missing part {path}")
+        return None if data is None else decode_xml(data)
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (type suffix, target part path) of ``part``; external targets skipped."""
+        folder, base = posixpath.split(part)
+        text = self.text(posixpath.join(folder, "_rels", base + ".rels"))
+        found: dict[str, tuple[str, str]] = {}
+        if not text:
+            return found
+        for inner in re.findall(rf"<{root_prefix(text, 'Relationships')}Relationship\b([^>]*)>", text):
+            rel = attrs(inner)
+            if rel.get("TargetMode") != "External" and "Target" in rel:
+                found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], _resolve(folder, rel["Target"]))
+        return found
+
+    def read(self, wanted: set[str] | None) -> WorkbookData:
+        root = [t for kind, t in self.rels("").values() if kind == "officeDocument"]
+        book_part = root[0] if root else "xl/workbook.xml"
+        rels = self.rels(book_part)
+        targets = {kind: target for kind, target in rels.values()}
+        book = _Workbook(self.text(book_part, required=True), rels)
+        styles_text = self.text(targets.get("styles", "xl/styles.xml"))
+        styles = parse_styles(styles_text) if styles_text else (DEFAULT_STYLE,)
+        todo = [r for r in book.refs if r.kind == "worksheet" and (wanted is None or r.name in wanted)]
+        shared = shared_strings(self.text(targets.get("sharedStrings", "xl/sharedStrings.xml"))) if todo else []
+        context = _Context(shared, styles, EPOCH_1904 if book.date1904 else EPOCH_1900)
+        sheets = [_parse_sheet(self.text(r.part, required=True), r, context) for r in todo]
+        vba = self.part(targets.get("vbaProject", "xl/vbaProject.bin"))
+        return WorkbookData(sheets, book.refs, styles, vba is not None,
+                            None if vba is None else hashlib.sha256(vba).hexdigest(),
+                            list(self.names), book.names, book.date1904)
+
+
+def _resolve(folder: str, target: str) -> str:
+    target = unquote(target) if "%" in target else target
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
+
+
+class _Workbook:
+    """Sheets, date system and defined names from workbook.xml."""
+
+    def __init__(self, text: str, rels: dict[str, tuple[str, str]]):
+        p = root_prefix(text, "workbook")
+        self.refs: list[SheetRef] = []
+        for inner in re.findall(rf"<{p}sheet\b([^>]*)>", text):
+            sheet = attrs(inner)
+            rid = next((v for k, v in sheet.items() if k == "id" or k.endswith(":id")), "")
+            kind, part = rels.get(rid, ("", None))
+            self.refs.append(SheetRef(sheet.get("name", ""), sheet.get("state", "visible"), part, kind))
+        props = re.search(rf"<{p}workbookPr\b([^>]*)>", text)
+        self.date1904 = xml_bool(attrs(props[1]).get("date1904")) if props else False
+        self.names: list[tuple[str, int | None, str]] = []
+        for inner, body in re.findall(rf"<{p}definedName\b([^>]*)>([^<]*)</{p}definedName>", text):
+            name = attrs(inner)
+            local = name.get("localSheetId")
+            self.names.append((name.get("name", ""), None if local is None else int(local), unescape(body)))
+
+
+@dataclass
+class _Context:
+    shared: list[str]
+    styles: tuple[StyleInfo, ...]
+    epoch: Any
+    dates: dict[int, bool] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.dates = {i: s.timedelta for i, s in enumerate(self.styles) if s.date}
+
+
+@lru_cache(maxsize=4)
+def _sheet_patterns(p: str) -> tuple[re.Pattern, ...]:
+    """Cells by regex: (row tag, ref, s, t, other attributes, plain formula, shared child si, value, other body).
+
+    The first pattern is the fast one for cells that carry r="A1" (Excel, openpyxl, LibreOffice); the second
+    also matches <row> tags to number cells that leave r out."""
+    cell = (rf"<{p}c\b(?: r=\"([A-Z]{{1,3}}\d+)\")?(?: s=\"(\d+)\")?(?: t=\"(\w+)\")?([^>]*)(?:(?<=/)>|>"
+            rf"(?:<{p}f>([^<]+)</{p}f>|<{p}f t=\"shared\" si=\"(\d+)\"/>)?(?:<{p}v>([^<]*)</{p}v>)?"
+            rf"([^<]*(?:<(?!/{p}c>)[^<]*)*)</{p}c>)")
+    tag = rf"<{p}%s\b([^>]*)>"
+    return (re.compile("()" + cell), re.compile(rf"(<{p}row\b[^>]*>)|" + cell),
+            re.compile(rf"<{p}f\b([^>]*?)(?:/>|>([^<]*)</{p}f>)"), re.compile(rf"<{p}v\b[^>]*?(?:/>|>([^<]*)</{p}v>)"),
+            re.compile(rf"<{p}is\b[^>]*>(.*?)</{p}is>", re.S),
+            re.compile(tag % "dimension"), re.compile(tag % "mergeCell"), re.compile(tag % "sheetProtection"))
+
+
+def _position(ref: str) -> Pos:
+    pos = _POSITIONS.get(ref)
+    if pos is None:
+        match = _REF.fullmatch(ref)
+        if match is None:
+            raise ValueError(f"bad cell reference {ref!r}")
+        col = 0
+        for letter in match[1].upper():
+            col = col * 26 + ord(letter) - 64
+        pos = (int(match[2]), col)
+        if len(_POSITIONS) > 500_000:
+            _POSITIONS.clear()
+        _POSITIONS[ref] = pos
+    return pos
+
+
+def _a1(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"
+
+
+def _range(ref: str) -> tuple[int, int, int, int]:
+    first, _, last = ref.partition(":")
+    (r1, c1), (r2, c2) = _position(first), _position(last or first)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+class _NoReference(Exception):
+    """A cell without r="…": scan again, numbering cells by their <row>."""
+
+
+class _Cells:
+    """What one pass over <sheetData> collects."""
+
+    def __init__(self, p: str, context: _Context):
+        self.p, self.context = p, context
+        self.values: dict[Pos, Any] = {}
+        self.formulas: dict[Pos, str] = {}
+        self.array_refs: dict[Pos, str] = {}
+        self.styles: dict[Pos, int] = {}
+        self.masters: dict[str, Any] = {}
+        self.rows: set[int] = set()
+        self.cols: set[int] = set()
+        self.patterns = _sheet_patterns(p)
+
+    def scan(self, pattern: re.Pattern, text: str, start: int, end: int) -> None:
+        shared, dates, epoch, positions = self.context.shared, self.context.dates, self.context.epoch, _POSITIONS
+        values, styles, formulas, rows, cols = self.values, self.styles, self.formulas, self.rows, self.cols
+        row = col = 0
+        for row_tag, ref, s, t, extra, f, si, v, body in pattern.findall(text, start, end):
+            if row_tag:
+                row, col = _row_number(row_tag, row), 0
+                continue
+            if extra and "=" in extra:
+                ref, s, t = _cell_attrs(extra, ref, s, t)
+            if ref:
+                pos = positions.get(ref) or _position(ref)
+            elif pattern is self.patterns[0]:
+                raise _NoReference
+            else:
+                pos = (row, col + 1)
+            rows.add(pos[0])
+            cols.add(col := pos[1])
+            style = 0
+            if s:
+                styles[pos] = style = int(s)
+            if f:
+                formulas[pos] = "=" + unescape(f)
+            elif si:
+                self.formula({"t": "shared", "si": si}, None, pos)
+            if body or t == "inlineStr":
+                v = self.body(body, pos, t, v)
+            if t == "inlineStr":
+                if v is not None:
+                    values[pos] = v
+            elif not v:
+                continue
+            elif not t or t == "n":
+                number = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                values[pos] = _date(number, dates[style], epoch) if style in dates else number
+            elif t == "s":
+                values[pos] = shared[int(v)]
+            else:
+                values[pos] = _typed(t, v)
+
+    def body(self, body: str, pos: Pos, t: str, v: str) -> str | None:
+        """The slow path: formulas with attributes, <v> with attributes, inline strings."""
+        formula, value, inline = self.patterns[2:5]
+        found = formula.search(body)
+        if found:
+            self.formula(attrs(found[1]), found[2], pos)
+        if t == "inlineStr":
+            found = inline.search(body)
+            return rich_text("", found[1], self.p) if found else None
+        found = None if v else value.search(body)
+        return found[1] if found else v
+
+    def formula(self, tag: dict[str, str], text: str | None, pos: Pos) -> None:
+        """Array formulas keep their range; shared-formula children are translated from their master."""
+        formula, kind = "=" + unescape(text or ""), tag.get("t")
+        if kind == "array":
+            self.array_refs[pos] = tag.get("ref", "")
+        elif kind == "shared":
+            index = tag.get("si")
+            if index in self.masters:
+                try:
+                    formula = shared_formula(*self.masters[index], pos)
+                except ValueError:
+                    formula = "=#REF!"  # openpyxl fails the whole load here; Excel never writes such a child
+            elif formula != "=":
+                self.masters[index] = (formula, pos)
+        self.formulas[pos] = formula
+
+
+def _row_number(tag: str, previous: int) -> int:
+    found = re.search(r"""\sr\s*=\s*["']([^"']+)""", tag)
+    return int(float(found[1])) if found else previous + 1
+
+
+def _cell_attrs(extra: str, ref: str, s: str, t: str) -> tuple[str, str, str]:
+    found = attrs(extra)
+    return ref or found.get("r", ""), s or found.get("s", ""), t or found.get("t", "")
+
+
+def _date(number: float, timedelta: bool, epoch: Any) -> Any:
+    try:
+        return excel_date(number, epoch, timedelta)
+    except (OverflowError, ValueError):
+        return CellError("#VALUE!")  # openpyxl's stand-in for a serial outside the date range
+
+
+def _typed(t: str, v: str) -> Any:
+    if t == "str":
+        return unescape(v)
+    if t == "b":
+        return bool(int(v)) if v.isdigit() else v == "true"
+    if t == "e":
+        return CellError(unescape(v))
+    if t == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+        return from_ISO8601(v)
+    return unescape(v)
+
+
+def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
+    p = root_prefix(text, "worksheet")
+    dimension, merge, protection = _sheet_patterns(p)[5:]
+    start = text.find(f"<{p}sheetData")
+    end = text.find(f"</{p}sheetData>", start)
+    if start < 0 or (end < 0 and text[text.index(">", start) - 1] != "/"):
+        raise PackageError(f"{ref.part}: no complete <sheetData>")
+    end = text.index(">", start) if end < 0 else end
+    cells = _Cells(p, context)
+    try:
+        cells.scan(cells.patterns[0], text, start, end)
+    except _NoReference:
+        cells = _Cells(p, context)
+        cells.scan(cells.patterns[1], text, start, end)
+    merged = [_range(attrs(inner).get("ref", "")) for inner in merge.findall(text, end)]
+    wide = [m for m in merged if m[:2] != m[2:]]
+    dim = dimension.search(text, 0, start)
+    guard = protection.search(text, end)
+    return SheetData(ref.name, ref.state, ref.part or "", cells.values, cells.formulas, cells.array_refs,
+                     cells.styles, merged, max([1, *cells.rows] + [m[2] for m in wide]),
+                     max([1, *cells.cols] + [m[3] for m in wide]),
+                     bool(guard) and xml_bool(attrs(guard[1]).get("sheet")),
+                     attrs(dim[1]).get("ref") if dim else None, context.styles)
