@@ -37,6 +37,9 @@ def semantic_lines(path: str | Path) -> list[str]:
         ps = ws.page_setup
         lines.append(f"{ws.title}!print={ps.orientation}|{ps.paperSize}|{ps.fitToWidth}|{ps.fitToHeight}|"
                      f"{ws.print_title_rows}|{ws.print_area}")
+        widths = {k: d.width for k, d in sorted(ws.column_dimensions.items()) if d.customWidth}
+        heights = {k: d.height for k, d in sorted(ws.row_dimensions.items()) if d.height}
+        lines.append(f"{ws.title}!dims={widths}|{heights}")
         lines.append(f"{ws.title}!merged=" + ",".join(sorted(str(r) for r in ws.merged_cells.ranges)))
         lines.extend(f"{ws.title}!dv={_validation(dv)}" for dv in ws.data_validations.dataValidation)
         lines.extend(f"{ws.title}!cf={rule}" for rule in _rules(ws))

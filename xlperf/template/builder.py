@@ -58,7 +58,8 @@ INPUT_ROLES = ("level3", "nature", "unit", "target", "weight")
 JUDGED = frozenset({"judgement", "qualitative", "deadline"})
 FIXED_TIME = dt.datetime(2024, 1, 1)
 
-HINT = "黄色单元格为填写项；得分、合计、等级和校验提示由 xlperf 函数自动计算（需安装 xlwings 加载项并导入函数，见模板说明 README.md）。"
+HINT = ("黄色单元格为填写项；得分、合计、等级和校验提示由 xlperf 函数自动计算（需安装 xlwings 加载项并导入函数）。"
+        "未安装时公式显示 #NAME?，不影响填写，交回后由财政部门统一复算。")
 
 
 def _bound(value: Decimal) -> str:
@@ -270,12 +271,18 @@ def make_workbook(framework: Framework | str) -> Workbook:
 
 
 def save_atomic(wb: Workbook, path: Path) -> Path:
-    """Write to a temporary file in the same folder, then replace ``path``; keeps the fixed document dates."""
+    """Write to a temporary file in the same folder, then replace ``path``; keeps the fixed document dates.
+
+    The temporary file is created with ``open`` (not ``mkstemp``), so the template gets the usual
+    umask permissions rather than 0600.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         with ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).save()  # openpyxl's save_workbook would stamp "modified" with now
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -36,9 +36,20 @@ _COMMENT = re.compile(r"<!--.*?-->|<\?(?!xml\b).*?\?>", re.S)
 _ROW_RANGE = re.compile(r"(\$?[1-9][0-9]{0,6}):(\$?[1-9][0-9]{0,6})$")  # openpyxl Translator's patterns
 _COL_RANGE = re.compile(r"(\$?[A-Za-z]{1,3}):(\$?[A-Za-z]{1,3})$")
 _CELL_REF = re.compile(r"(\$?[A-Za-z]{1,3})(\$?[1-9][0-9]{0,6})$")
-_TEMPLATES: dict[str, list] = {}
+_TEMPLATES: dict[str, tuple] = {}
+_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+POSITIONS: dict[str, tuple[int, int]] = {}
 EPOCH_1900 = dt.datetime(1899, 12, 30)
 EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+class CellError(str):
+    """A cached error value such as "#DIV/0!" (compares equal to its text)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"CellError({str.__repr__(self)})"
 
 
 @dataclass(frozen=True)
@@ -288,3 +299,45 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def position(ref: str) -> tuple[int, int]:
+    """An A1 reference ("$B$3" too) as (row, column), cached."""
+    pos = POSITIONS.get(ref)
+    if pos is None:
+        match = _A1.fullmatch(ref)
+        if match is None:
+            raise ValueError(f"bad cell reference {ref!r}")
+        pos = (int(match[2]), column_index(match[1]))
+        if len(POSITIONS) > 500_000:
+            POSITIONS.clear()
+        POSITIONS[ref] = pos
+    return pos
+
+
+def cell_range(ref: str) -> tuple[int, int, int, int]:
+    first, _, last = ref.partition(":")
+    (r1, c1), (r2, c2) = position(first), position(last or first)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def date_value(number: float, epoch: dt.datetime, timedelta: bool) -> Any:
+    """A serial in a date-formatted cell as openpyxl reads it."""
+    try:
+        return excel_date(number, epoch, timedelta)
+    except (OverflowError, ValueError):
+        return CellError("#VALUE!")  # openpyxl's stand-in for a serial outside the date range
+
+
+def cell_value(t: str, v: str) -> Any:
+    """A cached <v> of a cell type other than n and s."""
+    if t == "str":
+        return unescape(v)
+    if t == "b":
+        return bool(int(v)) if v.isdigit() else v == "true"
+    if t == "e":
+        return CellError(unescape(v))
+    if t == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+        return from_ISO8601(v)
+    return unescape(v)

@@ -11,19 +11,22 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import unquote
 
-from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, StyleInfo, attrs, column_letter,
-                                       decode_xml, excel_date, parse_styles, rich_text, root_prefix, shared_formula,
-                                       shared_strings, unescape, xml_bool)
+from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, POSITIONS, CellError, StyleInfo,
+                                       attrs, cell_range, cell_value, date_value, decode_xml, parse_styles, position,
+                                       rich_text, root_prefix, shared_formula, shared_strings, unescape, xml_bool)
+
+__all__ = ["CellError", "PackageError", "PackageTooLarge", "SheetData", "SheetRef", "StyleInfo", "WorkbookData",
+           "grid_from_sheet", "read_workbook"]
+
+if TYPE_CHECKING:
+    from xlperf.workbook.grid import SheetGrid
 
 Pos = tuple[int, int]
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _MALFORMED = (zipfile.BadZipFile, zipfile.LargeZipFile, LookupError, ValueError, ArithmeticError, TypeError,
               zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, struct.error)
-_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
-_POSITIONS: dict[str, Pos] = {}
 
 
 class PackageError(Exception):
@@ -44,15 +47,6 @@ class PackageTooLarge(PackageError):
 
     def __str__(self) -> str:
         return self.detail
-
-
-class CellError(str):
-    """A cached error value such as "#DIV/0!" (compares equal to its text)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"CellError({str.__repr__(self)})"
 
 
 @dataclass(frozen=True)
@@ -240,32 +234,6 @@ def _sheet_patterns(p: str) -> tuple[re.Pattern, ...]:
             re.compile(tag % "dimension"), re.compile(tag % "mergeCell"), re.compile(tag % "sheetProtection"))
 
 
-def _position(ref: str) -> Pos:
-    pos = _POSITIONS.get(ref)
-    if pos is None:
-        match = _REF.fullmatch(ref)
-        if match is None:
-            raise ValueError(f"bad cell reference {ref!r}")
-        col = 0
-        for letter in match[1].upper():
-            col = col * 26 + ord(letter) - 64
-        pos = (int(match[2]), col)
-        if len(_POSITIONS) > 500_000:
-            _POSITIONS.clear()
-        _POSITIONS[ref] = pos
-    return pos
-
-
-def _a1(row: int, col: int) -> str:
-    return f"{column_letter(col)}{row}"
-
-
-def _range(ref: str) -> tuple[int, int, int, int]:
-    first, _, last = ref.partition(":")
-    (r1, c1), (r2, c2) = _position(first), _position(last or first)
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
-
-
 class _NoReference(Exception):
     """A cell without r="…": scan again, numbering cells by their <row>."""
 
@@ -285,7 +253,7 @@ class _Cells:
         self.patterns = _sheet_patterns(p)
 
     def scan(self, pattern: re.Pattern, text: str, start: int, end: int) -> None:
-        shared, dates, epoch, positions = self.context.shared, self.context.dates, self.context.epoch, _POSITIONS
+        shared, dates, epoch, positions = self.context.shared, self.context.dates, self.context.epoch, POSITIONS
         values, styles, formulas, rows, cols = self.values, self.styles, self.formulas, self.rows, self.cols
         row = col = 0
         for row_tag, ref, s, t, extra, f, si, v, body in pattern.findall(text, start, end):
@@ -295,7 +263,7 @@ class _Cells:
             if extra and "=" in extra:
                 ref, s, t = _cell_attrs(extra, ref, s, t)
             if ref:
-                pos = positions.get(ref) or _position(ref)
+                pos = positions.get(ref) or position(ref)
             elif pattern is self.patterns[0]:
                 raise _NoReference
             else:
@@ -318,11 +286,11 @@ class _Cells:
                 continue
             elif not t or t == "n":
                 number = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
-                values[pos] = _date(number, dates[style], epoch) if style in dates else number
+                values[pos] = date_value(number, epoch, dates[style]) if style in dates else number
             elif t == "s":
                 values[pos] = shared[int(v)]
             else:
-                values[pos] = _typed(t, v)
+                values[pos] = cell_value(t, v)
 
     def body(self, body: str, pos: Pos, t: str, v: str) -> str | None:
         """The slow path: formulas with attributes, <v> with attributes, inline strings."""
@@ -363,26 +331,6 @@ def _cell_attrs(extra: str, ref: str, s: str, t: str) -> tuple[str, str, str]:
     return ref or found.get("r", ""), s or found.get("s", ""), t or found.get("t", "")
 
 
-def _date(number: float, timedelta: bool, epoch: Any) -> Any:
-    try:
-        return excel_date(number, epoch, timedelta)
-    except (OverflowError, ValueError):
-        return CellError("#VALUE!")  # openpyxl's stand-in for a serial outside the date range
-
-
-def _typed(t: str, v: str) -> Any:
-    if t == "str":
-        return unescape(v)
-    if t == "b":
-        return bool(int(v)) if v.isdigit() else v == "true"
-    if t == "e":
-        return CellError(unescape(v))
-    if t == "d":
-        from openpyxl.utils.datetime import from_ISO8601
-        return from_ISO8601(v)
-    return unescape(v)
-
-
 def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     p = root_prefix(text, "worksheet")
     dimension, merge, protection = _sheet_patterns(p)[5:]
@@ -397,7 +345,7 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     except _NoReference:
         cells = _Cells(p, context)
         cells.scan(cells.patterns[1], text, start, end)
-    merged = [_range(attrs(inner).get("ref", "")) for inner in merge.findall(text, end)]
+    merged = [cell_range(attrs(inner).get("ref", "")) for inner in merge.findall(text, end)]
     wide = [m for m in merged if m[:2] != m[2:]]
     dim = dimension.search(text, 0, start)
     guard = protection.search(text, end)
@@ -406,3 +354,34 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
                      max([1, *cells.cols] + [m[3] for m in wide]),
                      bool(guard) and xml_bool(attrs(guard[1]).get("sheet")),
                      attrs(dim[1]).get("ref") if dim else None, context.styles)
+
+
+def _covered(merged: list[tuple[int, int, int, int]], values: dict[Pos, Any]) -> set[Pos]:
+    """Cells holding a value inside a merged range but not at its top-left (openpyxl blanks them)."""
+    covered: set[Pos] = set()
+    for r1, c1, r2, c2 in merged:
+        small = (r2 - r1 + 1) * (c2 - c1 + 1) <= len(values)
+        cells = ((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)) if small else values
+        covered.update(p for p in cells if p in values and r1 <= p[0] <= r2 and c1 <= p[1] <= c2 and p != (r1, c1))
+    return covered
+
+
+def grid_from_sheet(sheet: SheetData, styles: tuple[StyleInfo, ...] | list[StyleInfo] | None = None,
+                    max_rows: int = 5000, max_cols: int = 60) -> SheetGrid:
+    """The SheetGrid that grid_from_worksheet builds from openpyxl (data_only=True), from xlsxread data."""
+    from xlperf.workbook.grid import SheetGrid
+
+    table = sheet.style_table if styles is None else styles
+    grid = SheetGrid(sheet.name, merged=list(sheet.merged))
+    covered = _covered(sheet.merged, sheet.values)
+    last_row, last_col = min(sheet.max_row, max_rows), min(sheet.max_col, max_cols)
+    for pos, value in sheet.values.items():
+        row, col = pos
+        if row > last_row or col > last_col or pos in covered or (isinstance(value, str) and not value.strip()):
+            continue
+        grid.values[pos] = value
+        index = sheet.styles.get(pos, 0)
+        if isinstance(value, (int, float)) and index < len(table) and table[index].percent:
+            grid.percent.add(pos)
+        grid.max_row, grid.max_col = max(grid.max_row, row), max(grid.max_col, col)
+    return grid

@@ -1,0 +1,180 @@
+"""``xlperf check`` over generated returned templates: every injected defect found at its cell,
+nothing on clean files, bad files survived, originals untouched, outputs complete."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.corpus import make_bad_files, make_defect_corpus
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("returned")
+    defects = make_defect_corpus(folder)
+    bad = make_bad_files(folder)
+    return folder, defects, bad
+
+
+def run_check(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "xlperf", "check", *args], capture_output=True, text=True,
+                          encoding="utf-8", timeout=900)
+
+
+@pytest.fixture(scope="module")
+def checked(corpus, tmp_path_factory):
+    folder, _, _ = corpus
+    before = digest(folder)
+    out = tmp_path_factory.mktemp("out")
+    result = run_check(str(folder), "--out", str(out), "--jobs", "2", "--write-back")
+    return before, out, result
+
+
+def by_file(out: Path) -> dict[str, dict]:
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return {entry["file"]: entry for entry in data["files"]}
+
+
+def test_every_injected_defect_is_found_at_its_cell(corpus, checked):
+    _, defects, _ = corpus
+    _, out, result = checked
+    assert result.returncode == 1, result.stderr
+    files = by_file(out)
+    for defect in defects:
+        found = {(f["code"], f["sheet"], f["cell"]) for f in files[defect.name]["findings"]}
+        for code, sheet, cell in defect.expect:
+            assert any(c == code and (sheet is None or s == sheet) and (cell is None or x == cell)
+                       for c, s, x in found), (defect.name, code, cell, found)
+
+
+def test_clean_files_have_no_findings(corpus, checked):
+    _, out, _ = checked
+    files = by_file(out)
+    for name in ("clean_dapeng.xlsx", "clean_self_eval.xlsx"):
+        assert files[name]["findings"] == [] and files[name]["status"] == "ok", files[name]["findings"]
+    assert files["clean_dapeng.xlsx"]["total"] == 98.37 and files["clean_dapeng.xlsx"]["grade"] == "优"
+
+
+def test_bad_files_one_clear_finding_each_and_originals_unchanged(corpus, checked):
+    _, _, bad = corpus
+    before, out, _ = checked
+    files = by_file(out)
+    for name, code in bad.items():
+        assert [f["code"] for f in files[name]["findings"]] == [code], files[name]
+        assert files[name]["findings"][0]["message"]
+    assert digest(corpus[0]) == before
+
+
+def test_outputs(checked):
+    _, out, _ = checked
+    wb = openpyxl.load_workbook(out / "汇总.xlsx")
+    assert wb.sheetnames == ["汇总", "问题清单", "等级分布"]
+    summary, findings = wb["汇总"], wb["问题清单"]
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
+    assert findings.freeze_panes == "A2" and findings.auto_filter.ref.startswith("A1:F")
+    assert [c.value for c in findings[1]] == ["文件", "工作表", "单元格", "代码", "严重程度", "说明"]
+    assert wb["等级分布"]._charts
+    rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8-sig")))
+    assert {"file", "sheet", "cell", "code", "severity", "message"} <= set(rows[0])
+    entry = next(iter(by_file(out).values()))
+    assert {"file", "status", "total", "grade", "findings"} <= set(entry)
+
+
+def test_write_back_copies_keep_every_other_part(corpus, checked):
+    import zipfile
+
+    folder, _, _ = corpus
+    _, out, _ = checked
+    copy = out / "corrected" / "stale_cache.xlsx"
+    original = folder / "stale_cache.xlsx"
+    assert openpyxl.load_workbook(copy, data_only=True)["评分表"]["K20"].value == 4
+    assert openpyxl.load_workbook(original, data_only=True)["评分表"]["K20"].value == 1.23
+    with zipfile.ZipFile(original) as a, zipfile.ZipFile(copy) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if not name.startswith("xl/worksheets/"):
+                assert a.read(name) == b.read(name), name
+    formulas_before = openpyxl.load_workbook(original)["评分表"]["K20"].value
+    assert openpyxl.load_workbook(copy)["评分表"]["K20"].value == formulas_before
+
+
+def test_write_back_copy_opens_in_libreoffice(checked, tmp_path):
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui")
+    _, out, _ = checked
+    copy = out / "corrected" / "stale_cache.xlsx"
+    profile = (tmp_path / "profile").as_uri()
+    result = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to",
+                             "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+                             "--outdir", str(tmp_path), str(copy)], capture_output=True, text=True, timeout=240)
+    sheets = list(tmp_path.glob("*评分表*.csv"))
+    assert result.returncode == 0 and sheets, result.stderr
+    rows = list(csv.reader(sheets[0].open(encoding="utf-8")))
+    assert rows[19][10] in ("4", "4.00")
+
+
+def test_usage_errors_exit_two(tmp_path):
+    result = run_check(str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_clean_folder_exits_zero(corpus, tmp_path):
+    folder, _, _ = corpus
+    only = tmp_path / "clean"
+    only.mkdir()
+    shutil.copy(folder / "clean_dapeng.xlsx", only)
+    result = run_check(str(only), "--out", str(tmp_path / "o"), "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_resume_skips_finished_files(corpus, tmp_path):
+    from xlperf.batch.runner import RunOptions, run_batch
+    from xlperf.batch.task import CheckOptions
+
+    folder, _, _ = corpus
+    part = tmp_path / "part"
+    part.mkdir()
+    for name in ("clean_dapeng.xlsx", "weight_edited.xlsx", "note_missing.xlsx"):
+        shutil.copy(folder / name, part)
+    out = tmp_path / "o"
+    first = run_batch([part], CheckOptions(formulas=False), RunOptions(out, jobs=1))
+    state = (out / ".xlperf-progress.jsonl").read_text(encoding="utf-8").splitlines()
+    (out / ".xlperf-progress.jsonl").write_text("\n".join(state[:2]) + "\n", encoding="utf-8")  # interrupted
+    again = run_batch([part], CheckOptions(formulas=False), RunOptions(out, jobs=1, resume=True))
+    lines = (out / ".xlperf-progress.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and lines[:2] == state[:2]
+    assert again.counts == first.counts and again.files == 3
+
+
+def test_dask_equals_local(corpus, tmp_path):
+    pytest.importorskip("dask.distributed")
+    from xlperf.batch.runner import RunOptions, run_batch
+    from xlperf.batch.task import CheckOptions
+
+    folder, _, _ = corpus
+    part = tmp_path / "part"
+    part.mkdir()
+    for name in ("clean_dapeng.xlsx", "weight_edited.xlsx", "corrupt.xlsx", "stale_cache.xlsx"):
+        shutil.copy(folder / name, part)
+    opts = CheckOptions()
+    run_batch([part], opts, RunOptions(tmp_path / "local", jobs=2))
+    run_batch([part], opts, RunOptions(tmp_path / "dask", jobs=2, executor="dask"))
+
+    def comparable(out):
+        data = by_file(out)
+        return {k: {key: v for key, v in entry.items() if key != "written"} for k, entry in data.items()}
+
+    assert comparable(tmp_path / "local") == comparable(tmp_path / "dask")
