@@ -225,7 +225,7 @@ def make_defect_corpus(folder: Path) -> list[Defect]:
     finish(_restructured(insert=NEW_ROW), folder / "row_inserted.xlsx")
     out.append(Defect("row_inserted.xlsx", [("row-inserted", SHEET, "C16")]))
     finish(filled("dapeng", "dapeng_2024"), folder / "macro_added.xlsm", vba=b"\xd0\xcf\x11\xe0 not the template's")
-    out.append(Defect("macro_added.xlsm", [("macro-changed", None, None)]))
+    out.append(Defect("macro_added.xlsm", [("macro-added", None, None)]))
     return out
 
 

@@ -104,10 +104,8 @@ def package(sheets: list[tuple[str, str, str]], strings: list[str] | None = None
         state_attr = f' state="{state}"' if state != "visible" else ""
         entries.append(f'<sheet name="{name}" sheetId="{i}"{state_attr} r:id="rId{i}"/>')
     if strings is not None:
-        items = "".join(s if s.startswith("<") else f"<t>{s}</t>" for s in strings)
-        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}">' + "".join(
-            f"<si>{s}</si>" for s in (s if s.startswith("<") else f"<t>{s}</t>" for s in strings)) + "</sst>"
-        assert items
+        items = "".join(f"<si>{s}</si>" if s.startswith("<") else f"<si><t>{s}</t></si>" for s in strings)
+        parts["xl/sharedStrings.xml"] = f'<sst xmlns="{MAIN}">{items}</sst>'
         rels.append(f'<Relationship Id="rId90" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>')
         types.append(f'<Override PartName="/xl/sharedStrings.xml" ContentType="{CT}.sharedStrings+xml"/>')
     if styles is not None:
@@ -183,7 +181,8 @@ def _strict(values: dict) -> dict:
 
 
 def _cells(ws) -> dict:
-    return {(c.row, c.column): c for row in ws._cells.values() for c in [row] if c.__class__.__name__ == "Cell"}
+    """Real cells by position; the MergedCell placeholders openpyxl puts under a merge are left out."""
+    return {pos: cell for pos, cell in ws._cells.items() if type(cell).__name__ == "Cell"}
 
 
 def _covered(sheet) -> set:
@@ -241,7 +240,7 @@ def test_handwritten_values_in_detail(handwritten):
     assert v[(4, 1)] == dt.datetime(2024, 3, 1) and v[(4, 2)] == dt.datetime(2024, 3, 1, 12)
     assert v[(4, 3)] == dt.timedelta(hours=36) and v[(4, 4)] == dt.time(18) and v[(4, 9)] == dt.datetime(1900, 1, 30)
     assert v[(10, 3)] == dt.datetime(1900, 1, 1) and v[(10, 6)] == 8.25 and (10, 5) not in v
-    assert sheet.formulas[(7, 5)] == "=A7+$B$3+SUM(A$1:A7)+'Other sheet'!C7+LOG10(B7)+COUNTIF(B:B,\"A1\")"
+    assert sheet.formulas[(7, 5)] == "=B7+$B$3+SUM(B$1:B7)+'Other sheet'!C7+LOG10(B7)+COUNTIF(B:B,\"A1\")"
     assert sheet.formulas[(9, 6)] == "=ROW()*F$5+SUM(5:5)+SUM(B:B)+rate"
     assert sheet.formulas[(5, 3)] == "=A3:A4*2" and sheet.array_refs == {(5, 3): "C5:C6"}
     assert (sheet.is_percent(3, 4), sheet.is_percent(3, 5), sheet.is_percent(4, 6), sheet.is_percent(4, 7)) == (
@@ -373,9 +372,9 @@ def test_vba_project_is_hashed():
 
 
 def test_date1904_is_honoured():
-    sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" s="2"><v>0</v></c><c r="B1" s="2"><v>1462</v></c></row></sheetData></worksheet>'
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1" s="2"><v>1</v></c><c r="B1" s="2"><v>1462</v></c></row></sheetData></worksheet>'
     source = package([("A", "visible", sheet)], workbook_pr='<workbookPr date1904="1"/>')
-    assert read_workbook(source).sheets[0].values == {(1, 1): dt.datetime(1904, 1, 1), (1, 2): dt.datetime(1908, 1, 2)}
+    assert read_workbook(source).sheets[0].values == {(1, 1): dt.datetime(1904, 1, 2), (1, 2): dt.datetime(1908, 1, 2)}
     assert read_workbook(source).date1904
     assert_matches_openpyxl(source)
 

@@ -198,8 +198,10 @@ def _name(key: str) -> str:
 def template_findings(view, template: Template, table) -> list[Finding]:
     """Everything changed in a template copy's protected structure (nothing when it is intact)."""
     findings: list[Finding] = []
-    if template.vba_sha256 != view.vba_sha256:
-        detail = "增加了宏" if template.vba_sha256 is None else "宏被删除或修改"
+    if template.vba_sha256 is None and view.vba_sha256 is not None:
+        findings.append(Finding("macro-added"))
+    elif template.vba_sha256 is not None and template.vba_sha256 != view.vba_sha256:
+        detail = "宏被删除" if view.vba_sha256 is None else "宏被修改"
         findings.append(Finding("macro-changed", params={"detail": detail}))
     if template.intact:
         return findings

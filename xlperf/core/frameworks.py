@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -106,6 +107,14 @@ def framework_names() -> list[str]:
 
 def load_framework(name: str) -> Framework:
     """A bundled framework by id, or any framework TOML file by path. Raises ValueError if unknown."""
+    path = Path(name)
+    stamp = path.stat().st_mtime_ns if path.suffix == ".toml" and path.exists() else 0
+    return _load_framework(name, stamp)
+
+
+@lru_cache(maxsize=64)
+def _load_framework(name: str, stamp: int) -> Framework:
+    """Parsed once per process (and per file version): batch checks look frameworks up per file."""
     path = Path(name)
     if path.suffix == ".toml" and path.exists():
         text, source = path.read_text(encoding="utf-8"), str(path)

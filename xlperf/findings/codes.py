@@ -128,6 +128,8 @@ _CODES = [
          "The template sheet {expected!r} is missing (deleted or renamed)."),
     Code("macro-changed", E, "tamper", "宏代码（vbaProject）与模板不一致：{detail}。",
          "The macros (vbaProject) differ from the template's: {detail}."),
+    Code("macro-added", W, "tamper", "文件含有宏代码（vbaProject），模板没有；若是导入的 xlwings 函数可忽略，否则请核实来源。",
+         "The file contains macros (vbaProject) the template does not; fine if they are imported xlwings functions, otherwise check where they come from."),
     Code("cached-value-mismatch", W, "formula", "单元格保存的值 {found} 与重新计算结果 {expected} 不符（文件未重新计算或被改动）。",
          "The saved value {found} differs from the recomputed {expected} (not recalculated, or altered)."),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Column role → header texts, compared after normalisation (no spaces, no bracketed units).
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -42,17 +43,29 @@ _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _NOISE = re.compile(r"[\s:：*＊]")
 
 
-def norm_label(text: object) -> str:
-    """'分值\\n（分）' → '分值'; full-width folded, spaces and bracketed units removed."""
-    if text is None:
-        return ""
-    out = unicodedata.normalize("NFKC", str(text))
+@lru_cache(maxsize=8192)
+def _norm(text: str) -> str:
+    out = unicodedata.normalize("NFKC", text)
     out = _BRACKETS.sub("", out)
     return _NOISE.sub("", out)
 
 
+def norm_label(text: object) -> str:
+    """'分值\\n（分）' → '分值'; full-width folded, spaces and bracketed units removed."""
+    if text is None:
+        return ""
+    return _norm(str(text))
+
+
 def header_role(text: object) -> str | None:
     """The column role a header text names, or None."""
+    if not isinstance(text, str):
+        return None
+    return _header_role(text)
+
+
+@lru_cache(maxsize=8192)
+def _header_role(text: str) -> str | None:
     label = norm_label(text)
     if not label:
         return None

@@ -90,7 +90,8 @@ def _row_kind(grid: SheetGrid, header: Header, row: int, levels: dict[str, str])
     values = [grid.get(row, col) for col in header.columns.values()]
     if all(v is None or not str(v).strip() for v in values):
         return "blank"
-    if sum(header_role(grid.get(row, col)) == role for role, col in header.columns.items()) >= 3:
+    if header_role(grid.get(row, header.columns["level3"])) == "level3" and \
+            sum(header_role(grid.get(row, col)) == role for role, col in header.columns.items()) >= 3:
         return "header"  # the header repeated at a page break
     return "row"
 

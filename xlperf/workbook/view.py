@@ -64,8 +64,30 @@ def vba_hash(path: str | Path) -> str | None:
             return None
 
 
-def open_view(path: str | Path) -> WorkbookView:
-    """Read a workbook once for checking (openpyxl: cached values and formulas). Never writes it."""
+def open_view(path: str | Path, data: bytes | None = None) -> WorkbookView:
+    """Read a workbook once for checking: cached values, formulas, locks, merges (never written).
+
+    Uses xlperf's own package reader (``xlsxread``), which reads only the parts the checks need.
+    """
+    from xlperf.workbook.xlsxread import grid_from_sheet, read_workbook
+
+    book = read_workbook(data if data is not None else str(path))
+    view = WorkbookView(str(path), [])
+    for sheet in book.sheets:
+        grid = grid_from_sheet(sheet, book.styles)
+        view.grids.append(grid)
+        view.formulas[sheet.name] = dict(sheet.formulas)
+        cells = set(grid.values) | set(sheet.formulas) | set(sheet.values)
+        view.locked[sheet.name] = {pos for pos in cells if sheet.is_locked(*pos)}
+        view.states[sheet.name] = sheet.state
+        view.merged[sheet.name] = list(sheet.merged)
+    view.vba_sha256 = book.vba_sha256
+    view.marker = read_marker_grid(view.grid(MARKER_SHEET))
+    return view
+
+
+def open_view_openpyxl(path: str | Path) -> WorkbookView:
+    """The same view read with openpyxl (reference implementation, used to test the fast reader)."""
     import warnings
 
     import openpyxl

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 BUILTIN_FORMATS = {
-    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00",
-    5: '"$"#,##0_);("$"#,##0)', 6: '"$"#,##0_);[Red]("$"#,##0)',
-    7: '"$"#,##0.00_);("$"#,##0.00)', 8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
-    9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??",
-    14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
-    19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm",
-    37: "#,##0_);(#,##0)", 38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)",
-    40: "#,##0.00_);[Red](#,##0.00)", 41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)',
-    42: r'_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)',
+    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 5: '"$"#,##0_);("$"#,##0)',
+    6: '"$"#,##0_);[Red]("$"#,##0)', 7: '"$"#,##0.00_);("$"#,##0.00)', 8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm",
+    17: "mmm-yy", 18: "h:mm AM/PM", 19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm",
+    37: "#,##0_);(#,##0)", 38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)", 40: "#,##0.00_);[Red](#,##0.00)",
+    41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)', 42: r'_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)',
     43: r'_(* #,##0.00_);_(* \(#,##0.00\);_(* "-"??_);_(@_)',
     44: r'_("$"* #,##0.00_)_("$"* \(#,##0.00\)_("$"* "-"??_)_(@_)',
     45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
@@ -29,6 +28,7 @@ _DATE_TOKEN = re.compile(r"(?<![_\\])[dmhysDMHYS]")
 _TIMEDELTA = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.I)
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_FMT_ID = re.compile(r"""\bnumFmtId\s*=\s*["'](\d+)""")
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DECLARED = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
@@ -79,12 +79,8 @@ def decode_xml(data: bytes) -> str:
     if "<!" in text or text.find("<?", 5) >= 0:
         if "<!DOCTYPE" in text or "<!ENTITY" in text:
             raise ValueError("DTDs are not allowed in OOXML parts")
-        text = _COMMENT.sub("", _CDATA.sub(lambda m: escape(m[1]), text))
+        text = _COMMENT.sub("", _CDATA.sub(lambda m: m[1].replace("&", "&amp;").replace("<", "&lt;"), text))
     return text
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _entity(match: re.Match) -> str:
@@ -122,7 +118,36 @@ def xml_bool(value: str | None, default: bool = False) -> bool:
     return default if value is None else value not in ("0", "false", "f")
 
 
-@lru_cache(maxsize=2048)
+def relationships(text: str | None, folder: str) -> dict[str, tuple[str, str]]:
+    """A .rels part as id → (type suffix, target part path); external targets left out."""
+    found: dict[str, tuple[str, str]] = {}
+    for inner in re.findall(rf"<{root_prefix(text, 'Relationships')}Relationship\b([^>]*)>", text) if text else ():
+        rel = attrs(inner)
+        target = unquote(rel.get("Target", ""))
+        if rel.get("TargetMode") != "External" and target:
+            path = target if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], path.lstrip("/"))
+    return found
+
+
+def parse_workbook(text: str) -> tuple[list[tuple[str, str, str]], bool, list[tuple[str, int | None, str]]]:
+    """workbook.xml: sheets as (name, state, relationship id), the 1904 flag, defined names."""
+    p = root_prefix(text, "workbook")
+    sheets = []
+    for inner in re.findall(rf"<{p}sheet\b([^>]*)>", text):
+        found = attrs(inner)
+        rid = next((v for k, v in found.items() if k == "id" or k.endswith(":id")), "")
+        sheets.append((found.get("name", ""), found.get("state", "visible"), rid))
+    props = re.search(rf"<{p}workbookPr\b([^>]*)>", text)
+    names = []
+    for inner, body in re.findall(rf"<{p}definedName\b([^>]*)>([^<]*)</{p}definedName>", text):
+        found = attrs(inner)
+        local = found.get("localSheetId")
+        names.append((found.get("name", ""), None if local is None else int(local), unescape(body)))
+    return sheets, bool(props) and xml_bool(attrs(props[1]).get("date1904")), names
+
+
+@lru_cache(maxsize=4096)
 def classify(code: str) -> tuple[bool, bool, bool]:
     """(percent, date, timedelta) for a number format code; date and timedelta follow openpyxl."""
     percent = "%" in _LITERALS.sub("", code)
@@ -131,9 +156,9 @@ def classify(code: str) -> tuple[bool, bool, bool]:
     return percent, date, _TIMEDELTA.search(first) is not None
 
 
-def section(text: str, p: str, name: str, start: int = 0) -> tuple[int, int]:
+def section(text: str, p: str, name: str) -> tuple[int, int]:
     """Where the content of the first <name> element starts and ends; (-1, -1) when absent or empty."""
-    begin = text.find(f"<{p}{name}", start)
+    begin = text.find(f"<{p}{name}")
     while begin >= 0 and text[begin + len(p) + len(name) + 1] not in " \t\n>/":
         begin = text.find(f"<{p}{name}", begin + 1)
     inner = -1 if begin < 0 else text.index(">", begin) + 1
@@ -148,12 +173,13 @@ def section(text: str, p: str, name: str, start: int = 0) -> tuple[int, int]:
 @lru_cache(maxsize=4)
 def _style_patterns(p: str) -> tuple[re.Pattern, ...]:
     return (re.compile(rf"<{p}numFmt\b([^>]*)>"),
-            re.compile(rf"<{p}xf\b([^>]*?)(?:/>|>([^<]*(?:<(?!/{p}xf>)[^<]*)*)</{p}xf>)"),
+            re.compile(rf"<{p}xf\b([^>]*)(?:(?<=/)>|>([^<]*(?:<(?!/{p}xf>)[^<]*)*)</{p}xf>)"),
             re.compile(rf"<{p}protection\b([^>]*)>"))
 
 
+@lru_cache(maxsize=32)
 def parse_styles(text: str) -> tuple[StyleInfo, ...]:
-    """StyleInfo for each cellXfs index of a styles.xml text."""
+    """StyleInfo for each cellXfs index of a styles.xml text (cached: files from one template share it)."""
     p = root_prefix(text, "styleSheet")
     numfmt, xf, protection = _style_patterns(p)
     custom: dict[int, str] = {}
@@ -162,14 +188,16 @@ def parse_styles(text: str) -> tuple[StyleInfo, ...]:
         custom[int(found["numFmtId"])] = found.get("formatCode", "")
     styles = []
     for inner, body in xf.findall(text, *section(text, p, "cellXfs")):
-        prot = protection.search(body) if body else None
-        locked = xml_bool(attrs(prot[1]).get("locked"), True) if prot else True
-        styles.append(_style(int(attrs(inner).get("numFmtId", 0)), custom, locked))
+        fmt = _FMT_ID.search(inner)
+        fmt_id = int(fmt[1]) if fmt else 0
+        code = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id, "General")
+        prot = protection.search(body) if "protection" in body else None
+        styles.append(_style_info(code, xml_bool(attrs(prot[1]).get("locked"), True) if prot else True))
     return tuple(styles) or (DEFAULT_STYLE,)
 
 
-def _style(fmt_id: int, custom: dict[int, str], locked: bool) -> StyleInfo:
-    code = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id, "General")
+@lru_cache(maxsize=4096)
+def _style_info(code: str, locked: bool) -> StyleInfo:
     return StyleInfo(code, *classify(code), locked)
 
 
@@ -183,8 +211,7 @@ def excel_date(value: float, epoch: dt.datetime, timedelta: bool = False) -> dt.
     day, fraction = divmod(value, 1)
     diff = dt.timedelta(milliseconds=round(fraction * 86_400_000))
     if 0 <= value < 1 and diff.days == 0:
-        minutes, seconds = divmod(diff.seconds, 60)
-        return dt.time(minutes // 60, minutes % 60, seconds, diff.microseconds)
+        return (dt.datetime.min + diff).time()
     if 0 < value < 60 and epoch == EPOCH_1900:
         day += 1
     return epoch + dt.timedelta(days=day) + diff

@@ -12,11 +12,11 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
-from urllib.parse import unquote
 
 from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, POSITIONS, CellError, StyleInfo,
-                                       attrs, cell_range, cell_value, date_value, decode_xml, parse_styles, position,
-                                       rich_text, root_prefix, shared_formula, shared_strings, unescape, xml_bool)
+                                       attrs, cell_range, cell_value, date_value, decode_xml, parse_styles,
+                                       parse_workbook, position, relationships, rich_text, root_prefix, shared_formula,
+                                       shared_strings, unescape, xml_bool)
 
 __all__ = ["CellError", "PackageError", "PackageTooLarge", "SheetData", "SheetRef", "StyleInfo", "WorkbookData",
            "grid_from_sheet", "read_workbook"]
@@ -55,8 +55,8 @@ class SheetRef:
 
     name: str
     state: str  # visible, hidden or veryHidden
-    part: str | None  # e.g. xl/worksheets/sheet1.xml
     kind: str  # worksheet, chartsheet, dialogsheet, macrosheet …
+    part: str | None  # e.g. xl/worksheets/sheet1.xml
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,8 @@ class WorkbookData:
 def read_workbook(source: str | bytes | Any, sheets: Iterable[str] | None = None,
                   max_uncompressed: int = 200 * 2**20) -> WorkbookData:
     """Read a path or the file's bytes; the file is opened read-only. Raises PackageError/PackageTooLarge."""
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        handle = io.BytesIO(source)
-    else:
-        handle = open(source, "rb")  # a missing or unreadable path raises OSError here, as open() does
+    # a missing or unreadable path raises OSError here, as open() does
+    handle = io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else open(source, "rb")
     wanted = None if sheets is None else set([sheets] if isinstance(sheets, str) else sheets)
     with handle:
         try:
@@ -150,61 +148,25 @@ class _Package:
         return None if data is None else decode_xml(data)
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
-        """Relationship id → (type suffix, target part path) of ``part``; external targets skipped."""
         folder, base = posixpath.split(part)
-        text = self.text(posixpath.join(folder, "_rels", base + ".rels"))
-        found: dict[str, tuple[str, str]] = {}
-        if not text:
-            return found
-        for inner in re.findall(rf"<{root_prefix(text, 'Relationships')}Relationship\b([^>]*)>", text):
-            rel = attrs(inner)
-            if rel.get("TargetMode") != "External" and "Target" in rel:
-                found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], _resolve(folder, rel["Target"]))
-        return found
+        return relationships(self.text(posixpath.join(folder, "_rels", base + ".rels")), folder)
 
     def read(self, wanted: set[str] | None) -> WorkbookData:
-        root = [t for kind, t in self.rels("").values() if kind == "officeDocument"]
+        root = [target for kind, target in self.rels("").values() if kind == "officeDocument"]
         book_part = root[0] if root else "xl/workbook.xml"
         rels = self.rels(book_part)
         targets = {kind: target for kind, target in rels.values()}
-        book = _Workbook(self.text(book_part, required=True), rels)
+        entries, date1904, names = parse_workbook(self.text(book_part, required=True))
+        refs = [SheetRef(name, state, *rels.get(rid, ("", None))) for name, state, rid in entries]
         styles_text = self.text(targets.get("styles", "xl/styles.xml"))
         styles = parse_styles(styles_text) if styles_text else (DEFAULT_STYLE,)
-        todo = [r for r in book.refs if r.kind == "worksheet" and (wanted is None or r.name in wanted)]
+        todo = [r for r in refs if r.kind == "worksheet" and (wanted is None or r.name in wanted)]
         shared = shared_strings(self.text(targets.get("sharedStrings", "xl/sharedStrings.xml"))) if todo else []
-        context = _Context(shared, styles, EPOCH_1904 if book.date1904 else EPOCH_1900)
+        context = _Context(shared, styles, EPOCH_1904 if date1904 else EPOCH_1900)
         sheets = [_parse_sheet(self.text(r.part, required=True), r, context) for r in todo]
         vba = self.part(targets.get("vbaProject", "xl/vbaProject.bin"))
-        return WorkbookData(sheets, book.refs, styles, vba is not None,
-                            None if vba is None else hashlib.sha256(vba).hexdigest(),
-                            list(self.names), book.names, book.date1904)
-
-
-def _resolve(folder: str, target: str) -> str:
-    target = unquote(target) if "%" in target else target
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
-
-
-class _Workbook:
-    """Sheets, date system and defined names from workbook.xml."""
-
-    def __init__(self, text: str, rels: dict[str, tuple[str, str]]):
-        p = root_prefix(text, "workbook")
-        self.refs: list[SheetRef] = []
-        for inner in re.findall(rf"<{p}sheet\b([^>]*)>", text):
-            sheet = attrs(inner)
-            rid = next((v for k, v in sheet.items() if k == "id" or k.endswith(":id")), "")
-            kind, part = rels.get(rid, ("", None))
-            self.refs.append(SheetRef(sheet.get("name", ""), sheet.get("state", "visible"), part, kind))
-        props = re.search(rf"<{p}workbookPr\b([^>]*)>", text)
-        self.date1904 = xml_bool(attrs(props[1]).get("date1904")) if props else False
-        self.names: list[tuple[str, int | None, str]] = []
-        for inner, body in re.findall(rf"<{p}definedName\b([^>]*)>([^<]*)</{p}definedName>", text):
-            name = attrs(inner)
-            local = name.get("localSheetId")
-            self.names.append((name.get("name", ""), None if local is None else int(local), unescape(body)))
+        return WorkbookData(sheets, refs, styles, vba is not None,
+                            None if vba is None else hashlib.sha256(vba).hexdigest(), list(self.names), names, date1904)
 
 
 @dataclass
@@ -230,7 +192,7 @@ def _sheet_patterns(p: str) -> tuple[re.Pattern, ...]:
     tag = rf"<{p}%s\b([^>]*)>"
     return (re.compile("()" + cell), re.compile(rf"(<{p}row\b[^>]*>)|" + cell),
             re.compile(rf"<{p}f\b([^>]*?)(?:/>|>([^<]*)</{p}f>)"), re.compile(rf"<{p}v\b[^>]*?(?:/>|>([^<]*)</{p}v>)"),
-            re.compile(rf"<{p}is\b[^>]*>(.*?)</{p}is>", re.S),
+            re.compile(rf"<{p}is\b[^>]*>([^<]*(?:<(?!/{p}is>)[^<]*)*)</{p}is>"),
             re.compile(tag % "dimension"), re.compile(tag % "mergeCell"), re.compile(tag % "sheetProtection"))
 
 
@@ -248,14 +210,14 @@ class _Cells:
         self.array_refs: dict[Pos, str] = {}
         self.styles: dict[Pos, int] = {}
         self.masters: dict[str, Any] = {}
-        self.rows: set[int] = set()
-        self.cols: set[int] = set()
+        self.max_row = self.max_col = 0
         self.patterns = _sheet_patterns(p)
 
     def scan(self, pattern: re.Pattern, text: str, start: int, end: int) -> None:
+        """The hot loop, kept in one piece: a call per cell would cost more than the loop body."""
         shared, dates, epoch, positions = self.context.shared, self.context.dates, self.context.epoch, POSITIONS
-        values, styles, formulas, rows, cols = self.values, self.styles, self.formulas, self.rows, self.cols
-        row = col = 0
+        values, styles, formulas, fast = self.values, self.styles, self.formulas, pattern is self.patterns[0]
+        row = col = top = right = 0
         for row_tag, ref, s, t, extra, f, si, v, body in pattern.findall(text, start, end):
             if row_tag:
                 row, col = _row_number(row_tag, row), 0
@@ -264,12 +226,15 @@ class _Cells:
                 ref, s, t = _cell_attrs(extra, ref, s, t)
             if ref:
                 pos = positions.get(ref) or position(ref)
-            elif pattern is self.patterns[0]:
+            elif fast:
                 raise _NoReference
             else:
                 pos = (row, col + 1)
-            rows.add(pos[0])
-            cols.add(col := pos[1])
+            col = pos[1]
+            if pos[0] > top:
+                top = pos[0]
+            if col > right:
+                right = col
             style = 0
             if s:
                 styles[pos] = style = int(s)
@@ -279,18 +244,20 @@ class _Cells:
                 self.formula({"t": "shared", "si": si}, None, pos)
             if body or t == "inlineStr":
                 v = self.body(body, pos, t, v)
-            if t == "inlineStr":
-                if v is not None:
-                    values[pos] = v
-            elif not v:
+                if t == "inlineStr":
+                    if v is not None:
+                        values[pos] = v
+                    continue
+            if not v:
                 continue
-            elif not t or t == "n":
+            if not t or t == "n":
                 number = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
                 values[pos] = date_value(number, epoch, dates[style]) if style in dates else number
             elif t == "s":
                 values[pos] = shared[int(v)]
             else:
                 values[pos] = cell_value(t, v)
+        self.max_row, self.max_col = top, right
 
     def body(self, body: str, pos: Pos, t: str, v: str) -> str | None:
         """The slow path: formulas with attributes, <v> with attributes, inline strings."""
@@ -350,8 +317,8 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     dim = dimension.search(text, 0, start)
     guard = protection.search(text, end)
     return SheetData(ref.name, ref.state, ref.part or "", cells.values, cells.formulas, cells.array_refs,
-                     cells.styles, merged, max([1, *cells.rows] + [m[2] for m in wide]),
-                     max([1, *cells.cols] + [m[3] for m in wide]),
+                     cells.styles, merged, max([1, cells.max_row] + [m[2] for m in wide]),
+                     max([1, cells.max_col] + [m[3] for m in wide]),
                      bool(guard) and xml_bool(attrs(guard[1]).get("sheet")),
                      attrs(dim[1]).get("ref") if dim else None, context.styles)
 
