@@ -48,14 +48,16 @@ def structure_lines(view) -> list[str]:
         merged = sorted(f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in view.merged.get(grid.name, []))
         lines.append(f"{grid.name}!merged=" + ",".join(merged))
         formulas, locked = view.formulas.get(grid.name, {}), view.locked.get(grid.name, set())
-        cells = sorted(set(formulas) | {pos for pos in grid.values if pos in locked})
-        for pos in cells:
-            if pos not in locked:
-                continue
-            value = formulas.get(pos, grid.values.get(pos))
-            if value is None or value == "":
-                continue
-            lines.append(f"{grid.name}!{a1(*pos)}={canonical(value, pos in formulas)}")
+        values = grid.values
+        for pos in sorted(locked & (set(formulas) | set(values))):
+            if pos in formulas:
+                text = "f:" + formulas[pos]
+            else:
+                value = values[pos]
+                if value is None or value == "":
+                    continue
+                text = ("f:" if value.startswith("=") else "s:") + value if isinstance(value, str) else canonical(value)
+            lines.append(f"{grid.name}!{a1(*pos)}={text}")
     return lines
 
 

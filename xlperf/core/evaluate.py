@@ -103,7 +103,7 @@ def _clamp(value: Decimal | None, weight: Decimal) -> Decimal | None:
 
 def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = None) -> RowResult:
     """Parse and score one row. Never raises on bad cell contents: problems stay in the result."""
-    scales = load_scales(cfg.scales_path)
+    scales = load_scales(cfg.scales_path) if cfg.scales_path else None
     weight = read_number(ind.weight)
     target = in_context(parse_quantity(ind.target, "target" in ind.percent, scales), ind.nature, ind.unit)
     actual = in_context(parse_quantity(ind.actual, "actual" in ind.percent, scales), None, ind.unit)

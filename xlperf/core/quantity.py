@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import lru_cache
 
 from xlperf.core.scales import Level, Scales, load_scales
 
@@ -158,13 +159,24 @@ def parse_quantity(raw: object, percent: bool = False, scales: Scales | None = N
         return Quantity(day.isoformat(), Kind.DATE, date=day)
     if isinstance(raw, (int, float, Decimal)):
         return _from_number(raw, percent, str(raw))
-    text = str(raw)
+    if scales is None:
+        return _parse_default(str(raw))
+    return _parse_string(str(raw), scales)
+
+
+@lru_cache(maxsize=65536)
+def _parse_default(text: str) -> Quantity:
+    """Parsing with the bundled scales, cached: returned tables repeat the same texts."""
+    return _parse_string(text, load_scales())
+
+
+def _parse_string(text: str, scales: Scales) -> Quantity:
     norm = normalise(text)
     if not norm:
         return Quantity(text, Kind.EMPTY)
     if norm in _NA_EXACT or any(word.lower() in norm.lower() for word in NA_WORDS):
         return Quantity(text, Kind.NA)
-    return _parse_text(text, norm, scales or load_scales())
+    return _parse_text(text, norm, scales)
 
 
 def _parse_text(text: str, norm: str, scales: Scales) -> Quantity:

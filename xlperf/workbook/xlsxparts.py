@@ -28,7 +28,7 @@ _DATE_TOKEN = re.compile(r"(?<![_\\])[dmhysDMHYS]")
 _TIMEDELTA = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.I)
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-_FMT_ID = re.compile(r"""\bnumFmtId\s*=\s*["'](\d+)""")
+_FMT_ID = re.compile(r"""numFmtId\s*=\s*["'](\d+)""")
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DECLARED = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
@@ -173,8 +173,8 @@ def section(text: str, p: str, name: str) -> tuple[int, int]:
 @lru_cache(maxsize=4)
 def _style_patterns(p: str) -> tuple[re.Pattern, ...]:
     return (re.compile(rf"<{p}numFmt\b([^>]*)>"),
-            re.compile(rf"<{p}xf\b([^>]*)(?:(?<=/)>|>([^<]*(?:<(?!/{p}xf>)[^<]*)*)</{p}xf>)"),
-            re.compile(rf"<{p}protection\b([^>]*)>"))
+            re.compile(rf"<{p}xf\b(?: numFmtId=\"(\d+)\")?([^>]*)(?:(?<=/)>|>([^<]*(?:<(?!/{p}xf>)[^<]*)*)</{p}xf>)"),
+            re.compile(rf"""<{p}protection\b[^>]*?\blocked\s*=\s*["']([^"']*)"""))
 
 
 @lru_cache(maxsize=32)
@@ -187,12 +187,12 @@ def parse_styles(text: str) -> tuple[StyleInfo, ...]:
         found = attrs(inner)
         custom[int(found["numFmtId"])] = found.get("formatCode", "")
     styles = []
-    for inner, body in xf.findall(text, *section(text, p, "cellXfs")):
-        fmt = _FMT_ID.search(inner)
-        fmt_id = int(fmt[1]) if fmt else 0
+    for fmt, inner, body in xf.findall(text, *section(text, p, "cellXfs")):
+        found = fmt or _FMT_ID.search(inner)
+        fmt_id = int(fmt or found[1]) if found else 0
         code = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id, "General")
-        prot = protection.search(body) if "protection" in body else None
-        styles.append(_style_info(code, xml_bool(attrs(prot[1]).get("locked"), True) if prot else True))
+        locked = protection.search(body) if "protection" in body else None
+        styles.append(_style_info(code, xml_bool(unescape(locked[1])) if locked else True))
     return tuple(styles) or (DEFAULT_STYLE,)
 
 
