@@ -57,12 +57,18 @@ def ensure_libreoffice() -> None:
 
 
 def demo() -> int:
+    """Score each bundled example, then check them all as a batch into ./out (汇总.xlsx etc.).
+
+    Findings are expected (the 盐田 table has real discrepancies), so exit statuses 0 and 1 both
+    mean the job ran; only 2 (usage or environment) fails the demo.
+    """
     setup("")
     examples = sorted((ROOT / "examples").glob("*.xlsx"))
     for path in examples:
-        run(BIN / "xlperf", "score", path, check=False)
-    return run(BIN / "xlperf", "check", ROOT / "examples", "--out", ROOT / "out", check=False) \
-        if (ROOT / "xlperf" / "batch").is_dir() else 0
+        if run(BIN / "xlperf", "score", path, check=False) > 1:
+            return 1
+    code = run(BIN / "xlperf", "check", *examples, "--out", ROOT / "out", check=False)
+    return 0 if code in (0, 1) else code
 
 
 def test(args: list[str]) -> int:

@@ -178,3 +178,30 @@ def test_dask_equals_local(corpus, tmp_path):
         return {k: {key: v for key, v in entry.items() if key != "written"} for k, entry in data.items()}
 
     assert comparable(tmp_path / "local") == comparable(tmp_path / "dask")
+
+
+def test_xml_bomb_is_a_finding_not_a_hang(tmp_path):
+    """Billion laughs in a sheet: the entities are never expanded; the batch goes on."""
+    import zipfile
+
+    from xlperf.batch.runner import RunOptions, run_batch
+    from xlperf.batch.task import CheckOptions
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "x"
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    entities = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    bomb_xml = (f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY l0 "lol">{entities}]>'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                '<row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c></row></sheetData></worksheet>')
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(folder / "bomb.xlsx", "w") as zout:
+        for info in zin.infolist():
+            data = bomb_xml.encode() if info.filename == "xl/worksheets/sheet1.xml" else zin.read(info.filename)
+            zout.writestr(info, data)
+    shutil.copy(plain, folder / "ok.xlsx")
+    batch = run_batch([folder], CheckOptions(), RunOptions(tmp_path / "out", jobs=1, timeout=60))
+    files = by_file(tmp_path / "out")
+    assert batch.files == 2 and files["bomb.xlsx"]["findings"] and files["ok.xlsx"]["findings"]
