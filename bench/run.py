@@ -98,6 +98,8 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--memory-only", action="store_true", help="only xlperf check peak memory per N")
     parser.add_argument("--skip-lo", action="store_true")
+    parser.add_argument("--jobs", type=int, action="append", help="process counts to run (default 1 and 2)")
+    parser.add_argument("--formula-free-only", action="store_true", help="skip the formula-engine runs")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     sizes = args.n or [200]
@@ -108,9 +110,10 @@ def main() -> None:
         sample = files[: min(len(files), args.sample)]
         runs = 1 if n > 1000 else args.passes
         table: dict[str, dict] = {}
-        for jobs in (1, 2):
+        for jobs in args.jobs or (1, 2):
             table[f"xlperf check, formula-free, {jobs} job(s)"] = median_of(runs, xlperf_check, folder, jobs, False) | {"files": n}
-            table[f"xlperf check, formula engine, {jobs} job(s)"] = median_of(runs, xlperf_check, folder, jobs, True) | {"files": n}
+            if not args.formula_free_only:
+                table[f"xlperf check, formula engine, {jobs} job(s)"] = median_of(runs, xlperf_check, folder, jobs, True) | {"files": n}
             if args.memory_only:
                 continue
             table[f"formulas per file, {jobs} process(es)"] = median_of(1, per_file_formulas, sample, jobs) | {"files": len(sample)}
@@ -131,7 +134,8 @@ def ms(entry: dict) -> float:
 
 
 def render(rows, sizes, args) -> str:
-    cmd = "python bench/run.py " + " ".join(f"--n {n}" for n in sizes) + (" --memory-only" if args.memory_only else "")
+    cmd = "python bench/run.py " + " ".join(f"--n {n}" for n in sizes) + (" --memory-only" if args.memory_only else "") \
+        + "".join(f" --jobs {j}" for j in (args.jobs or [])) + (" --formula-free-only" if args.formula_free_only else "")
     out = ["# xlperf benchmark", "", f"Reproduce: `{cmd}` (machine: {os.cpu_count()} cores).", ""]
     for n, table in rows:
         out += [f"## N = {n}", "", "| way | files | ms per file | files per second | peak RSS (MB) | xlperf formula-free is … × faster |",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -37,6 +38,7 @@ class StateFile:
                 except (ValueError, KeyError):
                     continue  # a line cut off by an interruption
         self._handle = open(self.path, "a", encoding="utf-8")
+        self._synced = time.monotonic()
 
     def _lines(self) -> Iterator[tuple[int, str]]:
         with open(self.path, "rb") as handle:
@@ -46,11 +48,18 @@ class StateFile:
                 offset += len(raw)
 
     def record(self, key: str, result: FileResult) -> None:
+        """Append one result; flushed at once, forced to disk at most once a second (an
+        interruption loses at most the last second of results, which --resume redoes)."""
         self._handle.write(json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False) + "\n")
         self._handle.flush()
-        os.fsync(self._handle.fileno())
+        now = time.monotonic()
+        if now - self._synced >= 1.0:
+            os.fsync(self._handle.fileno())
+            self._synced = now
 
     def close(self) -> None:
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
         self._handle.close()
 
     def results(self, keys: list[str]) -> Iterator[FileResult]:

@@ -32,6 +32,7 @@ _FMT_ID = re.compile(r"""numFmtId\s*=\s*["'](\d+)""")
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DECLARED = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_UNTERMINATED = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
 _COMMENT = re.compile(r"<!--.*?-->|<\?(?!xml\b).*?\?>", re.S)
 _ROW_RANGE = re.compile(r"(\$?[1-9][0-9]{0,6}):(\$?[1-9][0-9]{0,6})$")  # openpyxl Translator's patterns
 _COL_RANGE = re.compile(r"(\$?[A-Za-z]{1,3}):(\$?[A-Za-z]{1,3})$")
@@ -79,6 +80,8 @@ def decode_xml(data: bytes) -> str:
     if "<!" in text or text.find("<?", 5) >= 0:
         if "<!DOCTYPE" in text or "<!ENTITY" in text:
             raise ValueError("DTDs are not allowed in OOXML parts")
+        if any(text.rfind(start) > text.rfind(end) for start, end in _UNTERMINATED):  # else the lazy regexes go quadratic
+            raise ValueError("unterminated comment, CDATA section or processing instruction")
         text = _COMMENT.sub("", _CDATA.sub(lambda m: m[1].replace("&", "&amp;").replace("<", "&lt;"), text))
     return text
 
@@ -106,6 +109,13 @@ def attrs(text: str) -> dict[str, str]:
     return out
 
 
+def tags_agree(found: int, text: str, p: str, name: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``found`` regex matches account for every <name …> start tag (else the XML is malformed)."""
+    if text.count(f"<{p}{name}", start, end) == found:  # the quick count; longer names sharing the prefix are rare
+        return True
+    return sum(text.count(f"<{p}{name}{after}", start, end) for after in " >/\n\t") == found
+
+
 def root_prefix(text: str, root: str) -> str:
     """The namespace prefix ("x:" or "") the part uses for its root element."""
     match = re.search(rf"<([\w.-]+:)?{root}[\s/>]", text)
@@ -118,33 +128,35 @@ def xml_bool(value: str | None, default: bool = False) -> bool:
     return default if value is None else value not in ("0", "false", "f")
 
 
-def relationships(text: str | None, folder: str) -> dict[str, tuple[str, str]]:
-    """A .rels part as id → (type suffix, target part path); external targets left out."""
-    found: dict[str, tuple[str, str]] = {}
-    for inner in re.findall(rf"<{root_prefix(text, 'Relationships')}Relationship\b([^>]*)>", text) if text else ():
+@lru_cache(maxsize=64)
+def relationships(text: str | None, folder: str) -> tuple[tuple[str, str, str], ...]:
+    """A .rels part as (id, type suffix, target part path); external targets left out. Cached by text."""
+    found = []
+    for inner in re.findall(rf"<{root_prefix(text, 'Relationships')}Relationship\b([^<>]*)>", text) if text else ():
         rel = attrs(inner)
         target = unquote(rel.get("Target", ""))
         if rel.get("TargetMode") != "External" and target:
             path = target if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-            found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], path.lstrip("/"))
-    return found
+            found.append((rel.get("Id", ""), rel.get("Type", "").rsplit("/", 1)[-1], path.lstrip("/")))
+    return tuple(found)
 
 
-def parse_workbook(text: str) -> tuple[list[tuple[str, str, str]], bool, list[tuple[str, int | None, str]]]:
-    """workbook.xml: sheets as (name, state, relationship id), the 1904 flag, defined names."""
+@lru_cache(maxsize=64)
+def parse_workbook(text: str) -> tuple[tuple[tuple[str, str, str], ...], bool, tuple[tuple[str, int | None, str], ...]]:
+    """workbook.xml: sheets as (name, state, relationship id), the 1904 flag, defined names. Cached by text."""
     p = root_prefix(text, "workbook")
     sheets = []
-    for inner in re.findall(rf"<{p}sheet\b([^>]*)>", text):
+    for inner in re.findall(rf"<{p}sheet\b([^<>]*)>", text):
         found = attrs(inner)
         rid = next((v for k, v in found.items() if k == "id" or k.endswith(":id")), "")
         sheets.append((found.get("name", ""), found.get("state", "visible"), rid))
-    props = re.search(rf"<{p}workbookPr\b([^>]*)>", text)
+    props = re.search(rf"<{p}workbookPr\b([^<>]*)>", text)
     names = []
-    for inner, body in re.findall(rf"<{p}definedName\b([^>]*)>([^<]*)</{p}definedName>", text):
+    for inner, body in re.findall(rf"<{p}definedName\b([^<>]*)>([^<]*)</{p}definedName>", text):
         found = attrs(inner)
         local = found.get("localSheetId")
         names.append((found.get("name", ""), None if local is None else int(local), unescape(body)))
-    return sheets, bool(props) and xml_bool(attrs(props[1]).get("date1904")), names
+    return tuple(sheets), bool(props) and xml_bool(attrs(props[1]).get("date1904")), tuple(names)
 
 
 @lru_cache(maxsize=4096)
@@ -172,9 +184,10 @@ def section(text: str, p: str, name: str) -> tuple[int, int]:
 
 @lru_cache(maxsize=4)
 def _style_patterns(p: str) -> tuple[re.Pattern, ...]:
-    return (re.compile(rf"<{p}numFmt\b([^>]*)>"),
-            re.compile(rf"<{p}xf\b(?: numFmtId=\"(\d+)\")?([^>]*)(?:(?<=/)>|>([^<]*(?:<(?!/{p}xf>)[^<]*)*)</{p}xf>)"),
-            re.compile(rf"""<{p}protection\b[^>]*?\blocked\s*=\s*["']([^"']*)"""))
+    return (re.compile(rf"<{p}numFmt\b([^<>]*)>"),
+            re.compile(rf"<{p}xf\b(?: numFmtId=\"(\d+)\")?([^<>]*)"
+                       rf"(?:(?<=/)>|>([^<]*(?:<(?!/?{p}xf\b)[^<]*)*)</{p}xf>)"),
+            re.compile(rf"""<{p}protection\b[^<>]*?\blocked\s*=\s*["']([^"']*)"""))
 
 
 @lru_cache(maxsize=32)
@@ -186,8 +199,11 @@ def parse_styles(text: str) -> tuple[StyleInfo, ...]:
     for inner in numfmt.findall(text, *section(text, p, "numFmts")):
         found = attrs(inner)
         custom[int(found["numFmtId"])] = found.get("formatCode", "")
-    styles = []
-    for fmt, inner, body in xf.findall(text, *section(text, p, "cellXfs")):
+    styles, (start, end) = [], section(text, p, "cellXfs")
+    entries = xf.findall(text, start, end)
+    if not tags_agree(len(entries), text, p, "xf", start, end):
+        raise ValueError("malformed <xf> in styles.xml")
+    for fmt, inner, body in entries:
         found = fmt or _FMT_ID.search(inner)
         fmt_id = int(fmt or found[1]) if found else 0
         code = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id, "General")
@@ -201,8 +217,15 @@ def _style_info(code: str, locked: bool) -> StyleInfo:
     return StyleInfo(code, *classify(code), locked)
 
 
-def excel_date(value: float, epoch: dt.datetime, timedelta: bool = False) -> dt.datetime | dt.time | dt.timedelta:
-    """An Excel serial as openpyxl's from_excel converts it (time below 1, timedelta for [h] formats)."""
+def excel_date(value: float, epoch: dt.datetime, timedelta: bool = False) -> Any:
+    """An Excel serial as openpyxl reads it: time below 1, timedelta for [h] formats, "#VALUE!" out of range."""
+    try:
+        return _from_excel(value, epoch, timedelta)
+    except (OverflowError, ValueError):
+        return CellError("#VALUE!")
+
+
+def _from_excel(value: float, epoch: dt.datetime, timedelta: bool) -> dt.datetime | dt.time | dt.timedelta:
     if timedelta:
         delta = dt.timedelta(days=value)
         if delta.microseconds:
@@ -219,10 +242,10 @@ def excel_date(value: float, epoch: dt.datetime, timedelta: bool = False) -> dt.
 
 @lru_cache(maxsize=4)
 def _string_patterns(p: str) -> tuple[re.Pattern, ...]:
-    body = rf"[^<]*(?:<(?!/{p}si>)[^<]*)*"
-    return (re.compile(rf'<{p}si\b[^>]*?(?:/>|>(?:<{p}t(?: xml:space="preserve")?>([^<]*)</{p}t>)?({body})</{p}si>)'),
-            re.compile(rf"<{p}t\b[^>]*?(?:/>|>([^<]*)</{p}t>)"),
-            re.compile(rf"<{p}rPh\b.*?</{p}rPh>", re.S))
+    body = rf"[^<]*(?:<(?!/?{p}si\b)[^<]*)*"
+    return (re.compile(rf'<{p}si\b[^<>]*?(?:/>|>(?:<{p}t(?: xml:space="preserve")?>([^<]*)</{p}t>)?({body})</{p}si>)'),
+            re.compile(rf"<{p}t\b[^<>]*?(?:/>|>([^<]*)</{p}t>)"),
+            re.compile(rf"<{p}rPh\b[^<>]*>[^<]*(?:<(?!/?{p}rPh\b)[^<]*)*</{p}rPh>"))
 
 
 def rich_text(plain: str, rest: str, p: str) -> str:
@@ -238,18 +261,17 @@ def shared_strings(text: str | None) -> list[str]:
     if not text:
         return []
     p = root_prefix(text, "sst")
-    strings = []
-    for plain, rest in _string_patterns(p)[0].findall(text):
+    strings, entries = [], _string_patterns(p)[0].findall(text)
+    if not tags_agree(len(entries), text, p, "si"):
+        raise ValueError("malformed <si> in the shared string table")
+    for plain, rest in entries:
         value = rich_text(plain, rest, p) if rest else unescape(plain)
         strings.append(value.replace("x005F_", "") if "x005F_" in value else value)
     return strings
 
 
 def shared_formula(master: str, origin: tuple[int, int], dest: tuple[int, int]) -> str:
-    """openpyxl's Translator(master, origin).translate_formula(dest); the tokenised master is cached.
-
-    Raises ValueError when a relative reference would leave the sheet (openpyxl's TranslatorError).
-    """
+    """openpyxl's Translator(master, origin).translate_formula(dest), tokenised once; ValueError off the sheet."""
     template = _TEMPLATES.get(master)
     if template is None:
         if len(_TEMPLATES) > 4096:
@@ -348,16 +370,10 @@ def cell_range(ref: str) -> tuple[int, int, int, int]:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
-def date_value(number: float, epoch: dt.datetime, timedelta: bool) -> Any:
-    """A serial in a date-formatted cell as openpyxl reads it."""
-    try:
-        return excel_date(number, epoch, timedelta)
-    except (OverflowError, ValueError):
-        return CellError("#VALUE!")  # openpyxl's stand-in for a serial outside the date range
-
-
 def cell_value(t: str, v: str) -> Any:
     """A cached <v> of a cell type other than n and s."""
+    if t == "s":
+        raise ValueError(f"bad shared string index {v!r}")
     if t == "str":
         return unescape(v)
     if t == "b":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import posixpath
 import re
 import struct
@@ -14,9 +15,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
 from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, POSITIONS, CellError, StyleInfo,
-                                       attrs, cell_range, cell_value, date_value, decode_xml, parse_styles,
-                                       parse_workbook, position, relationships, rich_text, root_prefix, shared_formula,
-                                       shared_strings, unescape, xml_bool)
+                                       attrs, cell_range, cell_value, decode_xml, excel_date, parse_styles,
+                                       parse_workbook, position, relationships, rich_text, root_prefix,
+                                       shared_formula, shared_strings, tags_agree, unescape, xml_bool)
 
 __all__ = ["CellError", "PackageError", "PackageTooLarge", "SheetData", "SheetRef", "StyleInfo", "WorkbookData",
            "grid_from_sheet", "read_workbook"]
@@ -108,7 +109,7 @@ class WorkbookData:
         raise KeyError(name)
 
 
-def read_workbook(source: str | bytes | Any, sheets: Iterable[str] | None = None,
+def read_workbook(source: str | os.PathLike[str] | bytes, sheets: Iterable[str] | None = None,
                   max_uncompressed: int = 200 * 2**20) -> WorkbookData:
     """Read a path or the file's bytes; the file is opened read-only. Raises PackageError/PackageTooLarge."""
     # a missing or unreadable path raises OSError here, as open() does
@@ -149,7 +150,8 @@ class _Package:
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         folder, base = posixpath.split(part)
-        return relationships(self.text(posixpath.join(folder, "_rels", base + ".rels")), folder)
+        found = relationships(self.text(posixpath.join(folder, "_rels", base + ".rels")), folder)
+        return {rid: (kind, target) for rid, kind, target in found}
 
     def read(self, wanted: set[str] | None) -> WorkbookData:
         root = [target for kind, target in self.rels("").values() if kind == "officeDocument"]
@@ -165,8 +167,8 @@ class _Package:
         context = _Context(shared, styles, EPOCH_1904 if date1904 else EPOCH_1900)
         sheets = [_parse_sheet(self.text(r.part, required=True), r, context) for r in todo]
         vba = self.part(targets.get("vbaProject", "xl/vbaProject.bin"))
-        return WorkbookData(sheets, refs, styles, vba is not None,
-                            None if vba is None else hashlib.sha256(vba).hexdigest(), list(self.names), names, date1904)
+        vba_hash = None if vba is None else hashlib.sha256(vba).hexdigest()
+        return WorkbookData(sheets, refs, styles, vba is not None, vba_hash, list(self.names), list(names), date1904)
 
 
 @dataclass
@@ -186,13 +188,14 @@ def _sheet_patterns(p: str) -> tuple[re.Pattern, ...]:
 
     The first pattern is the fast one for cells that carry r="A1" (Excel, openpyxl, LibreOffice); the second
     also matches <row> tags to number cells that leave r out."""
-    cell = (rf"<{p}c\b(?: r=\"([A-Z]{{1,3}}\d+)\")?(?: s=\"(\d+)\")?(?: t=\"(\w+)\")?([^>]*)(?:(?<=/)>|>"
-            rf"(?:<{p}f>([^<]+)</{p}f>|<{p}f t=\"shared\" si=\"(\d+)\"/>)?(?:<{p}v>([^<]*)</{p}v>)?"
-            rf"([^<]*(?:<(?!/{p}c>)[^<]*)*)</{p}c>)")
-    tag = rf"<{p}%s\b([^>]*)>"
-    return (re.compile("()" + cell), re.compile(rf"(<{p}row\b[^>]*>)|" + cell),
-            re.compile(rf"<{p}f\b([^>]*?)(?:/>|>([^<]*)</{p}f>)"), re.compile(rf"<{p}v\b[^>]*?(?:/>|>([^<]*)</{p}v>)"),
-            re.compile(rf"<{p}is\b[^>]*>([^<]*(?:<(?!/{p}is>)[^<]*)*)</{p}is>"),
+    cell = (rf"<{p}c\b(?: r=\"([A-Z]{{1,3}}\d+)\")?(?: s=\"(\d+)\")?(?: t=\"(\w+)\")?([^<>]*)(?:(?<=/)>|>"
+            rf"(?:<{p}f(?: aca=\"\w+\")?>([^<]+)</{p}f>|<{p}f t=\"shared\" si=\"(\d+)\"/>)?(?:<{p}v>([^<]*)</{p}v>)?"
+            rf"([^<]*(?:<(?!/{p}c>|{p}c[\s/>])[^<]*)*)</{p}c>)")
+    tag = rf"<{p}%s\b([^<>]*)>"
+    return (re.compile("()" + cell), re.compile(rf"(<{p}row\b[^<>]*>)|" + cell),
+            re.compile(rf"<{p}f\b([^<>]*?)(?:/>|>([^<]*)</{p}f>)"),
+            re.compile(rf"<{p}v\b[^<>]*?(?:/>|>([^<]*)</{p}v>)"),
+            re.compile(rf"<{p}is\b[^<>]*>([^<]*(?:<(?!/{p}is>)[^<]*)*)</{p}is>"),
             re.compile(tag % "dimension"), re.compile(tag % "mergeCell"), re.compile(tag % "sheetProtection"))
 
 
@@ -210,7 +213,7 @@ class _Cells:
         self.array_refs: dict[Pos, str] = {}
         self.styles: dict[Pos, int] = {}
         self.masters: dict[str, Any] = {}
-        self.max_row = self.max_col = 0
+        self.max_row = self.max_col = self.count = 0
         self.patterns = _sheet_patterns(p)
 
     def scan(self, pattern: re.Pattern, text: str, start: int, end: int) -> None:
@@ -218,9 +221,11 @@ class _Cells:
         shared, dates, epoch, positions = self.context.shared, self.context.dates, self.context.epoch, POSITIONS
         values, styles, formulas, fast = self.values, self.styles, self.formulas, pattern is self.patterns[0]
         row = col = top = right = 0
-        for row_tag, ref, s, t, extra, f, si, v, body in pattern.findall(text, start, end):
+        matches = pattern.findall(text, start, end)
+        self.count = len(matches)
+        for row_tag, ref, s, t, extra, f, si, v, body in matches:
             if row_tag:
-                row, col = _row_number(row_tag, row), 0
+                row, col, self.count = _row_number(row_tag, row), 0, self.count - 1
                 continue
             if extra and "=" in extra:
                 ref, s, t = _cell_attrs(extra, ref, s, t)
@@ -252,8 +257,8 @@ class _Cells:
                 continue
             if not t or t == "n":
                 number = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
-                values[pos] = date_value(number, epoch, dates[style]) if style in dates else number
-            elif t == "s":
+                values[pos] = excel_date(number, epoch, dates[style]) if style in dates else number
+            elif t == "s" and v.isdigit():
                 values[pos] = shared[int(v)]
             else:
                 values[pos] = cell_value(t, v)
@@ -312,6 +317,8 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     except _NoReference:
         cells = _Cells(p, context)
         cells.scan(cells.patterns[1], text, start, end)
+    if not tags_agree(cells.count, text, p, "c", start, end):
+        raise PackageError(f"{ref.part}: malformed <c> element")
     merged = [cell_range(attrs(inner).get("ref", "")) for inner in merge.findall(text, end)]
     wide = [m for m in merged if m[:2] != m[2:]]
     dim = dimension.search(text, 0, start)
@@ -348,7 +355,7 @@ def grid_from_sheet(sheet: SheetData, styles: tuple[StyleInfo, ...] | list[Style
             continue
         grid.values[pos] = value
         index = sheet.styles.get(pos, 0)
-        if isinstance(value, (int, float)) and index < len(table) and table[index].percent:
+        if isinstance(value, (int, float)) and 0 <= index < len(table) and table[index].percent:
             grid.percent.add(pos)
         grid.max_row, grid.max_col = max(grid.max_row, row), max(grid.max_col, col)
     return grid
