@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 from typing import Iterable
@@ -22,16 +21,16 @@ def _safe(value: object) -> object:
 
 
 def write_findings_csv(results: Iterable[FileResult], path: Path) -> Path:
-    from xlperf.workbook.atomic import atomic_write_bytes
+    """Streamed row by row into a temporary file, then renamed (UTF-8 with BOM so Excel reads it)."""
+    from xlperf.workbook.atomic import atomic_output
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for result in results:
-        for f in result.findings:
-            writer.writerow([_safe(v) for v in (result.file, f["sheet"], f["cell"], f["row"], f["code"],
-                                                f["severity"], f["message"])])
-    atomic_write_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))  # BOM: Excel opens UTF-8 CSV correctly
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for result in results:
+            for f in result.findings:
+                writer.writerow([_safe(v) for v in (result.file, f["sheet"], f["cell"], f["row"], f["code"],
+                                                    f["severity"], f["message"])])
     return path
 
 
@@ -46,8 +45,13 @@ def result_entry(result: FileResult) -> dict:
 
 
 def write_results_json(results: Iterable[FileResult], path: Path, meta: dict) -> Path:
-    from xlperf.workbook.atomic import atomic_write_bytes
+    """Streamed entry by entry (the same JSON as one ``json.dumps`` of the whole object)."""
+    from xlperf.workbook.atomic import atomic_output
 
-    data = {"schema_version": 1, **meta, "files": [result_entry(r) for r in results]}
-    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    head = json.dumps({"schema_version": 1, **meta}, ensure_ascii=False)[:-1]
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(head + (', "files": [' if len(head) > 1 else '"files": ['))
+        for i, result in enumerate(results):
+            handle.write(("," if i else "") + "\n" + json.dumps(result_entry(result), ensure_ascii=False))
+        handle.write("\n]}\n")
     return path

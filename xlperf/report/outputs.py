@@ -17,7 +17,7 @@ def write_outputs(results: Callable[[], Iterable[FileResult]], out_dir: Path, op
     from xlperf.report.summary_xlsx import write_summary
 
     lang = getattr(opts, "lang", "zh")
-    summary = write_summary(results(), out_dir / SUMMARY_NAME["zh"], lang)
+    summary = write_summary(results, out_dir / SUMMARY_NAME["zh"], lang)
     write_findings_csv(results(), out_dir / "findings.csv")
     write_results_json(results(), out_dir / "results.json",
                        {"xlperf_version": __version__, "framework": opts.cfg.framework, "lang": lang})

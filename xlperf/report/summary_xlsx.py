@@ -1,20 +1,27 @@
-"""The 汇总 workbook: one row per file, the findings with filters, and the grade distribution chart."""
+"""The 汇总 workbook: one row per file, the findings with filters, and the grade distribution chart.
+
+Written in openpyxl's write-only mode, findings streamed row by row, so memory stays flat
+however many files and findings a batch has.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from xlperf.batch.results import FileResult
 
 FORMULA_LEAD = ("=", "+", "-", "@")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+GRADES = ("优", "良", "中", "差")
 TEXT = {
     "zh": {"summary": "汇总", "findings": "问题清单", "grades": "等级分布",
            "summary_cols": ["文件", "主管部门", "项目名称", "实施单位", "评分框架", "填报总分", "复算总分", "填报等级",
@@ -31,74 +38,84 @@ TEXT = {
            "status": {"ok": "ok", "warnings": "warnings", "errors": "errors", "failed": "failed", "skipped": "skipped"},
            "severity": {"error": "error", "warning": "warning", "info": "info"}},
 }
+SUMMARY_WIDTHS = [40, 18, 28, 22, 12, 10, 10, 9, 9, 8, 8, 8, 10]
+FINDING_WIDTHS = [40, 14, 9, 24, 9, 90]
 
 
-def summary_frames(results: Iterable[FileResult], lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The summary and findings tables as DataFrames (plain data; rendering happens in write_summary)."""
+def summary_frame(results: Iterable[FileResult], lang: str = "zh") -> pd.DataFrame:
+    """One row per file (plain data; small even for thousands of files)."""
     t = TEXT["en" if lang == "en" else "zh"]
-    rows, found = [], []
+    rows = [[r.file, r.info.get("department"), r.info.get("project"), r.info.get("unit"), r.framework,
+             r.stated_total, r.total, r.stated_grade, r.grade, r.counts["error"], r.counts["warning"],
+             r.counts["info"], t["status"].get(r.status, r.status)] for r in results]
+    return pd.DataFrame(rows, columns=t["summary_cols"])
+
+
+def finding_rows(results: Iterable[FileResult], lang: str = "zh") -> Iterator[list[Any]]:
+    t = TEXT["en" if lang == "en" else "zh"]
     for r in results:
-        rows.append([r.file, r.info.get("department"), r.info.get("project"), r.info.get("unit"), r.framework,
-                     r.stated_total, r.total, r.stated_grade, r.grade, r.counts["error"], r.counts["warning"],
-                     r.counts["info"], t["status"].get(r.status, r.status)])
-        found.extend([r.file, f["sheet"], f["cell"], f["code"], t["severity"][f["severity"]], f["message"]]
-                     for f in r.findings)
-    return pd.DataFrame(rows, columns=t["summary_cols"]), pd.DataFrame(found, columns=t["finding_cols"])
+        for f in r.findings:
+            yield [r.file, f["sheet"], f["cell"], f["code"], t["severity"][f["severity"]], f["message"]]
 
 
-def _put(ws, row: int, col: int, value: Any) -> None:
-    """Write a value; text that looks like a formula stays text (never evaluated by a spreadsheet)."""
+def _cell(ws, value: Any) -> Any:
+    """A write-only cell; text that looks like a formula stays text (never evaluated)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
-        return
+        return None
     if hasattr(value, "item"):
         value = value.item()
-    cell = ws.cell(row, col, value)
+    cell = WriteOnlyCell(ws, value)
     if isinstance(value, str):
         cell.data_type = "s"
         if value.startswith(FORMULA_LEAD):
             cell.quotePrefix = True
+    return cell
 
 
-def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, widths: list[int]) -> Any:
+def _sheet(wb: Workbook, title: str, columns: list[str], rows: Iterable[Iterable[Any]], widths: list[int]) -> int:
     ws = wb.create_sheet(title)
-    for col, name in enumerate(frame.columns, 1):
-        cell = ws.cell(1, col, name)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
-        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1] if col <= len(widths) else 12
-    for row, values in enumerate(frame.itertuples(index=False), 2):
-        for col, value in enumerate(values, 1):
-            _put(ws, row, col, value)
+    for col, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{max(1, len(frame) + 1)}"
-    return ws
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(ws, name)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for row in rows:
+        ws.append([_cell(ws, v) for v in row])
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    return count
 
 
 def _grades(wb: Workbook, summary: pd.DataFrame, t: dict[str, Any]) -> None:
-    grade_col = t["summary_cols"][8]
-    counts = summary[grade_col].fillna(t["ungraded"]).value_counts()
-    order = ["优", "良", "中", "差"] + [g for g in counts.index if g not in ("优", "良", "中", "差")]
-    frame = pd.DataFrame([[g, int(counts.get(g, 0))] for g in order], columns=t["grade_cols"])
-    ws = _sheet(wb, t["grades"], frame, [12, 10])
+    counts = Counter(summary[t["summary_cols"][8]].fillna(t["ungraded"]))
+    order = list(GRADES) + sorted(g for g in counts if g not in GRADES)
+    ws = wb.create_sheet(t["grades"])
+    ws.append(t["grade_cols"])
+    for grade in order:
+        ws.append([grade, int(counts.get(grade, 0))])
     chart = BarChart()
-    chart.title, chart.y_axis.title = t["chart"], t["grade_cols"][1]
-    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=len(frame) + 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(frame) + 1))
-    chart.legend = None
+    chart.title, chart.y_axis.title, chart.legend = t["chart"], t["grade_cols"][1], None
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=len(order) + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(order) + 1))
     ws.add_chart(chart, "D2")
 
 
-def write_summary(results: Iterable[FileResult], path: Path, lang: str = "zh") -> Path:
-    """Write 汇总.xlsx atomically (a temporary file in the same folder, then renamed)."""
+def write_summary(results: Callable[[], Iterable[FileResult]] | Iterable[FileResult], path: Path,
+                  lang: str = "zh") -> Path:
+    """Write 汇总.xlsx atomically. ``results`` may be a callable returning a fresh stream per pass."""
     from xlperf.workbook.atomic import atomic_output
 
+    stream = results if callable(results) else (lambda data=list(results): data)
     t = TEXT["en" if lang == "en" else "zh"]
-    summary, findings = summary_frames(results, lang)
-    wb = Workbook()
-    wb.remove(wb.active)
-    ws = _sheet(wb, t["summary"], summary, [40, 18, 28, 22, 12, 10, 10, 9, 9, 8, 8, 8, 10])
-    for row in ws.iter_rows(min_row=2):
-        row[0].alignment = Alignment(wrap_text=False)
-    _sheet(wb, t["findings"], findings, [40, 14, 9, 24, 9, 90])
+    summary = summary_frame(stream(), lang)
+    wb = Workbook(write_only=True)
+    _sheet(wb, t["summary"], t["summary_cols"], summary.itertuples(index=False), SUMMARY_WIDTHS)
+    _sheet(wb, t["findings"], t["finding_cols"], finding_rows(stream(), lang), FINDING_WIDTHS)
     _grades(wb, summary, t)
     with atomic_output(path) as tmp:
         wb.save(tmp)

@@ -196,6 +196,7 @@ def _sheet_patterns(p: str) -> tuple[re.Pattern, ...]:
             re.compile(rf"<{p}f\b([^<>]*?)(?:/>|>([^<]*)</{p}f>)"),
             re.compile(rf"<{p}v\b[^<>]*?(?:/>|>([^<]*)</{p}v>)"),
             re.compile(rf"<{p}is\b[^<>]*>([^<]*(?:<(?!/{p}is>)[^<]*)*)</{p}is>"),
+            re.compile(rf"<{p}is><{p}t(?: xml:space=\"preserve\")?>([^<]*)</{p}t></{p}is>"),
             re.compile(tag % "dimension"), re.compile(tag % "mergeCell"), re.compile(tag % "sheetProtection"))
 
 
@@ -266,7 +267,10 @@ class _Cells:
 
     def body(self, body: str, pos: Pos, t: str, v: str) -> str | None:
         """The slow path: formulas with attributes, <v> with attributes, inline strings."""
-        formula, value, inline = self.patterns[2:5]
+        formula, value, inline, plain = self.patterns[2:6]
+        found = plain.fullmatch(body) if t == "inlineStr" else None
+        if found:
+            return unescape(found[1])  # <is><t>text</t></is>, as openpyxl writes every string
         found = formula.search(body)
         if found:
             self.formula(attrs(found[1]), found[2], pos)
@@ -305,7 +309,7 @@ def _cell_attrs(extra: str, ref: str, s: str, t: str) -> tuple[str, str, str]:
 
 def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     p = root_prefix(text, "worksheet")
-    dimension, merge, protection = _sheet_patterns(p)[5:]
+    dimension, merge, protection = _sheet_patterns(p)[6:]
     start = text.find(f"<{p}sheetData")
     end = text.find(f"</{p}sheetData>", start)
     if start < 0 or (end < 0 and text[text.index(">", start) - 1] != "/"):
