@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -273,21 +271,13 @@ def make_workbook(framework: Framework | str) -> Workbook:
 def save_atomic(wb: Workbook, path: Path) -> Path:
     """Write to a temporary file in the same folder, then replace ``path``; keeps the fixed document dates.
 
-    The temporary file is created with ``open`` (not ``mkstemp``), so the template gets the usual
-    umask permissions rather than 0600.
+    Uses ``xlperf.workbook.atomic`` (temporary file beside the target, fsync, rename).
     """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).save()  # openpyxl's save_workbook would stamp "modified" with now
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    from xlperf.workbook.atomic import atomic_output
+
+    with atomic_output(path) as tmp, ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()  # openpyxl's save_workbook would stamp "modified" with now
+    return Path(path)
 
 
 def build_template(framework: Framework | str, path: Path) -> Path:

@@ -80,7 +80,7 @@ def decode_xml(data: bytes) -> str:
     if "<!" in text or text.find("<?", 5) >= 0:
         if "<!DOCTYPE" in text or "<!ENTITY" in text:
             raise ValueError("DTDs are not allowed in OOXML parts")
-        if any(text.rfind(start) > text.rfind(end) for start, end in _UNTERMINATED):  # else the lazy regexes go quadratic
+        if any(text.rfind(start) > text.rfind(end) for start, end in _UNTERMINATED):  # lazy regexes: quadratic
             raise ValueError("unterminated comment, CDATA section or processing instruction")
         text = _COMMENT.sub("", _CDATA.sub(lambda m: m[1].replace("&", "&amp;").replace("<", "&lt;"), text))
     return text
