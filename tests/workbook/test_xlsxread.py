@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import pickle
+import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -63,7 +64,8 @@ SHEET1 = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <c r="D4" s="7"><v>0.75</v></c><c r="E4" s="5"><v>10</v></c><c r="F4" s="8"><v>0.9</v></c><c r="G4" s="9"><v>-0.125</v></c>
 <c r="H4" s="10" t="s"><v>0</v></c><c r="I4" s="2"><v>30</v></c></row>
 <row r="5"><c r="A5"><f>SUM(A3:B3)</f><v>45.5</v></c><c r="B5" t="str"><f>IF(A3&gt;1,"yes","no")</f><v>yes</v></c>
-<c r="C5"><f t="array" ref="C5:C6">A3:A4*2</f><v>84</v></c><c r="F5"><v>2</v></c></row>
+<c r="C5"><f t="array" ref="C5:C6">A3:A4*2</f><v>84</v></c><c r="D5" s="0" t="n"><f aca="false">A3*2</f><v>84</v></c>
+<c r="F5"><v>2</v></c></row>
 <row r="6"><c r="A6"><v>1</v></c><c r="C6"><v>90704</v></c>
 <c r="D6"><f t="shared" ref="D6:E9" si="0">A6+$B$3+SUM(A$1:A6)+'Other sheet'!B6+LOG10(A6)+COUNTIF(A:A,"A1")</f><v>1</v></c>
 <c r="E6"><f t="shared" si="0"/><v>2</v></c><c r="F6"><f t="shared" si="1" ref="F6:F9">ROW()*F$5+SUM(2:2)+SUM(B:B)+rate</f><v>3</v></c></row>
@@ -243,6 +245,7 @@ def test_handwritten_values_in_detail(handwritten):
     assert sheet.formulas[(7, 5)] == "=B7+$B$3+SUM(B$1:B7)+'Other sheet'!C7+LOG10(B7)+COUNTIF(B:B,\"A1\")"
     assert sheet.formulas[(9, 6)] == "=ROW()*F$5+SUM(5:5)+SUM(B:B)+rate"
     assert sheet.formulas[(5, 3)] == "=A3:A4*2" and sheet.array_refs == {(5, 3): "C5:C6"}
+    assert sheet.formulas[(5, 4)] == "=A3*2" and v[(5, 4)] == 84  # LibreOffice writes <f aca="false">
     assert (sheet.is_percent(3, 4), sheet.is_percent(3, 5), sheet.is_percent(4, 6), sheet.is_percent(4, 7)) == (
         True, False, True, True)
     assert not sheet.is_locked(4, 5) and not sheet.is_locked(10, 4) and sheet.is_locked(4, 8)
@@ -417,6 +420,10 @@ def _corrupt_compressed(data: bytes) -> bytes:
     lambda: _sheet_with('<c r="A1" t="s"><v>7</v></c>'),
     lambda: _sheet_with('<c r="A1"><v>abc</v></c>'),
     lambda: _sheet_with('<c r="1A"><v>1</v></c>'),
+    lambda: _sheet_with('<c r="A1"><v>1</v><c r="B1"><v>2</v></c>'),  # an unclosed cell must not swallow the next
+    lambda: package([("A", "visible", SHEET3)], ["a", "<t>b</t><si><t>c</t>"]),
+    lambda: package([("A", "visible", SHEET3)], styles=STYLES.replace('<xf numFmtId="14" fontId="0" fillId="0" '
+                                                                       'borderId="0" xfId="0"/>', '<xf numFmtId="14">')),
     lambda: package([("A", "visible", '<!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet><sheetData/></worksheet>')]),
     lambda: package([("A", "visible", "<nothing/>")]),
     lambda: package([("A", "visible", SHEET3)], extra={"xl/workbook.xml": b"\xff\xfe\x00garbage"}),
@@ -425,6 +432,18 @@ def test_malformed_packages_raise_package_error(make):
     with pytest.raises(PackageError) as caught:
         read_workbook(make())
     assert not isinstance(caught.value, PackageTooLarge) and caught.value.detail
+
+
+@pytest.mark.parametrize("payload", [
+    '<row r="1">' + '<c r="A1"><v>1</v>' * 30000 + "</row>", "<row r='1'>" + '<c r="A1" s="1"' * 100000 + "</row>",
+    "<!--" * 50000, '<row r="1"><c r="A1" t="inlineStr"><is>' + "<r><t>x</t>" * 30000 + "</row>",
+])
+def test_hostile_markup_fails_fast(payload):
+    source = package([("A", "visible", f'<worksheet xmlns="{MAIN}"><sheetData>{payload}</sheetData></worksheet>')])
+    start = time.perf_counter()
+    with pytest.raises(PackageError):
+        read_workbook(source)
+    assert time.perf_counter() - start < 2
 
 
 def test_missing_workbook_part_raises_package_error():
