@@ -52,7 +52,8 @@ def render_score(result: ScoreResult, lang: str = "zh") -> str:
     out.append(table([(t["cols"][1], t["weight"], t["stated"], t["recomputed"])] + [
         (name, lt["weight"], lt["stated_score"], lt["score"]) for name, lt in data["level_totals"].items()]))
     out.append("")
-    out.append(f"{t['total']}: {t['stated']} {data['stated_total']}  {t['recomputed']} {data['total']}   "
+    fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+    out.append(f"{t['total']}: {t['stated']} {fmt(data['stated_total'])}  {t['recomputed']} {fmt(data['total'])}   "
                f"{t['grade']}: {t['stated']} {data['stated_grade'] or '-'}  {t['recomputed']} {data['grade']}")
     out.append("")
     out.append(f"{t['findings']} ({len(data['findings'])}):" if data["findings"] else t["none"])
