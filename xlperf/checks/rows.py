@@ -41,8 +41,9 @@ def _bounds(res: RowResult, weight: Decimal) -> Iterator[Finding]:
     own = res.judgement if res.judgement.value is not None else res.stated
     field = "judgement" if own is res.judgement else "score"
     if own.value is None:
-        if not own.invalid and not res.not_applicable and res.outcome.score is None:
-            yield _at(res, field, "score-missing")
+        if not own.invalid and not res.not_applicable and res.outcome.score is None and res.outcome.problem is None:
+            where = "judgement" if "judgement" in res.indicator.cells else "score"  # templates: 评价人评分
+            yield _at(res, where, "score-missing")
         return
     if own.value > weight:
         yield _at(res, field, "score-above-weight", expected=weight, found=own.value)
