@@ -45,20 +45,29 @@ def structure_lines(view) -> list[str]:
     grids = [g for g in view.grids if g.name != MARKER_SHEET]
     lines = ["sheets=" + "|".join(g.name for g in grids)]
     for grid in grids:
-        merged = sorted(f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in view.merged.get(grid.name, []))
-        lines.append(f"{grid.name}!merged=" + ",".join(merged))
-        formulas, locked = view.formulas.get(grid.name, {}), view.locked.get(grid.name, set())
-        values = grid.values
-        for pos in sorted(locked & (set(formulas) | set(values))):
-            if pos in formulas:
-                text = "f:" + formulas[pos]
+        name = grid.name
+        merged = sorted(f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in view.merged.get(name, []))
+        lines.append(f"{name}!merged=" + ",".join(merged))
+        formulas, values = view.formulas.get(name, {}), grid.values
+        for pos in sorted(view.locked.get(name, set())):
+            text = formulas.get(pos)
+            if text is not None:
+                text = "f:" + text
             else:
-                value = values[pos]
+                value = values.get(pos)
                 if value is None or value == "":
                     continue
-                text = ("f:" if value.startswith("=") else "s:") + value if isinstance(value, str) else canonical(value)
-            lines.append(f"{grid.name}!{a1(*pos)}={text}")
+                if isinstance(value, str):
+                    text = ("f:" if value.startswith("=") else "s:") + value
+                else:
+                    text = canonical(value)
+            lines.append(f"{name}!{_letters(pos[1])}{pos[0]}={text}")
     return lines
+
+
+@lru_cache(maxsize=None)
+def _letters(col: int) -> str:
+    return get_column_letter(col)
 
 
 def fingerprint(view) -> str:
@@ -73,16 +82,17 @@ def recognise(view) -> tuple[Template | None, list[Finding]]:
     marker = view.marker
     if not marker or not marker.get("framework"):
         return None, []
+    from xlperf.template.builder import TEMPLATE_VERSION
+
     name = str(marker["framework"])
     try:
         framework = load_framework(name)
-        reference = reference_cells(name)
     except ValueError:
         return None, [Finding("template-unknown", MARKER_SHEET, found=name)]
-    if str(marker.get("template_version")) != reference.version:
+    if str(marker.get("template_version")) != TEMPLATE_VERSION or not framework.indicators:
         return None, [Finding("template-unknown", MARKER_SHEET, found=f"{name} v{marker.get('template_version')}")]
-    layout = marker.get("layout") if isinstance(marker.get("layout"), dict) else reference.layout
-    template = Template(framework, reference.version, str(marker.get("fingerprint") or ""), fingerprint(view), layout,
+    layout = marker.get("layout") if isinstance(marker.get("layout"), dict) else {}
+    template = Template(framework, TEMPLATE_VERSION, str(marker.get("fingerprint") or ""), fingerprint(view), layout,
                         str(marker.get("vba_sha256") or "") or None)
     return template, []
 
