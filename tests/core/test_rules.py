@@ -120,3 +120,16 @@ def test_reverse_monotone_decreasing_in_actual(weight, target, a, b):
 def test_target_met_gives_full_marks(weight, target, extra):
     out = score_rule("proportional", weight, q(f"≥{target}人"), q(f"{target + extra}人"), CFG)
     assert out.met and out.score == weight.quantize(D("0.01"))
+
+
+def test_plain_number_against_percent_target():
+    """A bare cell number is a fraction (Excel stores 94.2 % as 0.942); 94.2 itself is flagged, not guessed."""
+    from xlperf.checks.rows import check_row
+    from xlperf.core.evaluate import evaluate_row
+    from xlperf.core.model import Indicator
+
+    good = evaluate_row(Indicator("产出", "", "合格率", 4, "≥95%", 0.942), CFG)
+    assert good.score == D("3.97") and not good.percent_doubt
+    odd = evaluate_row(Indicator("产出", "", "合格率", 4, "≥95%", 94.2, 4, "typed as points"), CFG)
+    assert odd.percent_doubt
+    assert [f.code for f in check_row(odd)] == ["percent-doubtful"]

@@ -16,6 +16,7 @@ from xlperf.core.scales import load_scales
 from xlperf.core.totals import LevelTotal, level_totals, total_score
 
 ZERO = Decimal(0)
+PERCENT_DOUBT = Decimal("1.5")  # 150 %: a plain 94.2 typed for 94.2 % would read as 9420 %
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class RowResult:
     budget_rate: Decimal | None = None  # rate the budget figures give (rate rows)
     budget_formula: str | None = None  # e.g. "2747.33 / 2916.35"
     method_error: str | None = None  # an unknown method written in the row
+    percent_doubt: bool = False  # a bare number read as a fraction against a percent target is implausible
 
     @property
     def not_applicable(self) -> bool:
@@ -107,7 +109,9 @@ def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = Non
     weight = read_number(ind.weight)
     target = in_context(parse_quantity(ind.target, "target" in ind.percent, scales), ind.nature, ind.unit)
     actual = in_context(parse_quantity(ind.actual, "actual" in ind.percent, scales), None, ind.unit)
-    actual = as_percent(target, actual, ind.actual)
+    coerced = as_percent(target, actual, ind.actual)
+    percent_doubt = coerced is not actual and coerced.value is not None and coerced.value > PERCENT_DOUBT
+    actual = coerced
     method_error = None
     try:
         method = infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, ind.method)
@@ -121,7 +125,8 @@ def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = Non
     stated, judgement = read_number(ind.stated_score), read_number(ind.judgement)
     evaluator = judgement.value if judgement.value is not None else stated.value
     score = outcome.score if outcome.score is not None else _clamp(evaluator, w)
-    return RowResult(ind, method, weight, stated, judgement, target, actual, outcome, score, rate, formula, method_error)
+    return RowResult(ind, method, weight, stated, judgement, target, actual, outcome, score, rate, formula, method_error,
+                     percent_doubt)
 
 
 def evaluate(table: IndicatorTable, cfg: ScoringConfig | None = None) -> Evaluation:
