@@ -13,13 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from openpyxl.formula.translate import Translator
-from openpyxl.utils import get_column_letter
-
 from xlperf.core.frameworks import Framework, load_framework
 from xlperf.findings import Finding
 from xlperf.template.fingerprint import MARKER_SHEET, canonical
-from xlperf.workbook.grid import a1
+from xlperf.workbook.grid import a1, column_letter
 
 TAMPER_CODES = {"weight": "weight-changed", "target": "target-changed"}
 
@@ -61,13 +58,8 @@ def structure_lines(view) -> list[str]:
                     text = ("f:" if value.startswith("=") else "s:") + value
                 else:
                     text = canonical(value)
-            lines.append(f"{name}!{_letters(pos[1])}{pos[0]}={text}")
+            lines.append(f"{name}!{column_letter(pos[1])}{pos[0]}={text}")
     return lines
-
-
-@lru_cache(maxsize=None)
-def _letters(col: int) -> str:
-    return get_column_letter(col)
 
 
 def fingerprint(view) -> str:
@@ -141,9 +133,10 @@ def row_key(level1: str, level2: str, level3: str, layout: dict[str, Any]) -> st
 
 
 def _col(layout: dict[str, Any], role: str) -> int:
-    from openpyxl.utils import column_index_from_string
-
-    return column_index_from_string(layout["columns"][role])
+    index = 0
+    for ch in layout["columns"][role]:
+        index = index * 26 + ord(ch.upper()) - 64
+    return index
 
 
 def _compare(view, sheet: str, expected: tuple[bool, Any], pos: tuple[int, int], origin: tuple[int, int],
@@ -152,7 +145,12 @@ def _compare(view, sheet: str, expected: tuple[bool, Any], pos: tuple[int, int],
     formulas, grid = view.formulas.get(sheet, {}), view.grid(sheet)
     ref = a1(*pos)
     if is_formula:
-        want = value if origin == pos else Translator(value, origin=a1(*origin)).translate_formula(ref)
+        if origin == pos:
+            want = value
+        else:
+            from openpyxl.formula.translate import Translator
+
+            want = Translator(value, origin=a1(*origin)).translate_formula(ref)
         found = formulas.get(pos)
         if found is None:
             typed = grid.get(*pos) if grid else None
@@ -173,7 +171,7 @@ def _table_findings(view, ref: Reference, table) -> list[Finding]:
         if table is not None else []
     matcher = difflib.SequenceMatcher(a=ref.rows, b=[name for _, name in file_rows], autojunk=False)
     findings: list[Finding] = []
-    col3 = get_column_letter(_col(layout, "level3"))
+    col3 = column_letter(_col(layout, "level3"))
     role_of = {_col(layout, role): role for role in layout["columns"]}
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from openpyxl.utils import get_column_letter
+from functools import lru_cache
 
 Pos = tuple[int, int]
 
@@ -45,9 +45,19 @@ class SheetGrid:
         return origin
 
 
+@lru_cache(maxsize=None)
+def column_letter(col: int) -> str:
+    """1 → 'A', 27 → 'AA' (without importing openpyxl: the check path stays light)."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def a1(row: int, col: int) -> str:
     """(7, 11) → 'K7'."""
-    return f"{get_column_letter(col)}{row}"
+    return f"{column_letter(col)}{row}"
 
 
 def grid_from_worksheet(ws, max_rows: int = 5000, max_cols: int = 60) -> SheetGrid:

@@ -10,11 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from xlperf.core.model import Indicator, IndicatorTable, Stated
 from xlperf.workbook.budget import find_budget
-from xlperf.workbook.grid import SheetGrid, a1
+from xlperf.workbook.grid import SheetGrid, a1, column_letter
 from xlperf.workbook.layout import (GRADE_WORDS, REQUIRED_ROLES, grade_label_value, header_role, is_subtotal_label,
                                     is_total_label)
 
@@ -189,7 +187,7 @@ def read_grid_table(grid: SheetGrid, others: list[SheetGrid] = (), file: str = "
     scan = _scan_rows(grid, header)
     exec_row, budget = find_budget([grid, *others])
     grade = scan.grade or _stated_grade(grid, scan.last_row)
-    columns = {role: get_column_letter(col) for role, col in header.columns.items()}
+    columns = {role: column_letter(col) for role, col in header.columns.items()}
     return IndicatorTable(rows=tuple(scan.rows), sheet=grid.name, file=file, header_row=header.row,
                           columns=columns, budget=budget, stated_total=scan.total, stated_grade=grade,
                           stated_subtotals=tuple(scan.subtotals), exec_row=exec_row)
