@@ -74,7 +74,7 @@ def recognise(view) -> tuple[Template | None, list[Finding]]:
     marker = view.marker
     if not marker or not marker.get("framework"):
         return None, []
-    from xlperf.template.builder import TEMPLATE_VERSION
+    from xlperf.template.version import TEMPLATE_VERSION
 
     name = str(marker["framework"])
     try:

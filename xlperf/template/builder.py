@@ -41,7 +41,7 @@ from xlperf.template.fingerprint import MARKER_SHEET, structure_fingerprint
 from xlperf.template.sheetstyle import (ALERT_FILL, HEADER_FILL, NOTICE_FILL, OFF_FILL, number, print_setup, protect,
                                         put, text_lines, validation)
 
-TEMPLATE_VERSION = "1"
+from xlperf.template.version import TEMPLATE_VERSION  # noqa: E402  (re-exported)
 INFO, TABLE, CONF = "基本信息", "评分表", "xlwings.conf"
 HEADERS = (("level1", "一级指标", 10), ("level2", "二级指标", 12), ("level3", "三级指标", 28), ("nature", "指标性质", 8),
            ("unit", "度量单位", 8), ("weight", "分值", 7), ("target", "指标值", 12), ("actual", "实际完成值", 12),
