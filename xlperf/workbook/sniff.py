@@ -1,107 +1,276 @@
-"""Classify a file before opening it: xlsx/xlsm, legacy .xls, encrypted, not a workbook, corrupt, too large.
-
-Reads only the bytes it needs (the magic number, the zip directory, the OLE directory) and never
-raises: every problem becomes the file's finding.
-"""
+"""Classify a file before opening it as a workbook; never raises, reads only the bytes it needs."""
 
 from __future__ import annotations
 
+import codecs
+import os
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, BinaryIO
 
 from xlperf.findings import Finding
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 DEFAULT_MAX_UNCOMPRESSED = 200 * 2**20
 MAX_ENTRIES = 10_000
 MAX_RATIO = 200  # compression ratio above which a large entry is taken for a zip bomb
+RATIO_MIN_SIZE = 2**20  # entries smaller than this are never judged by their ratio
+VERIFY_LIMIT = 16 * 2**20  # packages up to this uncompressed size get every CRC checked
+ESSENTIAL = ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error,
+               struct.error, NotImplementedError, RuntimeError, LookupError)
+# What a non-workbook looks like, for the file-not-workbook message (Chinese, like the catalogue).
+DETAIL = {"empty": "空文件", "text": "文本文件，例如改了扩展名的 CSV", "html": "网页 HTML 文件", "pdf": "PDF 文件",
+          "xml2003": "Excel 2003 XML 表格", "rtf": "RTF 文档", "unknown": "未知格式", "zip": "普通压缩包",
+          "docx": "Word 文档", "pptx": "PowerPoint 演示文稿", "xlsb": "Excel 二进制工作簿 .xlsb",
+          "odf": "OpenDocument 文档", "doc": "Word 97-2003 文档", "ppt": "PowerPoint 97-2003 演示文稿",
+          "ole": "OLE 复合文档", "folder": "文件夹"}
 
 
 @dataclass(frozen=True)
 class Sniff:
-    """What a file is; ``finding`` is None for a workbook we can check."""
+    """What a file is; ``finding`` is None exactly for a workbook we can check (xlsx/xlsm)."""
 
     kind: str  # xlsx | xlsm | xls | encrypted | not-workbook | corrupt | too-large | missing
     finding: Finding | None = None
     has_vba: bool = False
-    uncompressed_size: int = 0
+    uncompressed_size: int = 0  # declared total of every zip entry
+    parts: tuple[str, ...] = ()  # zip entry names, or OLE directory entry names
+
+    @property
+    def ok(self) -> bool:
+        return self.finding is None
 
 
-def _ole_streams(head: bytes, path: Path) -> set[str]:
-    """Names in an OLE compound file's directory (enough to tell .xls from encrypted OOXML)."""
-    names: set[str] = set()
-    try:
-        sector_shift = int.from_bytes(head[30:32], "little")
-        size = 1 << sector_shift
-        first_dir = int.from_bytes(head[48:52], "little")
-        with open(path, "rb") as handle:
-            handle.seek((first_dir + 1) * size)
-            block = handle.read(size * 4)
-        for i in range(0, len(block), 128):
-            length = int.from_bytes(block[i + 64:i + 66], "little")
-            if 2 <= length <= 64:
-                names.add(block[i:i + length - 2].decode("utf-16-le", "replace"))
-    except (OSError, ValueError):
-        pass
-    return names
+class PackageRejected(Exception):
+    """safe_zip_open refused a file: ``kind`` is a Sniff kind and ``finding`` says why."""
 
-
-def _zip(path: Path, max_uncompressed: int) -> Sniff:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            total = sum(i.file_size for i in infos)
-            if len(infos) > MAX_ENTRIES or total > max_uncompressed:
-                return Sniff("too-large", Finding("file-too-large", expected=_mb(max_uncompressed), found=_mb(total)),
-                             uncompressed_size=total)
-            for info in infos:
-                if info.file_size > 2**20 and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-                    return Sniff("too-large", Finding("file-too-large", expected=_mb(max_uncompressed),
-                                                      found=_mb(total)), uncompressed_size=total)
-            names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        return Sniff("corrupt", Finding("file-corrupt", params={"detail": type(exc).__name__}))
-    if "xl/workbook.xml" not in names:
-        detail = "Word 文档" if "word/document.xml" in names else "压缩包中没有 xl/workbook.xml"
-        return Sniff("not-workbook", Finding("file-not-workbook", params={"detail": detail}), uncompressed_size=total)
-    has_vba = "xl/vbaProject.bin" in names
-    return Sniff("xlsm" if has_vba else "xlsx", None, has_vba, total)
+    def __init__(self, kind: str, finding: Finding, size: int = 0):
+        super().__init__(kind, finding.code)
+        self.kind, self.finding, self.size = kind, finding, size
 
 
 def _mb(size: int) -> str:
     return f"{size / 2**20:.1f} MB"
 
 
-def sniff(path: str | Path, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED) -> Sniff:
-    """Classify ``path`` without opening it as a workbook."""
-    path = Path(path)
+def _corrupt(detail: str) -> Finding:
+    return Finding("file-corrupt", params={"detail": detail})
+
+
+def _not_workbook(key: str) -> Finding:
+    return Finding("file-not-workbook", params={"detail": DETAIL[key]})
+
+
+def zip_limits(infos: list[zipfile.ZipInfo], max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+               max_entries: int = MAX_ENTRIES, max_ratio: int = MAX_RATIO) -> Finding | None:
+    """The zip-bomb finding for a zip directory, or None when it is within the limits."""
+    if len(infos) > max_entries:
+        return Finding("file-too-many-parts", expected=max_entries, found=len(infos))
+    total = sum(info.file_size for info in infos)
+    if total > max_uncompressed:
+        return Finding("file-too-large", expected=_mb(max_uncompressed), found=_mb(total))
+    for info in infos:
+        if info.file_size > RATIO_MIN_SIZE and info.file_size > max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            return Finding("file-compression-ratio", expected=max_ratio, found=ratio, params={"part": info.filename})
+    return None
+
+
+def safe_zip_open(source: str | os.PathLike[str] | BinaryIO, max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED, *,
+                  max_entries: int = MAX_ENTRIES, max_ratio: int = MAX_RATIO) -> zipfile.ZipFile:
+    """Open a zip for reading after checking its directory against the zip-bomb limits.
+
+    Raises PackageRejected (kind missing, corrupt or too-large) instead of zipfile's many errors.
+    zipfile itself stops every entry at its declared size, so the checked totals bound what reading can produce.
+    """
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(512)
+        archive = zipfile.ZipFile(source)
     except FileNotFoundError:
-        return Sniff("missing", Finding("file-not-found"))
-    except OSError as exc:
-        return Sniff("corrupt", Finding("file-corrupt", params={"detail": type(exc).__name__}))
-    if head.startswith(OLE_MAGIC):
-        streams = _ole_streams(head, path)
-        if {"EncryptionInfo", "EncryptedPackage"} & streams:
-            return Sniff("encrypted", Finding("file-encrypted"))
-        if {"Workbook", "Book"} & streams:
-            return Sniff("xls", Finding("file-legacy-xls"))
-        return Sniff("not-workbook", Finding("file-not-workbook", params={"detail": "OLE 复合文档"}))
-    if head.startswith(ZIP_MAGIC):
-        return _zip(path, max_uncompressed)
+        raise PackageRejected("missing", Finding("file-not-found")) from None
+    except _ZIP_ERRORS as exc:
+        raise PackageRejected("corrupt", _corrupt(f"ZIP 目录无法读取：{type(exc).__name__}")) from None
+    infos = archive.infolist()
+    finding = zip_limits(infos, max_uncompressed, max_entries, max_ratio)
+    if finding is not None:
+        archive.close()
+        raise PackageRejected("too-large", finding, sum(info.file_size for info in infos))
+    return archive
+
+
+def _zip_kind(names: set[str]) -> str | None:
+    """The DETAIL key of a zip that is not an Excel workbook, or None for a workbook."""
+    lower = {name.lower() for name in names}
+    if "xl/workbook.xml" in lower:
+        return None
+    for part, key in (("xl/workbook.bin", "xlsb"), ("word/document.xml", "docx"),
+                      ("ppt/presentation.xml", "pptx"), ("mimetype", "odf")):
+        if part in lower:
+            return key
+    return "zip"
+
+
+def _verify(archive: zipfile.ZipFile, full: bool) -> Finding | None:
+    """Check every local header, and the CRC of the essential parts (of every part when ``full``)."""
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            return Finding("file-encrypted")
+        try:
+            with archive.open(info) as handle:
+                if full or info.filename in ESSENTIAL:
+                    while handle.read(1 << 20):
+                        pass
+        except _ZIP_ERRORS as exc:
+            return _corrupt(f"部件 {info.filename} 无法解压：{type(exc).__name__}")
+    missing = [name for name in ESSENTIAL[:2] if name not in archive.NameToInfo]
+    return _corrupt(f"缺少 {missing[0]}") if missing else None
+
+
+def _sniff_zip(handle: BinaryIO, max_uncompressed: int, max_entries: int, max_ratio: int,
+               verify_limit: int) -> Sniff:
+    try:
+        archive = safe_zip_open(handle, max_uncompressed, max_entries=max_entries, max_ratio=max_ratio)
+    except PackageRejected as exc:
+        return Sniff(exc.kind, exc.finding, uncompressed_size=exc.size)
+    with archive:
+        infos = archive.infolist()
+        names = tuple(info.filename for info in infos)
+        total = sum(info.file_size for info in infos)
+        other = _zip_kind(set(names))
+        if other is not None:
+            return Sniff("not-workbook", _not_workbook(other), uncompressed_size=total, parts=names)
+        finding = _verify(archive, total <= verify_limit)
+    if finding is not None:
+        kind = "encrypted" if finding.code == "file-encrypted" else "corrupt"
+        return Sniff(kind, finding, uncompressed_size=total, parts=names)
+    has_vba = any(name.lower() == "xl/vbaproject.bin" for name in names)
+    return Sniff("xlsm" if has_vba else "xlsx", None, has_vba, total, names)
+
+
+def _u16(data: bytes, at: int) -> int:
+    return int.from_bytes(data[at:at + 2], "little")
+
+
+def _u32(data: bytes, at: int) -> int:
+    return int.from_bytes(data[at:at + 4], "little")
+
+
+class _Cfb:
+    """Just enough of an OLE compound file (MS-CFB) to list its directory entry names."""
+
+    MAX_SECTORS = 4096  # directory sectors followed at most (16k entries at 512-byte sectors)
+
+    def __init__(self, handle: IO[bytes]):
+        handle.seek(0)
+        self.handle, header = handle, handle.read(512)
+        shift = _u16(header, 30)
+        if len(header) < 512 or shift not in (9, 12):
+            raise ValueError("bad compound file header")
+        self.size = 1 << shift
+        self.first_dir = _u32(header, 48)
+        self.difat = [_u32(header, 76 + 4 * i) for i in range(109)]
+        self.next_difat, self.difat_left = _u32(header, 68), _u32(header, 72)
+
+    def _sector(self, index: int, length: int | None = None, at: int = 0) -> bytes:
+        self.handle.seek((index + 1) * self.size + at)
+        data = self.handle.read(self.size if length is None else length)
+        if len(data) < (self.size if length is None else length):
+            raise ValueError("compound file truncated")
+        return data
+
+    def _fat_sector(self, number: int) -> int:
+        while number >= len(self.difat) and self.difat_left and self.next_difat < 0xFFFFFFFA:
+            block = self._sector(self.next_difat)
+            self.difat += [_u32(block, i) for i in range(0, self.size - 4, 4)]
+            self.next_difat, self.difat_left = _u32(block, self.size - 4), self.difat_left - 1
+        return self.difat[number]
+
+    def _next(self, sector: int) -> int:
+        per = self.size // 4
+        return _u32(self._sector(self._fat_sector(sector // per), 4, (sector % per) * 4), 0)
+
+    def names(self) -> list[str]:
+        out, sector, seen = [], self.first_dir, set()
+        while sector < 0xFFFFFFFA and sector not in seen and len(seen) < self.MAX_SECTORS:
+            seen.add(sector)
+            block = self._sector(sector)
+            for at in range(0, self.size, 128):
+                length, kind = _u16(block, at + 64), block[at + 66]
+                if kind in (1, 2, 5) and 2 <= length <= 64:
+                    out.append(block[at:at + length - 2].decode("utf-16-le", "replace"))
+            sector = self._next(sector)
+        return out
+
+
+def _sniff_ole(handle: IO[bytes]) -> Sniff:
+    try:
+        names = _Cfb(handle).names()
+    except (OSError, ValueError, IndexError) as exc:
+        return Sniff("corrupt", _corrupt(f"OLE 复合文档目录无法读取：{exc}"))
+    found, parts = set(names), tuple(names)
+    if {"Workbook", "Book"} & found:
+        return Sniff("xls", Finding("file-legacy-xls"), parts=parts)
+    if {"EncryptionInfo", "EncryptedPackage"} <= found:
+        return Sniff("encrypted", Finding("file-encrypted"), parts=parts)
+    key = "doc" if "WordDocument" in found else "ppt" if "PowerPoint Document" in found else "ole"
+    return Sniff("not-workbook", _not_workbook(key), parts=parts)
+
+
+def _other_kind(head: bytes) -> str:
+    """The DETAIL key for bytes that are neither OLE nor zip."""
     if not head:
-        return Sniff("not-workbook", Finding("file-not-workbook", params={"detail": "空文件"}))
-    detail = "文本文件" if _texty(head) else "未知格式"
-    return Sniff("not-workbook", Finding("file-not-workbook", params={"detail": detail}))
+        return "empty"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    for lead, key in ((b"%pdf", "pdf"), (b"{\\rtf", "rtf"), (b"<!doctype html", "html"), (b"<html", "html"),
+                      (b"<table", "html")):
+        if text.startswith(lead):
+            return key
+    if text.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "xml2003"
+    return "text" if _texty(head) else "unknown"
 
 
 def _texty(head: bytes) -> bool:
-    try:
-        head.decode("utf-8")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
-    except UnicodeDecodeError:
+    if b"\x00" in head:
         return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def sniff(path: str | os.PathLike[str], max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED, *,
+          max_entries: int = MAX_ENTRIES, max_ratio: int = MAX_RATIO, verify_limit: int = VERIFY_LIMIT) -> Sniff:
+    """Classify ``path`` (opened read-only) without loading it as a workbook; any failure becomes the finding."""
+    try:
+        return _sniff(Path(path), max_uncompressed, max_entries, max_ratio, verify_limit)
+    except Exception as exc:  # noqa: BLE001 - the contract is: never raise
+        return Sniff("corrupt", _corrupt(f"{type(exc).__name__}: {exc}"[:200]))
+
+
+def _sniff(path: Path, max_uncompressed: int, max_entries: int, max_ratio: int, verify_limit: int) -> Sniff:
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        return Sniff("missing", Finding("file-not-found"))
+    except IsADirectoryError:
+        return Sniff("not-workbook", _not_workbook("folder"))
+    except OSError as exc:
+        return Sniff("corrupt", Finding("file-failed", params={"detail": f"无法读取文件：{type(exc).__name__}"}))
+    with handle:
+        head = handle.read(4096)
+        if head.startswith(OLE_MAGIC):
+            return _sniff_ole(handle)
+        if head.startswith(ZIP_MAGIC):
+            handle.seek(0)
+            return _sniff_zip(handle, max_uncompressed, max_entries, max_ratio, verify_limit)
+    return Sniff("not-workbook", _not_workbook(_other_kind(head)))
