@@ -1,0 +1,231 @@
+"""A template's formulas as one straight-line program over ``formulas``' own parsed functions.
+
+``formulas`` evaluates a workbook through ``schedula`` dispatchers: correct, but about 1 ms of
+dispatch per formula on every file. A batch checks thousands of copies of the same template, so
+here each formula is parsed once by ``formulas.Parser`` and its AST's function nodes (``formulas``'
+operators, Excel functions and the registered PERF_* UDFs) are laid out in dependency order.
+Evaluating a copy is then a loop of plain calls: references become ``Ranges`` holding the copy's
+values, exactly as ``formulas`` would hand them to the same functions.
+
+Only what the program can express is accepted (plain cell/area references, constants, function
+nodes); anything else raises :class:`Unsupported` and the caller uses the full ``formulas`` model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import schedula as sh
+from formulas.functions import replace_empty
+from formulas.ranges import Ranges
+from formulas.tokens.operand import Error
+
+from xlperf.engine.functions import register, to_python
+from xlperf.workbook.xlsxparts import CellError
+
+_NODE_KEYS = frozenset({"function", "index", "inputs", "outputs", "type", "wait_inputs", "solve_cycle"})
+_BOOK = "xlperf.xlsx"
+_ADDIN_PREFIX = re.compile(r"\[\d+\]!")
+
+Cell = tuple[str, int, int]  # sheet, row, column
+ValueOf = Callable[[str, int, int], Any]
+
+
+class Unsupported(Exception):
+    """The formulas use something the straight-line program does not model."""
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A reference in a formula: an area of one sheet and the ``formulas`` range it stands for."""
+
+    sheet: str
+    r1: int
+    c1: int
+    r2: int
+    c2: int
+    rng: dict[str, Any]
+
+    def cells(self) -> Iterable[Cell]:
+        for row in range(self.r1, self.r2 + 1):
+            for col in range(self.c1, self.c2 + 1):
+                yield self.sheet, row, col
+
+
+@dataclass
+class FormulaProgram:
+    """One formula: constants and leaves fill slots, steps call functions, ``result`` is the cell value."""
+
+    cell: Cell
+    slots: int
+    constants: list[tuple[int, Any]]
+    leaves: list[tuple[int, Leaf]]
+    steps: list[tuple[Callable[..., Any], tuple[int, ...], int]]
+    result: int
+    result_is_leaf: bool
+
+    def run(self, value_of: ValueOf) -> Any:
+        """The cell's value as ``formulas`` holds it (XlError, EMPTY replaced by 0, numpy scalars)."""
+        slots: list[Any] = [None] * self.slots
+        for slot, value in self.constants:
+            slots[slot] = value
+        for slot, leaf in self.leaves:
+            slots[slot] = _ranges(leaf, value_of)
+        for func, args, out in self.steps:
+            value = func(*(slots[i] for i in args))
+            if value is sh.NONE:
+                raise Unsupported("a function gave no value")
+            slots[out] = value
+        return _cell_value(slots[self.result])
+
+
+
+def _ranges(leaf: Leaf, value_of: ValueOf) -> Ranges:
+    """The ``Ranges`` ``formulas`` would pass for this reference: the area's values, empty as EMPTY."""
+    sheet, shape = leaf.sheet, (leaf.r2 - leaf.r1 + 1, leaf.c2 - leaf.c1 + 1)
+    array = np.empty(shape[0] * shape[1], object)
+    array[:] = [value_of(sheet, row, col) for row in range(leaf.r1, leaf.r2 + 1) for col in range(leaf.c1, leaf.c2 + 1)]
+    array = array.reshape(shape)
+    ranges = Ranges((leaf.rng,), {leaf.rng["name"]: (leaf.rng, array)})
+    ranges._value = array  # the value ``Ranges.value`` computes for one complete area
+    return ranges
+
+
+def stored_value(value: Any) -> Any:
+    """A stored cell value as ``formulas`` loads it: empty → EMPTY, error → XlError, floats to 15 places."""
+    if value is None:
+        return sh.EMPTY
+    if isinstance(value, float):
+        return round(value, 15)
+    if isinstance(value, CellError):
+        return Error.errors.get(str(value), value)
+    return value
+
+
+def _cell_value(value: Any) -> Any:
+    """What ``formulas`` stores in a one-cell output: the top-left of the result."""
+    if isinstance(value, Ranges):
+        value = value.value
+    value = replace_empty(value)  # the filter ``formulas`` puts on every formula cell's output
+    if np.ndim(value):
+        value = np.asarray(value, object)
+        value = value.ravel()[0] if value.size else sh.EMPTY
+    return value
+
+
+def _leaf(name: str, sheets: dict[str, str]) -> Leaf:
+    try:
+        rng = Ranges().push(name).ranges[0]
+    except Exception as exc:  # noqa: BLE001 - names, 3-D or whole-column references
+        raise Unsupported(f"reference {name}") from exc
+    sheet = sheets.get(str(rng.get("sheet", "")).upper())
+    if sheet is None or not str(rng.get("r1", "")).isdigit():
+        raise Unsupported(f"reference {name}")
+    return Leaf(sheet, int(rng["r1"]), int(rng["n1"]), int(rng["r2"]), int(rng["n2"]), rng)
+
+
+def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaProgram:
+    """Parse one formula with ``formulas`` and lay out its AST as slots and steps."""
+    import formulas
+
+    text = _ADDIN_PREFIX.sub("", text)
+    try:
+        builder = formulas.Parser().ast(text, context={"sheet": cell[0].upper(), "filename": _BOOK})[1]
+        builder.finish()
+        output = builder.get_node_id(builder[-1])
+    except Exception as exc:  # noqa: BLE001 - formulas rejects the text: the model path decides
+        raise Unsupported(f"parse {text}") from exc
+    dsp, slot_of = builder.dsp, {}
+    constants, leaves, steps = [], [], []
+
+    def slot(node: str) -> int:
+        if node not in slot_of:
+            slot_of[node] = len(slot_of)
+        return slot_of[node]
+
+    produced = {out for node in dsp.function_nodes.values() for out in node["outputs"]}
+    for node_id, node in dsp.data_nodes.items():
+        if node_id in produced:
+            continue
+        if node_id in dsp.default_values:
+            constants.append((slot(node_id), dsp.default_values[node_id]["value"]))
+        else:
+            leaves.append((slot(node_id), _leaf(node_id, sheets)))
+    for node in sorted(dsp.function_nodes.values(), key=lambda n: n["index"]):
+        if set(node) - _NODE_KEYS or len(node["outputs"]) != 1 or not callable(node["function"]):
+            raise Unsupported(f"function node in {text}")
+        steps.append((node["function"], tuple(slot(i) for i in node["inputs"] or ()), slot(node["outputs"][0])))
+    result = slot(output)
+    return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced)
+
+
+@dataclass
+class WorkbookProgram:
+    """Every formula of a workbook, in an order where each formula follows the formulas it reads."""
+
+    programs: list[FormulaProgram]
+
+    def run(self, value_of: ValueOf) -> dict[Cell, Any]:
+        """Each formula cell's value, given the copy's stored values for the other cells."""
+        results: dict[Cell, Any] = {}
+
+        def current(sheet: str, row: int, col: int) -> Any:
+            key = (sheet, row, col)
+            return results[key] if key in results else stored_value(value_of(sheet, row, col))
+
+        for program in self.programs:
+            results[program.cell] = program.run(current)
+        return {cell: to_python(value) for cell, value in results.items()}
+
+
+def _ordered(programs: dict[Cell, FormulaProgram]) -> list[FormulaProgram]:
+    """Dependency order (a formula after every formula in the areas it reads); cycles are unsupported."""
+    reads = {cell: {c for _, leaf in p.leaves for c in leaf.cells() if c in programs and c != cell}
+             for cell, p in programs.items()}
+    if any(cell in {c for _, leaf in p.leaves for c in leaf.cells()} for cell, p in programs.items()):
+        raise Unsupported("a formula reads its own cell")
+    order, done, visiting = [], set(), set()
+    for start in programs:
+        if start in done:
+            continue
+        stack = [(start, iter(sorted(reads[start])))]
+        visiting.add(start)
+        while stack:
+            cell, pending = stack[-1]
+            nxt = next(pending, None)
+            if nxt is None:
+                stack.pop()
+                visiting.discard(cell)
+                done.add(cell)
+                order.append(programs[cell])
+            elif nxt in visiting:
+                raise Unsupported("circular reference")
+            elif nxt not in done:
+                visiting.add(nxt)
+                stack.append((nxt, iter(sorted(reads[nxt]))))
+    return order
+
+
+def compile_workbook(formulas_by_sheet: dict[str, dict[tuple[int, int], str]],
+                     sheet_names: Iterable[str] = ()) -> WorkbookProgram:
+    """Compile every formula (``{sheet: {(row, col): text}}``, as a WorkbookView holds them)."""
+    from xlperf.engine.functions import officejs_names
+
+    register(officejs_names(t for texts in formulas_by_sheet.values() for t in texts.values()))
+    names = tuple(dict.fromkeys([*sheet_names, *formulas_by_sheet]))
+    programs = {(sheet, row, col): _compile_cached((sheet, row, col), text, names)
+                for sheet, texts in formulas_by_sheet.items() for (row, col), text in texts.items()}
+    return WorkbookProgram(_ordered(programs))
+
+
+@lru_cache(maxsize=8192)
+def _compile_cached(cell: Cell, text: str, names: tuple[str, ...]) -> FormulaProgram:
+    """Programs are never changed after compilation, so equal formulas of different files share one."""
+    return compile_formula(cell, text, {name.upper(): name for name in names})
+
+
+__all__ = ["compile_workbook", "compile_formula", "WorkbookProgram", "FormulaProgram", "Unsupported"]
