@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
 
@@ -34,18 +35,28 @@ def _worker(conn: Connection, func: Callable[[Any], Any]) -> None:
 class _Slot:
     process: Any
     conn: Connection
-    task: tuple[int, Any] | None = None
-    started: float = 0.0
+    queue: deque = field(default_factory=deque)  # (index, task) sent, in the order the worker runs them
+    started: float = 0.0  # when the head of the queue began (at the latest)
 
 
 class WorkerPool:
-    """``run(tasks)`` yields ``(index, outcome)`` as tasks finish, in completion order."""
+    """``run(tasks)`` yields ``(index, outcome)`` as tasks finish, in completion order.
 
-    def __init__(self, func: Callable[[Any], Any], jobs: int, timeout: float | None = None):
+    Each worker holds up to ``depth`` tasks, so it never waits for the parent between files (at the
+    start up to ``start_depth``, dealt round-robin, to cover the parent's own start-up work). The
+    time limit applies to the task a worker is running: from when its previous result was seen
+    (never earlier than the task really began, so a limit can only be generous, never short).
+    """
+
+    def __init__(self, func: Callable[[Any], Any], jobs: int, timeout: float | None = None, depth: int = 2,
+                 start_depth: int = 16):
         methods = mp.get_all_start_methods()
         self._ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-        self._func, self._jobs, self._timeout = func, max(1, jobs), timeout
+        self._func, self._jobs, self._timeout, self._depth = func, max(1, jobs), timeout, max(1, depth)
+        self._start_depth = max(self._depth, start_depth)
         self._slots: list[_Slot] = []
+        self._pending: Iterator[tuple[int, Any]] = iter(())
+        self._retry: deque[tuple[int, Any]] = deque()
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
@@ -54,62 +65,74 @@ class WorkerPool:
         child.close()
         return _Slot(process, parent)
 
-    def _replace(self, slot: _Slot) -> None:
+    def _replace(self, slot: _Slot) -> tuple[int, Any]:
+        """Kill a worker, requeue what it held behind its running task, and return that task."""
         slot.process.kill()
         slot.process.join(5)
         slot.conn.close()
+        head = slot.queue.popleft()
+        self._retry.extendleft(reversed(slot.queue))
+        slot.queue.clear()
         self._slots[self._slots.index(slot)] = self._spawn()
+        return head
 
-    def _assign(self, slot: _Slot, item: tuple[int, Any]) -> None:
-        slot.task, slot.started = item, time.monotonic()
-        slot.conn.send(item[1])
+    def _next(self) -> tuple[int, Any] | None:
+        return self._retry.popleft() if self._retry else next(self._pending, None)
+
+    def _fill(self, slot: _Slot, depth: int | None = None) -> None:
+        while len(slot.queue) < (depth or self._depth):
+            item = self._next()
+            if item is None:
+                return
+            if not slot.queue:
+                slot.started = time.monotonic()
+            slot.queue.append(item)
+            slot.conn.send(item[1])
 
     def _expired(self) -> Iterator[tuple[int, Outcome]]:
         now = time.monotonic()
         for slot in list(self._slots):
-            if slot.task is None:
-                continue
+            if not slot.queue or slot.conn.poll(0):
+                continue  # idle, or results (or the end of a dead worker's pipe) still to be read
             if self._timeout is not None and now - slot.started > self._timeout:
-                index = slot.task[0]
-                self._replace(slot)
+                index = self._replace(slot)[0]
                 yield index, ("timeout", self._timeout)
             elif not slot.process.is_alive():
-                index, code = slot.task[0], slot.process.exitcode
-                self._replace(slot)
-                yield index, ("crash", code)
+                yield self._crashed(slot)
 
-    def run(self, tasks: Iterable[Any]) -> Iterator[tuple[int, Outcome]]:
-        pending = iter(enumerate(tasks))
+    def _crashed(self, slot: _Slot) -> tuple[int, Outcome]:
+        """The worker is gone and every result it sent has been read: its running task crashed it."""
+        slot.process.join(5)
+        code = slot.process.exitcode
+        return self._replace(slot)[0], ("crash", code)
+
+    def run(self, tasks: Iterable[Any], on_started: Callable[[], Any] | None = None) -> Iterator[tuple[int, Outcome]]:
+        """Run every task; ``on_started`` is called once the workers have their first tasks (parent's own
+        start-up work, such as imports for the outputs, then overlaps with the checking)."""
+        self._pending, self._retry = iter(enumerate(tasks)), deque()
         self._slots = [self._spawn() for _ in range(self._jobs)]
         try:
-            busy = 0
-            for slot in self._slots:
-                item = next(pending, None)
-                if item is not None:
-                    self._assign(slot, item)
-                    busy += 1
-            while busy:
-                ready = wait([s.conn for s in self._slots if s.task is not None], timeout=0.5)
-                for slot in [s for s in self._slots if s.conn in ready and s.task is not None]:
+            for depth in range(1, self._start_depth + 1):
+                for slot in self._slots:
+                    self._fill(slot, depth)
+            if on_started is not None:
+                on_started()
+            while any(slot.queue for slot in self._slots):
+                ready = wait([s.conn for s in self._slots if s.queue], timeout=0.5)
+                for slot in [s for s in self._slots if s.conn in ready and s.queue]:
                     try:
                         outcome = slot.conn.recv()
-                    except (EOFError, OSError):
-                        continue  # the worker died: _expired reports it
-                    index, slot.task = slot.task[0], None
-                    busy -= 1
+                    except (EOFError, OSError):  # the worker died after its last result
+                        yield self._crashed(slot)
+                        continue
+                    index = slot.queue.popleft()[0]
+                    slot.started = time.monotonic()
                     yield index, outcome
-                    item = next(pending, None)
-                    if item is not None:
-                        self._assign(slot, item)
-                        busy += 1
+                    self._fill(slot)
                 for index, outcome in self._expired():
-                    busy -= 1
                     yield index, outcome
-                    free = next((s for s in self._slots if s.task is None), None)
-                    item = next(pending, None) if free is not None else None
-                    if item is not None:
-                        self._assign(free, item)
-                        busy += 1
+                for slot in self._slots:
+                    self._fill(slot)
         finally:
             self.close()
 

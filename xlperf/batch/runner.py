@@ -46,7 +46,8 @@ class BatchResult:
         return self.counts["error"] > 0
 
 
-def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions) -> Iterator[tuple[Task, FileResult]]:
+def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
+           on_started: Callable[[], Any] | None = None) -> Iterator[tuple[Task, FileResult]]:
     if run.jobs <= 0:  # in-process, for debugging: no isolation, no timeout
         for task in tasks:
             yield task, check_file(task, opts)
@@ -54,11 +55,12 @@ def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions) -> Iterator[t
     from xlperf.batch.pool import WorkerPool
 
     pool = WorkerPool(run_task, run.jobs, run.timeout)
-    for index, outcome in pool.run((task, opts) for task in tasks):
+    for index, outcome in pool.run(((task, opts) for task in tasks), on_started=on_started):
         yield tasks[index], outcome_result(tasks[index], outcome, opts)
 
 
-def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions) -> Iterator[tuple[Task, FileResult]]:
+def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions,
+          on_started: Callable[[], Any] | None = None) -> Iterator[tuple[Task, FileResult]]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError as exc:
@@ -113,7 +115,7 @@ def progress_wanted() -> bool:
 def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
               write_outputs: Callable[[Iterable[FileResult], Path, Any], Path] | None = None) -> BatchResult:
     """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``."""
-    from xlperf.report.outputs import write_outputs as default_writer
+    from xlperf.report.outputs import prepare_outputs, write_outputs as default_writer
 
     started = time.monotonic()
     out_dir = Path(run.out_dir)
@@ -125,7 +127,7 @@ def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
     progress = Progress(len(todo), run.progress)
     runner = _dask if run.executor == "dask" else _local
     try:
-        for task, result in runner(todo, opts, run):
+        for task, result in runner(todo, opts, run, prepare_outputs if write_outputs is None else None):
             state.record(task_key(task), result)
             progress.step()
     finally:

@@ -7,6 +7,8 @@ loading, see ``recalc``) and ``_xldudf_<NAMESPACE>_<NAME>`` for Office.js / xlwi
 
 from __future__ import annotations
 
+import collections
+import importlib
 import os
 import re
 from typing import Any, Callable, Iterable
@@ -16,6 +18,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")  # formulas' progress bar; must prece
 import numpy as np  # noqa: E402
 import schedula as sh  # noqa: E402
 import formulas  # noqa: E402
+import formulas.functions  # noqa: E402
 from formulas.functions import wrap_func, wrap_ufunc  # noqa: E402
 from formulas.tokens.operand import Error, XlError  # noqa: E402
 
@@ -72,11 +75,74 @@ def _round(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrap_ufunc(lambda x, digits=0: float(func(x, int(digits))))
 
 
+HEAVY_MODULES = (".stat", ".comp")  # import scipy.stats: about 2 s per process
+
+
+class LazyRegistry(collections.defaultdict):
+    """``formulas``' function registry with its scipy-based modules loaded on first need.
+
+    ``formulas.functions.get_functions()`` imports every function module, and two of them import
+    scipy.stats (about 2 s, paid by every worker process). Their function names overlap no other
+    module's, so the registry without them is the same for every other name; a name it lacks, or a
+    membership test that fails, loads them before answering, so lookups give what ``formulas`` gives.
+    """
+
+    def __init__(self) -> None:
+        from formulas.functions import FUNCTIONS, SUBMODULES, not_implemented
+
+        super().__init__(lambda: not_implemented)
+        self.heavy_loaded = False
+        for name in SUBMODULES:
+            if name not in HEAVY_MODULES:
+                self.update(importlib.import_module(name, "formulas.functions").FUNCTIONS)
+        self.update(FUNCTIONS)
+
+    def load_heavy(self) -> None:
+        if not self.heavy_loaded:
+            self.heavy_loaded = True
+            for name in HEAVY_MODULES:
+                for key, func in importlib.import_module(name, "formulas.functions").FUNCTIONS.items():
+                    self.setdefault(key, func)
+
+    def __missing__(self, key: str) -> Any:
+        if not self.heavy_loaded:
+            self.load_heavy()
+            if dict.__contains__(self, key):
+                return dict.__getitem__(self, key)
+        return super().__missing__(key)
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        self.load_heavy()
+        return dict.__contains__(self, key)
+
+
+FULL_REGISTRY: Callable[[], dict[str, Any]] | None = None
+
+
+def _install_lazy_registry() -> None:
+    """Serve ``formulas``' lookups from a LazyRegistry, unless its full registry was already built."""
+    import formulas.functions as functions
+
+    full = getattr(functions.get_functions, "cache_info", None)
+    if full is None or full().currsize:
+        return
+    registry = LazyRegistry()
+    global FULL_REGISTRY
+    FULL_REGISTRY = functions.get_functions  # formulas' own (eager) builder, kept for comparison
+    functions.get_functions = lambda: registry
+    formulas.__dict__["get_functions"] = functions.get_functions
+
+
+_install_lazy_registry()
+
+
 def register(extra_names: Iterable[str] = ()) -> dict[str, Any]:
     """Install the UDFs (plus any extra stored spellings) and Excel-exact rounding; idempotent."""
-    registry = formulas.get_functions()
+    registry = formulas.functions.get_functions()
     for name, func in UDFS.items():
-        if name not in registry or getattr(registry[name], "__xlperf__", False) is False:
+        if not getattr(registry.get(name), "__xlperf__", False):  # .get: no lazy loading for our own names
             adapted = adapt(func)
             adapted.__xlperf__ = True
             registry[name] = adapted

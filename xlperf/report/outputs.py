@@ -11,6 +11,13 @@ from xlperf.batch.results import FileResult
 SUMMARY_NAME = {"zh": "汇总.xlsx", "en": "summary.xlsx"}
 
 
+def prepare_outputs() -> None:
+    """Import what writing the outputs needs (pandas, openpyxl: about half a second), so a batch can
+    do it while its workers check the first files instead of after the last one."""
+    import xlperf.report.machine  # noqa: F401
+    import xlperf.report.summary_xlsx  # noqa: F401
+
+
 def write_outputs(results: Callable[[], Iterable[FileResult]], out_dir: Path, opts: Any) -> Path:
     """``results`` is called once per output so each pass streams from disk. Returns the summary path."""
     from xlperf.report.machine import write_findings_csv, write_results_json

@@ -64,6 +64,8 @@ def _cell(ws, value: Any) -> Any:
         return None
     if hasattr(value, "item"):
         value = value.item()
+    if not isinstance(value, str):
+        return value  # numbers: openpyxl writes them as they are
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str):
         cell.data_type = "s"

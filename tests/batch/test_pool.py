@@ -1,0 +1,46 @@
+"""The worker pool: every task reported once, a hung task timed out, a crashing one reported,
+the tasks queued behind them still run, and the parent's start-up hook runs once."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from xlperf.batch.pool import WorkerPool
+
+
+def _work(item):
+    if item == "hang":
+        time.sleep(60)
+    if item == "crash":
+        os._exit(3)
+    if item == "raise":
+        raise ValueError("bad input")
+    return item * 2
+
+
+@pytest.mark.parametrize("jobs, depth", [(1, 1), (1, 4), (2, 4)])
+def test_outcomes_for_hung_crashing_and_failing_tasks(jobs, depth):
+    tasks = [1, 2, "hang", 3, 4, "crash", 5, 6, "raise", 7, 8, 9, 10]
+    calls = []
+    pool = WorkerPool(_work, jobs, timeout=1.5, depth=depth)
+    outcomes = dict(pool.run(tasks, on_started=lambda: calls.append(1)))
+    assert calls == [1]
+    assert sorted(outcomes) == list(range(len(tasks)))
+    for index, task in enumerate(tasks):
+        status, payload = outcomes[index]
+        if task == "hang":
+            assert (status, payload) == ("timeout", 1.5)
+        elif task == "crash":
+            assert (status, payload) == ("crash", 3)
+        elif task == "raise":
+            assert status == "error" and "ValueError: bad input" in payload
+        else:
+            assert (status, payload) == ("ok", task * 2)
+
+
+def test_empty_run_and_more_workers_than_tasks():
+    assert list(WorkerPool(_work, 2).run([])) == []
+    assert sorted(WorkerPool(_work, 4, depth=8).run([1, 2])) == [(0, ("ok", 2)), (1, ("ok", 4))]

@@ -1,0 +1,36 @@
+"""The lazy function registry answers every lookup exactly as ``formulas``' own registry does,
+and a batch worker that only needs common functions never imports scipy.stats."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CHECK = r"""
+import sys
+import formulas
+import xlperf.engine.functions as F
+from xlperf.engine.program import compile_workbook
+
+registry = formulas.get_functions()
+assert isinstance(registry, F.LazyRegistry)
+compile_workbook({"S": {(1, 1): "=IF(B1=0,\"\",ROUND(SUM(B1:B3)/B1,2))", (2, 1): "=PERF_SCORE(B1,B2,B3)"}})
+assert not registry.heavy_loaded and "scipy.stats" not in sys.modules, "common functions loaded scipy.stats"
+ours = set(F.UDFS) | {"ROUND", "ROUNDUP", "ROUNDDOWN"}
+full = F.FULL_REGISTRY()
+light = {k: registry[k] for k in list(registry)}
+assert "NORM.S.DIST" in registry and registry.heavy_loaded  # a scipy-based name loads the rest
+for name, func in full.items():
+    if name not in ours:
+        assert registry[name] is func, name
+        assert name not in light or light[name] is func, name
+assert set(full) - ours <= set(registry)
+assert registry["NO.SUCH.FUNCTION"] is full["NO.SUCH.FUNCTION"]  # both: formulas' not_implemented
+print("ok", len(full))
+"""
+
+
+def test_lazy_registry_equals_formulas_registry():
+    out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("ok")
