@@ -39,3 +39,23 @@ def validate_folder(folder: str | os.PathLike, out_dir: str | os.PathLike, lang:
 
     opts = CheckOptions(cfg=cfg or ScoringConfig(), lang=lang)
     return run_batch([folder], opts, RunOptions(Path(out_dir), jobs=jobs or os.cpu_count() or 1))
+
+
+def results_frame(out_dir: str | os.PathLike):
+    """A batch's results.json as a pandas DataFrame: one row per file (totals, grades, counts, status)."""
+    import json
+
+    import pandas as pd
+
+    data = json.loads((Path(out_dir) / "results.json").read_text(encoding="utf-8"))
+    rows = [{**{k: v for k, v in entry.items() if k not in ("findings", "level_totals", "info", "counts")},
+             **entry.get("info", {}), **{f"{k}_count": v for k, v in entry.get("counts", {}).items()}}
+            for entry in data["files"]]
+    return pd.DataFrame(rows)
+
+
+def findings_frame(out_dir: str | os.PathLike):
+    """A batch's findings.csv as a pandas DataFrame: one row per finding (file, sheet, cell, code …)."""
+    import pandas as pd
+
+    return pd.read_csv(Path(out_dir) / "findings.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)

@@ -205,3 +205,23 @@ def test_xml_bomb_is_a_finding_not_a_hang(tmp_path):
     batch = run_batch([folder], CheckOptions(), RunOptions(tmp_path / "out", jobs=1, timeout=60))
     files = by_file(tmp_path / "out")
     assert batch.files == 2 and files["bomb.xlsx"]["findings"] and files["ok.xlsx"]["findings"]
+
+
+def test_outputs_in_input_order_and_as_pandas_tables(corpus, checked):
+    """Results arrive from two workers in any order; the outputs list files in input order, and the
+    library reads them back as pandas tables (one row per file, one row per finding)."""
+    from xlperf.api import findings_frame, results_frame
+    from xlperf.batch.discover import discover
+
+    _, out, _ = checked
+    names = [entry["file"] for entry in json.loads((out / "results.json").read_text(encoding="utf-8"))["files"]]
+    assert names == [task.name for task in discover([corpus[0]])] and len(names) > 20
+    summary = [row[0] for row in openpyxl.load_workbook(out / "汇总.xlsx", read_only=True)["汇总"].iter_rows(
+        min_row=2, values_only=True)]
+    assert summary == names
+    frame = results_frame(out)
+    assert list(frame["file"]) == names and {"total", "grade", "status", "error_count"} <= set(frame.columns)
+    findings = findings_frame(out)
+    with open(out / "findings.csv", encoding="utf-8-sig", newline="") as handle:
+        assert len(findings) == sum(1 for _ in csv.reader(handle)) - 1
+    assert set(findings["file"]) <= set(names) and (findings["code"] != "").all()

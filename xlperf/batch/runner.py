@@ -112,10 +112,37 @@ def progress_wanted() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
-              write_outputs: Callable[[Iterable[FileResult], Path, Any], Path] | None = None) -> BatchResult:
-    """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``."""
-    from xlperf.report.outputs import prepare_outputs, write_outputs as default_writer
+class _InOrder:
+    """Hands results to the outputs in input order as they arrive (resumed files read back from the
+    state file), counting severities and statuses on the way."""
+
+    def __init__(self, keys: list[str], state: StateFile, outputs: Any, batch: "BatchResult"):
+        self.keys, self.state, self.outputs, self.batch = keys, state, outputs, batch
+        self.ready: dict[int, FileResult] = {}
+        self.next = 0
+
+    def put(self, index: int, result: FileResult) -> None:
+        self.ready[index] = result
+        self.flush()
+
+    def flush(self) -> None:
+        while self.next < len(self.keys):
+            result = self.ready.pop(self.next, None)
+            if result is None:
+                result = self.state.read(self.keys[self.next])
+                if result is None:
+                    return
+            for severity, count in result.counts.items():
+                self.batch.counts[severity] = self.batch.counts.get(severity, 0) + count
+            self.batch.statuses[result.status] = self.batch.statuses.get(result.status, 0) + 1
+            self.outputs.add(result)
+            self.next += 1
+
+
+def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) -> BatchResult:
+    """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``,
+    written while the files are checked and put in place when the last one is done."""
+    from xlperf.report.outputs import Outputs
 
     started = time.monotonic()
     out_dir = Path(run.out_dir)
@@ -123,22 +150,27 @@ def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
     tasks = discover(paths, exclude=[out_dir])
     state = StateFile(out_dir, run.resume)
     keys = [task_key(t) for t in tasks]
+    index_of = {task.path: i for i, task in enumerate(tasks)}
     todo = [t for t, k in zip(tasks, keys) if k not in state.done]
     progress = Progress(len(todo), run.progress)
     runner = _dask if run.executor == "dask" else _local
+    batch = BatchResult(out_dir, len(tasks))
+    outputs = Outputs(out_dir, opts)
+    in_order = _InOrder(keys, state, outputs, batch)
     try:
-        for task, result in runner(todo, opts, run, prepare_outputs if write_outputs is None else None):
-            state.record(task_key(task), result)
+        in_order.flush()  # files finished by an earlier, interrupted run
+        for task, result in runner(todo, opts, run, outputs.open):
+            index = index_of[task.path]
+            state.record(keys[index], result)
+            in_order.put(index, result)
             progress.step()
+        in_order.flush()
+        batch.summary_path = outputs.close()
+    except BaseException:
+        outputs.abort()
+        raise
     finally:
         progress.close()
         state.close()
-    batch = BatchResult(out_dir, len(tasks))
-    for result in state.results(keys):
-        for severity, count in result.counts.items():
-            batch.counts[severity] = batch.counts.get(severity, 0) + count
-        batch.statuses[result.status] = batch.statuses.get(result.status, 0) + 1
-    writer = write_outputs or default_writer
-    batch.summary_path = writer(lambda: state.results(keys), out_dir, opts)
     batch.seconds = round(time.monotonic() - started, 2)
     return batch

@@ -62,16 +62,11 @@ class StateFile:
         os.fsync(self._handle.fileno())
         self._handle.close()
 
-    def results(self, keys: list[str]) -> Iterator[FileResult]:
-        """The latest result for each key, in the order of ``keys``, read back from disk."""
-        latest: dict[str, int] = {}
-        for offset, line in self._lines():
-            try:
-                latest[json.loads(line)["key"]] = offset
-            except (ValueError, KeyError):
-                continue
+    def read(self, key: str) -> FileResult | None:
+        """The result an earlier run recorded for ``key`` (None if it has none)."""
+        offset = self.done.get(key)
+        if offset is None:
+            return None
         with open(self.path, "rb") as handle:
-            for key in keys:
-                if key in latest:
-                    handle.seek(latest[key])
-                    yield FileResult.from_dict(json.loads(handle.readline())["result"])
+            handle.seek(offset)
+            return FileResult.from_dict(json.loads(handle.readline())["result"])

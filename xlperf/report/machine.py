@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Iterable
 
@@ -20,18 +21,52 @@ def _safe(value: object) -> object:
     return value
 
 
-def write_findings_csv(results: Iterable[FileResult], path: Path) -> Path:
-    """Streamed row by row into a temporary file, then renamed (UTF-8 with BOM so Excel reads it)."""
-    from xlperf.workbook.atomic import atomic_output
+class _AtomicText:
+    """A text file written under a temporary name and renamed into place on ``commit``."""
 
-    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        for result in results:
-            for f in result.findings:
-                writer.writerow([_safe(v) for v in (result.file, f["sheet"], f["cell"], f["row"], f["code"],
-                                                    f["severity"], f["message"])])
-    return path
+    def __init__(self, path: Path, encoding: str, newline: str | None = None):
+        from xlperf.workbook.atomic import atomic_output
+
+        self._stack = ExitStack()
+        tmp = self._stack.enter_context(atomic_output(path))
+        self.handle = self._stack.enter_context(open(tmp, "w", encoding=encoding, newline=newline))
+
+    def commit(self) -> None:
+        self._stack.close()
+
+    def abort(self) -> None:
+        """Remove the temporary file; whatever was at the path stays as it was."""
+        error = RuntimeError("output abandoned")
+        self._stack.__exit__(type(error), error, None)
+
+
+class FindingsCsv:
+    """findings.csv, row by row (UTF-8 with BOM so Excel reads it)."""
+
+    def __init__(self, path: Path):
+        self.path, self._file = Path(path), _AtomicText(Path(path), "utf-8-sig", newline="")
+        self._writer = csv.writer(self._file.handle, lineterminator="\n")
+        self._writer.writerow(CSV_COLUMNS)
+
+    def add(self, result: FileResult) -> None:
+        for f in result.findings:
+            self._writer.writerow([_safe(v) for v in (result.file, f["sheet"], f["cell"], f["row"], f["code"],
+                                                      f["severity"], f["message"])])
+
+    def close(self) -> Path:
+        self._file.commit()
+        return self.path
+
+    def abort(self) -> None:
+        self._file.abort()
+
+
+def write_findings_csv(results: Iterable[FileResult], path: Path) -> Path:
+    """findings.csv from a stream of results."""
+    out = FindingsCsv(path)
+    for result in results:
+        out.add(result)
+    return out.close()
 
 
 def result_entry(result: FileResult) -> dict:
@@ -44,14 +79,30 @@ def result_entry(result: FileResult) -> dict:
             "findings": [{k: f[k] for k in ("code", "severity", "sheet", "cell", "message")} for f in result.findings]}
 
 
-def write_results_json(results: Iterable[FileResult], path: Path, meta: dict) -> Path:
-    """Streamed entry by entry (the same JSON as one ``json.dumps`` of the whole object)."""
-    from xlperf.workbook.atomic import atomic_output
+class ResultsJson:
+    """results.json, entry by entry (the same JSON as one ``json.dumps`` of the whole object)."""
 
-    head = json.dumps({"schema_version": 1, **meta}, ensure_ascii=False)[:-1]
-    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(head + (', "files": [' if len(head) > 1 else '"files": ['))
-        for i, result in enumerate(results):
-            handle.write(("," if i else "") + "\n" + json.dumps(result_entry(result), ensure_ascii=False))
-        handle.write("\n]}\n")
-    return path
+    def __init__(self, path: Path, meta: dict):
+        self.path, self._file, self._count = Path(path), _AtomicText(Path(path), "utf-8"), 0
+        head = json.dumps({"schema_version": 1, **meta}, ensure_ascii=False)[:-1]
+        self._file.handle.write(head + (', "files": [' if len(head) > 1 else '"files": ['))
+
+    def add(self, result: FileResult) -> None:
+        self._file.handle.write(("," if self._count else "") + "\n" + json.dumps(result_entry(result), ensure_ascii=False))
+        self._count += 1
+
+    def close(self) -> Path:
+        self._file.handle.write("\n]}\n")
+        self._file.commit()
+        return self.path
+
+    def abort(self) -> None:
+        self._file.abort()
+
+
+def write_results_json(results: Iterable[FileResult], path: Path, meta: dict) -> Path:
+    """results.json from a stream of results."""
+    out = ResultsJson(path, meta)
+    for result in results:
+        out.add(result)
+    return out.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from xlperf import __version__
 from xlperf.batch.results import FileResult
@@ -11,21 +11,48 @@ from xlperf.batch.results import FileResult
 SUMMARY_NAME = {"zh": "汇总.xlsx", "en": "summary.xlsx"}
 
 
-def prepare_outputs() -> None:
-    """Import what writing the outputs needs (pandas, openpyxl: about half a second), so a batch can
-    do it while its workers check the first files instead of after the last one."""
-    import xlperf.report.machine  # noqa: F401
-    import xlperf.report.summary_xlsx  # noqa: F401
+class Outputs:
+    """汇总.xlsx, findings.csv and results.json, written as results arrive (in input order) and renamed
+    into place together on ``close``; ``abort`` leaves whatever was there before untouched."""
+
+    def __init__(self, out_dir: Path, opts: Any):
+        self.out_dir, self.opts = Path(out_dir), opts
+        self._writers: list[Any] | None = None
+
+    def open(self) -> None:
+        """Import the writers (pandas-free, but openpyxl: a few tenths of a second) and start the files;
+        a batch calls this while its workers check the first files."""
+        if self._writers is not None:
+            return
+        from xlperf.report.machine import FindingsCsv, ResultsJson
+        from xlperf.report.summary_xlsx import SummaryBook
+
+        lang = getattr(self.opts, "lang", "zh")
+        meta = {"xlperf_version": __version__, "framework": self.opts.cfg.framework, "lang": lang}
+        self._writers = [SummaryBook(self.out_dir / SUMMARY_NAME["zh"], lang), FindingsCsv(self.out_dir / "findings.csv"),
+                         ResultsJson(self.out_dir / "results.json", meta)]
+
+    def add(self, result: FileResult) -> None:
+        self.open()
+        for writer in self._writers or ():
+            writer.add(result)
+
+    def close(self) -> Path:
+        self.open()
+        return [writer.close() for writer in self._writers or ()][0]
+
+    def abort(self) -> None:
+        for writer in self._writers or ():
+            writer.abort()
 
 
-def write_outputs(results: Callable[[], Iterable[FileResult]], out_dir: Path, opts: Any) -> Path:
-    """``results`` is called once per output so each pass streams from disk. Returns the summary path."""
-    from xlperf.report.machine import write_findings_csv, write_results_json
-    from xlperf.report.summary_xlsx import write_summary
-
-    lang = getattr(opts, "lang", "zh")
-    summary = write_summary(results, out_dir / SUMMARY_NAME["zh"], lang)
-    write_findings_csv(results(), out_dir / "findings.csv")
-    write_results_json(results(), out_dir / "results.json",
-                       {"xlperf_version": __version__, "framework": opts.cfg.framework, "lang": lang})
-    return summary
+def write_outputs(results: Iterable[FileResult], out_dir: Path, opts: Any) -> Path:
+    """All three outputs from a stream of results; returns the summary path."""
+    outputs = Outputs(out_dir, opts)
+    try:
+        for result in results:
+            outputs.add(result)
+    except BaseException:
+        outputs.abort()
+        raise
+    return outputs.close()

@@ -6,11 +6,11 @@ however many files and findings a batch has.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
@@ -42,25 +42,21 @@ SUMMARY_WIDTHS = [40, 18, 28, 22, 12, 10, 10, 9, 9, 8, 8, 8, 10]
 FINDING_WIDTHS = [40, 14, 9, 24, 9, 90]
 
 
-def summary_frame(results: Iterable[FileResult], lang: str = "zh") -> pd.DataFrame:
-    """One row per file (plain data; small even for thousands of files)."""
-    t = TEXT["en" if lang == "en" else "zh"]
-    rows = [[r.file, r.info.get("department"), r.info.get("project"), r.info.get("unit"), r.framework,
-             r.stated_total, r.total, r.stated_grade, r.grade, r.counts["error"], r.counts["warning"],
-             r.counts["info"], t["status"].get(r.status, r.status)] for r in results]
-    return pd.DataFrame(rows, columns=t["summary_cols"])
+def summary_row(r: FileResult, t: dict[str, Any]) -> list[Any]:
+    """One file's row of the 汇总 sheet."""
+    return [r.file, r.info.get("department"), r.info.get("project"), r.info.get("unit"), r.framework,
+            r.stated_total, r.total, r.stated_grade, r.grade, r.counts["error"], r.counts["warning"],
+            r.counts["info"], t["status"].get(r.status, r.status)]
 
 
-def finding_rows(results: Iterable[FileResult], lang: str = "zh") -> Iterator[list[Any]]:
-    t = TEXT["en" if lang == "en" else "zh"]
-    for r in results:
-        for f in r.findings:
-            yield [r.file, f["sheet"], f["cell"], f["code"], t["severity"][f["severity"]], f["message"]]
+def finding_rows(r: FileResult, t: dict[str, Any]) -> Iterator[list[Any]]:
+    for f in r.findings:
+        yield [r.file, f["sheet"], f["cell"], f["code"], t["severity"][f["severity"]], f["message"]]
 
 
 def _cell(ws, value: Any) -> Any:
     """A write-only cell; text that looks like a formula stays text (never evaluated)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if hasattr(value, "item"):
         value = value.item()
@@ -74,7 +70,8 @@ def _cell(ws, value: Any) -> Any:
     return cell
 
 
-def _sheet(wb: Workbook, title: str, columns: list[str], rows: Iterable[Iterable[Any]], widths: list[int]) -> int:
+def _start_sheet(wb: Workbook, title: str, columns: list[str], widths: list[int]):
+    """A write-only sheet with its widths, frozen header row and bold header (before any other row)."""
     ws = wb.create_sheet(title)
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -85,21 +82,15 @@ def _sheet(wb: Workbook, title: str, columns: list[str], rows: Iterable[Iterable
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         header.append(cell)
     ws.append(header)
-    count = 0
-    for row in rows:
-        ws.append([_cell(ws, v) for v in row])
-        count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    return count
+    return ws
 
 
-def _grades(wb: Workbook, summary: pd.DataFrame, t: dict[str, Any]) -> None:
-    counts = Counter(summary[t["summary_cols"][8]].fillna(t["ungraded"]))
-    order = list(GRADES) + sorted(g for g in counts if g not in GRADES)
+def _grades(wb: Workbook, grades: Counter, t: dict[str, Any]) -> None:
+    order = list(GRADES) + sorted(g for g in grades if g not in GRADES)
     ws = wb.create_sheet(t["grades"])
     ws.append(t["grade_cols"])
     for grade in order:
-        ws.append([grade, int(counts.get(grade, 0))])
+        ws.append([grade, int(grades.get(grade, 0))])
     chart = BarChart()
     chart.title, chart.y_axis.title, chart.legend = t["chart"], t["grade_cols"][1], None
     chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=len(order) + 1), titles_from_data=True)
@@ -107,18 +98,43 @@ def _grades(wb: Workbook, summary: pd.DataFrame, t: dict[str, Any]) -> None:
     ws.add_chart(chart, "D2")
 
 
-def write_summary(results: Callable[[], Iterable[FileResult]] | Iterable[FileResult], path: Path,
-                  lang: str = "zh") -> Path:
-    """Write 汇总.xlsx atomically. ``results`` may be a callable returning a fresh stream per pass."""
-    from xlperf.workbook.atomic import atomic_output
+class SummaryBook:
+    """汇总.xlsx written as results arrive (write-only: memory stays flat), saved atomically on close."""
 
-    stream = results if callable(results) else (lambda data=list(results): data)
-    t = TEXT["en" if lang == "en" else "zh"]
-    summary = summary_frame(stream(), lang)
-    wb = Workbook(write_only=True)
-    _sheet(wb, t["summary"], t["summary_cols"], summary.itertuples(index=False), SUMMARY_WIDTHS)
-    _sheet(wb, t["findings"], t["finding_cols"], finding_rows(stream(), lang), FINDING_WIDTHS)
-    _grades(wb, summary, t)
-    with atomic_output(path) as tmp:
-        wb.save(tmp)
-    return path
+    def __init__(self, path: Path, lang: str = "zh"):
+        self.path, self.t = Path(path), TEXT["en" if lang == "en" else "zh"]
+        self.wb = Workbook(write_only=True)
+        self.summary = _start_sheet(self.wb, self.t["summary"], self.t["summary_cols"], SUMMARY_WIDTHS)
+        self.findings = _start_sheet(self.wb, self.t["findings"], self.t["finding_cols"], FINDING_WIDTHS)
+        self.rows = {"summary": 0, "findings": 0}
+        self.grades: Counter = Counter()
+
+    def add(self, result: FileResult) -> None:
+        self.summary.append([_cell(self.summary, v) for v in summary_row(result, self.t)])
+        self.rows["summary"] += 1
+        for row in finding_rows(result, self.t):
+            self.findings.append([_cell(self.findings, v) for v in row])
+            self.rows["findings"] += 1
+        self.grades[result.grade or self.t["ungraded"]] += 1
+
+    def close(self) -> Path:
+        from xlperf.workbook.atomic import atomic_output
+
+        last = get_column_letter(len(self.t["summary_cols"]))
+        self.summary.auto_filter.ref = f"A1:{last}{self.rows['summary'] + 1}"
+        self.findings.auto_filter.ref = f"A1:{get_column_letter(len(self.t['finding_cols']))}{self.rows['findings'] + 1}"
+        _grades(self.wb, self.grades, self.t)
+        with atomic_output(self.path) as tmp:
+            self.wb.save(tmp)
+        return self.path
+
+    def abort(self) -> None:
+        """Nothing was written where the summary goes (the write-only sheets live in temporary files)."""
+
+
+def write_summary(results: Iterable[FileResult], path: Path, lang: str = "zh") -> Path:
+    """Write 汇总.xlsx atomically from a stream of results."""
+    book = SummaryBook(path, lang)
+    for result in results:
+        book.add(result)
+    return book.close()
