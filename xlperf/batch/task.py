@@ -122,11 +122,11 @@ def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, lis
     started = time.perf_counter()
     if not task.checkable:
         return _unsupported(task, opts)
-    kind = sniff(task.path, opts.max_uncompressed)
+    kind = sniff(task.path, opts.max_uncompressed, keep_parts=True)
     if kind.finding is not None:
         return failed(task.name, kind.finding, opts.lang), [kind.finding.with_file(task.name)]
     try:
-        view = open_view(task.path)
+        view = open_view(task.path, package=kind.package)
     except Exception as exc:  # noqa: BLE001 - a damaged package is a finding for this file
         finding = Finding("file-corrupt", file=task.name, params={"detail": type(exc).__name__})
         return failed(task.name, finding, opts.lang), [finding]

@@ -54,19 +54,15 @@ def structure_lines(view) -> list[str]:
                 value = values.get(pos)
                 if value is None or value == "":
                     continue
-                if isinstance(value, str):
-                    text = ("f:" if value.startswith("=") else "s:") + value
-                else:
-                    text = canonical(value)
+                text = canonical(value)
             lines.append(f"{name}!{column_letter(pos[1])}{pos[0]}={text}")
     return lines
 
 
 def fingerprint(view) -> str:
-    digest = hashlib.sha256()
-    for line in structure_lines(view):
-        digest.update(line.encode("utf-8") + b"\n")
-    return digest.hexdigest()
+    """sha256 of the structure lines, each ended by a newline (as ``structure_fingerprint`` hashes them)."""
+    lines = structure_lines(view)
+    return hashlib.sha256(("\n".join(lines) + "\n").encode("utf-8")).hexdigest()
 
 
 def recognise(view) -> tuple[Template | None, list[Finding]]:
@@ -139,12 +135,25 @@ def _col(layout: dict[str, Any], role: str) -> int:
     return index
 
 
-def _compare(view, sheet: str, expected: tuple[bool, Any], pos: tuple[int, int], origin: tuple[int, int],
+@dataclass(frozen=True)
+class _Sheet:
+    """A sheet of the file being compared: its name, formula texts and grid (None when missing)."""
+
+    name: str
+    formulas: dict[tuple[int, int], str]
+    grid: Any
+
+    @classmethod
+    def of(cls, view, name: str) -> "_Sheet":
+        return cls(name, view.formulas.get(name, {}), view.grid(name))
+
+
+def _compare(sheet: _Sheet, expected: tuple[bool, Any], pos: tuple[int, int], origin: tuple[int, int],
              code: str = "locked-cell-changed") -> Finding | None:
     is_formula, value = expected
-    formulas, grid = view.formulas.get(sheet, {}), view.grid(sheet)
-    ref = a1(*pos)
+    formulas, grid = sheet.formulas, sheet.grid
     if is_formula:
+        ref = a1(*pos)
         if origin == pos:
             want = value
         else:
@@ -154,34 +163,36 @@ def _compare(view, sheet: str, expected: tuple[bool, Any], pos: tuple[int, int],
         found = formulas.get(pos)
         if found is None:
             typed = grid.get(*pos) if grid else None
-            return Finding("formula-missing", sheet, ref, pos[0], expected=want, found="" if typed is None else typed)
+            return Finding("formula-missing", sheet.name, ref, pos[0], expected=want,
+                           found="" if typed is None else typed)
         if found.replace(" ", "") != want.replace(" ", ""):
-            return Finding("formula-changed", sheet, ref, pos[0], expected=want, found=found)
+            return Finding("formula-changed", sheet.name, ref, pos[0], expected=want, found=found)
         return None
     found = formulas.get(pos) or (grid.get(*pos) if grid else None)
     if canonical(found) != canonical(value):
-        return Finding(code, sheet, ref, pos[0], expected=value, found="" if found is None else found)
+        return Finding(code, sheet.name, a1(*pos), pos[0], expected=value, found="" if found is None else found)
     return None
 
 
 def _table_findings(view, ref: Reference, table) -> list[Finding]:
     layout, sheet = ref.layout, ref.layout["sheet"]
-    first = layout["first_row"]
+    first, compared = layout["first_row"], _Sheet.of(view, sheet)
     file_rows = [(ind.row, row_key(ind.level1, ind.level2, ind.level3, layout)) for ind in table.rows] \
         if table is not None else []
     matcher = difflib.SequenceMatcher(a=ref.rows, b=[name for _, name in file_rows], autojunk=False)
     findings: list[Finding] = []
     col3 = column_letter(_col(layout, "level3"))
     role_of = {_col(layout, role): role for role in layout["columns"]}
+    by_row: dict[int, list[tuple[int, tuple[bool, Any]]]] = {}
+    for (r, c), expected in ref.cells[sheet].items():
+        by_row.setdefault(r, []).append((c, expected))
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             for offset in range(i2 - i1):
                 t_row, f_row = first + i1 + offset, file_rows[j1 + offset][0]
-                for (r, c), expected in ref.cells[sheet].items():
-                    if r != t_row:
-                        continue
+                for c, expected in by_row.get(t_row, ()):
                     code = TAMPER_CODES.get(role_of.get(c, ""), "locked-cell-changed")
-                    found = _compare(view, sheet, expected, (f_row, c), (t_row, c), code)
+                    found = _compare(compared, expected, (f_row, c), (t_row, c), code)
                     if found is not None:
                         findings.append(found)
             continue
@@ -195,7 +206,7 @@ def _table_findings(view, ref: Reference, table) -> list[Finding]:
     if same_shape:  # rows below the table (合计, 等级, 小计) sit where the template has them
         for (r, c), expected in ref.cells[sheet].items():
             if r > layout["last_row"]:
-                found = _compare(view, sheet, expected, (r, c), (r, c))
+                found = _compare(compared, expected, (r, c), (r, c))
                 if found is not None:
                     findings.append(found)
     return findings
@@ -224,8 +235,9 @@ def template_findings(view, template: Template, table) -> list[Finding]:
     for sheet, cells in ref.cells.items():
         if sheet == ref.layout["sheet"] or view.grid(sheet) is None:
             continue
+        compared = _Sheet.of(view, sheet)
         for pos, expected in sorted(cells.items()):
-            found = _compare(view, sheet, expected, pos, pos)
+            found = _compare(compared, expected, pos, pos)
             if found is not None:
                 findings.append(found)
     if view.grid(ref.layout["sheet"]) is not None:

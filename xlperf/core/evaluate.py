@@ -86,7 +86,10 @@ def in_context(q: Quantity, nature: str | None, unit: str | None) -> Quantity:
         return q
     comparator = q.comparator or _NATURE.get((nature or "").strip())
     unit_text = (unit or "").strip()
-    return replace(q, comparator=comparator, unit=q.unit or (unit_text if q.kind is Kind.NUMBER else ""))
+    unit = q.unit or (unit_text if q.kind is Kind.NUMBER else "")
+    if comparator == q.comparator and unit == q.unit:
+        return q  # nothing to add: most values carry their own comparator and unit
+    return replace(q, comparator=comparator, unit=unit)
 
 
 def as_percent(target: Quantity, actual: Quantity, raw: object) -> Quantity:

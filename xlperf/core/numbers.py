@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from xlperf.core.quantity import normalise
 from xlperf.core.rounding import to_decimal
@@ -26,10 +27,17 @@ class CellNumber:
         return self.raw is None or (isinstance(self.raw, str) and not self.raw.strip())
 
 
+_EMPTY = CellNumber(None)
+
+
 def read_number(raw: object) -> CellNumber:
     """Interpret a weight, score or budget cell."""
-    if raw is None or isinstance(raw, bool):
-        return CellNumber(None, raw, invalid=isinstance(raw, bool))
+    if raw is None:
+        return _EMPTY
+    if type(raw) is int:
+        return _whole(raw)
+    if isinstance(raw, bool):
+        return CellNumber(None, raw, invalid=True)
     if isinstance(raw, str):
         norm = normalise(raw)
         if not norm:
@@ -43,3 +51,9 @@ def read_number(raw: object) -> CellNumber:
         return CellNumber(to_decimal(raw), raw)
     except ValueError:
         return CellNumber(None, raw, invalid=True)
+
+
+@lru_cache(maxsize=4096)
+def _whole(raw: int) -> CellNumber:
+    """A cell holding an int (weights and scores mostly are): the same immutable CellNumber for each value."""
+    return CellNumber(to_decimal(raw), raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
@@ -76,10 +77,14 @@ def _numbers(target: Quantity, actual: Quantity, scales: Scales) -> str | None:
     return None
 
 
+_COMPARE: dict[str | None, Callable[[Decimal, Decimal], bool]] = {
+    "<=": operator.le, "<": operator.lt, ">": operator.gt, "=": operator.eq}
+
+
 def _meets(comparator: str | None, a: Decimal, t: Decimal, high: Decimal | None = None) -> bool:
     if comparator == "between":
         return t <= a <= (high if high is not None else t)
-    return {"<=": a <= t, "<": a < t, ">": a > t, "=": a == t}.get(comparator or ">=", a >= t)
+    return _COMPARE.get(comparator, operator.ge)(a, t)
 
 
 def _ratio(num: Decimal, den: Decimal) -> Decimal:

@@ -9,6 +9,7 @@ from typing import Iterable
 from xlperf.core.rounding import points
 
 ZERO = Decimal(0)
+_NO_SUMS = (ZERO, ZERO, ZERO)
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def total_score(items: Iterable[tuple[Decimal | None, Decimal | None, bool]], po
 
 def level_totals(rows: Iterable[tuple[tuple[str, ...], Decimal | None, Decimal | None, Decimal | None]]) -> dict[tuple[str, ...], LevelTotal]:
     """Group (key, weight, stated, score) rows; a group's stated sum is None if any row lacks one."""
-    acc: dict[tuple[str, ...], list] = {}
+    acc: dict[tuple[str, ...], tuple[Decimal, Decimal | None, Decimal]] = {}
     for key, weight, stated, score in rows:
-        w, s, c = acc.setdefault(key, [ZERO, ZERO, ZERO])
-        acc[key] = [w + (weight or ZERO), None if s is None or stated is None else s + stated, c + (score or ZERO)]
+        w, s, c = acc.get(key, _NO_SUMS)
+        acc[key] = (w + (weight or ZERO), None if s is None or stated is None else s + stated, c + (score or ZERO))
     return {key: LevelTotal(points(w), points(s) if s is not None else None, points(c)) for key, (w, s, c) in acc.items()}

@@ -13,6 +13,7 @@ import hashlib
 import json
 import warnings
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +22,34 @@ MARKER_SHEET = "_xlperf"
 
 def canonical(value: Any, is_formula: bool = False) -> str:
     """A type-tagged text for a cell value that is the same in memory and after a save/load round trip."""
+    kind = type(value)
+    if kind is str:
+        return ("f:" if is_formula or value.startswith("=") else "s:") + value
+    if kind is int or kind is float:
+        return _plain_number(value)
     text = getattr(value, "text", None)  # openpyxl ArrayFormula
     if text is not None and not isinstance(value, str):
         return "f:" + str(text)
     if isinstance(value, bool):
         return "b:" + ("TRUE" if value else "FALSE")
     if isinstance(value, (int, float, Decimal)):
-        try:
-            number = Decimal(str(value)).normalize()
-        except InvalidOperation:
-            return "n:" + str(value)
-        return "n:" + format(number + 0, "f")  # + 0 turns -0 into 0
+        return _number(value)
     if isinstance(value, str):
         return ("f:" if is_formula or value.startswith("=") else "s:") + value
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return "d:" + value.isoformat()
     return f"{type(value).__name__}:{value!r}"
+
+
+def _number(value: int | float | Decimal) -> str:
+    try:
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return "n:" + str(value)
+    return "n:" + format(number + 0, "f")  # + 0 turns -0 into 0
+
+
+_plain_number = lru_cache(maxsize=4096, typed=True)(_number)  # exact int and float cells: many repeat
 
 
 def _locked(cell: Any) -> bool:

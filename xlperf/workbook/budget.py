@@ -38,11 +38,10 @@ def _block(grid: SheetGrid) -> tuple[dict[str, Decimal], dict[str, str], set[int
     figures: dict[str, Decimal] = {}
     cells: dict[str, str] = {}
     label_rows: set[int] = set()
-    for (row, col), value in sorted(grid.values.items()):
-        if not isinstance(value, str):
-            continue
-        name = budget_field(value)
-        if not name or name in figures:
+    labels = [(pos, name) for pos, value in grid.values.items()
+              if isinstance(value, str) and (name := budget_field(value))]
+    for (row, col), name in sorted(labels):
+        if name in figures:
             continue
         found = _number_near(grid, row, col)
         if found:

@@ -87,15 +87,34 @@ def is_subtotal_label(text: object) -> bool:
     return any(word in label for word in SUBTOTAL_WORDS)
 
 
+@lru_cache(maxsize=8192)
+def total_kind(text: str) -> str | None:
+    """'total' for a 合计 cell text, 'subtotal' for a 小计 one (surrounding spaces ignored), else None."""
+    text = text.strip()
+    if is_total_label(text):
+        return "total"
+    return "subtotal" if is_subtotal_label(text) else None
+
+
+def first_match(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Word → the first key of ``table`` whose words hold it (a lookup in place of a scan)."""
+    found: dict[str, str] = {}
+    for key, words in table.items():
+        for word in words:
+            found.setdefault(word, key)
+    return found
+
+
+_BUDGET_FIELDS = first_match(BUDGET_LABELS)
+
+
+@lru_cache(maxsize=8192)
 def budget_field(text: object) -> str | None:
     """Which budget figure a label names (initial, annual, received, spent), or None."""
-    label = norm_label(text)
-    for name, words in BUDGET_LABELS.items():
-        if label in words:
-            return name
-    return None
+    return _BUDGET_FIELDS.get(norm_label(text))
 
 
+@lru_cache(maxsize=8192)
 def grade_label_value(text: object) -> tuple[bool, str]:
     """(is a grade label, value written after a colon in the same cell)."""
     raw = unicodedata.normalize("NFKC", str(text or "")).strip()

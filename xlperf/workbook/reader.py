@@ -14,7 +14,7 @@ from xlperf.core.model import Indicator, IndicatorTable, Stated
 from xlperf.workbook.budget import find_budget
 from xlperf.workbook.grid import SheetGrid, a1, column_letter
 from xlperf.workbook.layout import (GRADE_WORDS, REQUIRED_ROLES, grade_label_value, header_role, is_subtotal_label,
-                                    is_total_label)
+                                    total_kind)
 
 LEVEL_ROLES = ("level1", "level2", "level3")
 MAX_HEADER_SCAN = 80
@@ -31,10 +31,11 @@ class Header:
 
 def _header_columns(grid: SheetGrid, origin: dict, row: int) -> dict[str, int]:
     columns: dict[str, int] = {}
+    get = grid.values.get
     for col in range(1, grid.max_col + 1):
-        value = grid.get(row, col)
+        value = get((row, col))
         if value is None and (row, col) in origin:
-            value = grid.get(*origin[(row, col)])  # header cells merged across rows or columns
+            value = get(origin[(row, col)])  # header cells merged across rows or columns
         role = header_role(value) if isinstance(value, str) else None
         if role and role not in columns:
             columns[role] = col
@@ -43,13 +44,13 @@ def _header_columns(grid: SheetGrid, origin: dict, row: int) -> dict[str, int]:
     return columns
 
 
-def find_header(grid: SheetGrid, start: int = 1) -> Header | None:
+def find_header(grid: SheetGrid, start: int = 1, origin: dict | None = None) -> Header | None:
     """The first header row at or after ``start`` naming level 3 (or 2), weight and score.
 
     When the next row qualifies too (a two-row header, or cells merged over both rows) the
-    lower row wins, so data starts below the whole header.
+    lower row wins, so data starts below the whole header. ``origin`` is ``grid.merged_origin()``.
     """
-    origin = grid.merged_origin()
+    origin = grid.merged_origin() if origin is None else origin
     first: Header | None = None
     for row in range(start, min(grid.max_row, start + MAX_HEADER_SCAN) + 1):
         columns = _header_columns(grid, origin, row)
@@ -68,6 +69,25 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """A header's columns in a fixed order, for reading a row's cells in one pass."""
+
+    roles: tuple[str, ...]
+    cols: tuple[int, ...]
+    letters: tuple[str, ...]
+    levels: tuple[int, ...]  # indexes of the level columns
+    percent: tuple[tuple[str, int], ...]  # (role, column) of the columns holding any percent-formatted cell
+
+    @classmethod
+    def of(cls, header: Header, percent: set[tuple[int, int]]) -> "_Columns":
+        roles, cols = tuple(header.columns), tuple(header.columns.values())
+        percent_cols = {col for _, col in percent}
+        return cls(roles, cols, tuple(column_letter(col) for col in cols),
+                   tuple(i for i, role in enumerate(roles) if role in LEVEL_ROLES),
+                   tuple((role, col) for role, col in zip(roles, cols) if col in percent_cols))
+
+
 @dataclass
 class _Scan:
     """State while walking the rows of one table."""
@@ -79,17 +99,17 @@ class _Scan:
     last_row: int = 0
 
 
-def _row_kind(grid: SheetGrid, header: Header, row: int, levels: dict[str, str]) -> str:
-    texts = [grid.text(row, col) for role, col in header.columns.items() if role in LEVEL_ROLES]
-    if any(is_total_label(t) for t in texts):
+def _row_kind(values: list[Any], columns: _Columns) -> str:
+    """total, subtotal, blank, header (repeated at a page break) or row, from a row's cells in column order."""
+    kinds = [total_kind(str(values[i])) for i in columns.levels if values[i] is not None]
+    if "total" in kinds:
         return "total"
-    if any(is_subtotal_label(t) for t in texts):
+    if "subtotal" in kinds:
         return "subtotal"
-    values = [grid.get(row, col) for col in header.columns.values()]
     if all(v is None or not str(v).strip() for v in values):
         return "blank"
-    if header_role(grid.get(row, header.columns["level3"])) == "level3" and \
-            sum(header_role(grid.get(row, col)) == role for role, col in header.columns.items()) >= 3:
+    if header_role(values[columns.roles.index("level3")]) == "level3" and \
+            sum(header_role(value) == role for role, value in zip(columns.roles, values)) >= 3:
         return "header"  # the header repeated at a page break
     return "row"
 
@@ -101,28 +121,26 @@ def _grade_in_row(grid: SheetGrid, row: int) -> Stated | None:
     return None
 
 
-def _indicator(grid: SheetGrid, header: Header, row: int, levels: dict[str, str]) -> Indicator:
-    cols = header.columns
-    values = {role: grid.get(row, col) for role, col in cols.items()}
+def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], levels: dict[str, str]) -> Indicator:
+    values = dict(zip(columns.roles, cells))
     for role in ("level1", "level2"):
-        if role in cols:
+        if role in values:
             levels[role] = _text(values[role]) or levels.get(role, "")
-    level3 = _text(values.get("level3"))
-    cells = {role: a1(row, col) for role, col in cols.items()}
-    percent = frozenset(role for role, col in cols.items() if (row, col) in grid.percent)
+    number = str(row)
     return Indicator(
-        level1=levels.get("level1", ""), level2=levels.get("level2", ""), level3=level3,
+        level1=levels.get("level1", ""), level2=levels.get("level2", ""), level3=_text(values.get("level3")),
         weight=values.get("weight"), target=values.get("target"), actual=values.get("actual"),
         stated_score=values.get("score"), note=_text(values.get("note")) or None,
         method=_text(values.get("method")) or None, nature=_text(values.get("nature")) or None,
-        unit=_text(values.get("unit")) or None, judgement=values.get("judgement"),
-        row=row, cells=cells, percent=percent)
+        unit=_text(values.get("unit")) or None, judgement=values.get("judgement"), row=row,
+        cells=dict(zip(columns.roles, [letter + number for letter in columns.letters])),
+        percent=frozenset([role for role, col in columns.percent if (row, col) in grid.percent]))
 
 
-def _fill_merged_levels(grid: SheetGrid, header: Header) -> None:
+def _fill_merged_levels(grid: SheetGrid, header: Header, origin: dict) -> None:
     """Copy merged level-1/2 cells' value down into every cell they cover (published tables merge them)."""
     level_cols = {header.columns[r] for r in ("level1", "level2") if r in header.columns}
-    for (row, col), (r0, c0) in grid.merged_origin().items():
+    for (row, col), (r0, c0) in origin.items():
         if col in level_cols and row > header.row and (row, col) not in grid.values:
             value = grid.get(r0, c0)
             if value is not None:
@@ -132,28 +150,32 @@ def _fill_merged_levels(grid: SheetGrid, header: Header) -> None:
 def _scan_rows(grid: SheetGrid, header: Header) -> _Scan:
     scan = _Scan([], [])
     levels: dict[str, str] = {}
+    columns = _Columns.of(header, grid.percent)
+    get = grid.values.get
+    score_col = header.columns["score"]
+    score_cell = columns.letters[columns.roles.index("score")]
     blanks = 0
     for row in range(header.row + 1, grid.max_row + 1):
-        kind = _row_kind(grid, header, row, levels)
+        values = [get((row, col)) for col in columns.cols]
+        kind = _row_kind(values, columns)
         if kind == "blank":
             blanks += 1
             if blanks >= BLANK_RUN_END and scan.rows:
                 break
             continue
         blanks = 0
-        score_col = header.columns["score"]
         if kind == "total":
-            scan.total = Stated(grid.get(row, score_col), a1(row, score_col), grid.name)
+            scan.total = Stated(get((row, score_col)), f"{score_cell}{row}", grid.name)
             scan.grade = scan.grade or _grade_in_row(grid, row)
             scan.last_row = row
             break
         if kind == "subtotal":
             level1 = _text(grid.get(row, header.columns.get("level1", 0))) or levels.get("level1", "")
             level1 = "" if is_subtotal_label(level1) else level1
-            scan.subtotals.append(Stated(grid.get(row, score_col), a1(row, score_col), grid.name,
+            scan.subtotals.append(Stated(get((row, score_col)), f"{score_cell}{row}", grid.name,
                                          level1 or levels.get("level1", "")))
         elif kind == "row":
-            ind = _indicator(grid, header, row, levels)
+            ind = _indicator(grid, columns, row, values, levels)
             if ind.level3 or ind.weight is not None:
                 scan.rows.append(ind)
         scan.last_row = row
@@ -162,13 +184,9 @@ def _scan_rows(grid: SheetGrid, header: Header) -> _Scan:
 
 def _stated_grade(grid: SheetGrid, after: int) -> Stated | None:
     """A grade written as 评价等级：优 / 评价等级 | 优 anywhere in the sheet, preferring cells below the table."""
-    candidates = sorted(grid.values.items(), key=lambda item: (item[0][0] < after, item[0]))
-    for (row, col), value in candidates:
-        if not isinstance(value, str):
-            continue
-        is_label, inline = grade_label_value(value)
-        if not is_label:
-            continue
+    labels = [(pos, label[1]) for pos, value in grid.values.items()
+              if isinstance(value, str) and (label := grade_label_value(value))[0]]
+    for (row, col), inline in sorted(labels, key=lambda item: (item[0][0] < after, item[0])):
         if inline:
             return Stated(inline, a1(row, col), grid.name)
         for r, c in ((row, col + 1), (row, col + 2), (row + 1, col)):
@@ -180,10 +198,11 @@ def _stated_grade(grid: SheetGrid, after: int) -> Stated | None:
 
 def read_grid_table(grid: SheetGrid, others: list[SheetGrid] = (), file: str = "", start: int = 1) -> IndicatorTable | None:
     """Read the first indicator table at or after row ``start`` of a grid, or None if there is none."""
-    header = find_header(grid, start)
+    origin = grid.merged_origin()
+    header = find_header(grid, start, origin)
     if header is None:
         return None
-    _fill_merged_levels(grid, header)
+    _fill_merged_levels(grid, header, origin)
     scan = _scan_rows(grid, header)
     exec_row, budget = find_budget([grid, *others])
     grade = scan.grade or _stated_grade(grid, scan.last_row)

@@ -7,11 +7,12 @@ import os
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO, NamedTuple, Sequence
 
 from xlperf.findings import Finding
+from xlperf.workbook.xlsxparts import PackageParts, PartCache
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -40,6 +41,7 @@ class Sniff:
     has_vba: bool = False
     uncompressed_size: int = 0  # declared total of every zip entry
     parts: tuple[str, ...] = ()  # zip entry names, or OLE directory entry names
+    package: PackageParts | None = field(default=None, compare=False, repr=False)  # see sniff(keep_parts=True)
 
     @property
     def ok(self) -> bool:
@@ -66,9 +68,9 @@ def _not_workbook(key: str) -> Finding:
     return Finding("file-not-workbook", params={"detail": DETAIL[key]})
 
 
-def zip_limits(infos: list[zipfile.ZipInfo], max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+def zip_limits(infos: Sequence[Any], max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
                max_entries: int = MAX_ENTRIES, max_ratio: int = MAX_RATIO) -> Finding | None:
-    """The zip-bomb finding for a zip directory, or None when it is within the limits."""
+    """The zip-bomb finding for a zip directory (ZipInfo-like entries), or None when it is within the limits."""
     if len(infos) > max_entries:
         return Finding("file-too-many-parts", expected=max_entries, found=len(infos))
     total = sum(info.file_size for info in infos)
@@ -147,8 +149,135 @@ def _sniff_zip(handle: BinaryIO, max_uncompressed: int, max_entries: int, max_ra
     if finding is not None:
         kind = "encrypted" if finding.code == "file-encrypted" else "corrupt"
         return Sniff(kind, finding, uncompressed_size=total, parts=names)
+    return _accepted(names, total)
+
+
+def _accepted(names: tuple[str, ...], total: int, package: PackageParts | None = None) -> Sniff:
     has_vba = any(name.lower() == "xl/vbaproject.bin" for name in names)
-    return Sniff("xlsm" if has_vba else "xlsx", None, has_vba, total, names)
+    return Sniff("xlsm" if has_vba else "xlsx", None, has_vba, total, names, package)
+
+
+class _Entry(NamedTuple):
+    """A central directory entry, with the ZipInfo attribute names zip_limits reads."""
+
+    filename: str
+    flag_bits: int
+    compress_type: int
+    CRC: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+
+
+_END = struct.Struct("<4s4H2LH")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_PLAIN_FLAGS = 0x2 | 0x4 | 0x8 | 0x800  # deflate options, data descriptor, UTF-8 names
+_PLAIN_EXTRAS = (0x000A, 0x5455, 0x7875)  # NTFS times, extended timestamp, Unix owner: zipfile ignores them
+_INFLATED = PartCache(128, 4 * 2**20)  # (method, CRC, size, compressed bytes) → verified part bytes
+
+
+def _name(raw: bytes, flags: int) -> str:
+    """A zip entry name decoded as zipfile does (ASCII reads the same in UTF-8 and cp437)."""
+    return raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")
+
+
+def _plain_extra(extra: bytes) -> bool:
+    while extra:
+        if len(extra) < 4:
+            return False
+        tag, size = struct.unpack_from("<HH", extra)
+        if tag not in _PLAIN_EXTRAS or size + 4 > len(extra):
+            return False
+        extra = extra[size + 4:]
+    return True
+
+
+def _directory(data: bytes) -> tuple[list[_Entry], int] | None:
+    """Entries and directory offset of a plain zip (no comment, prefix, zip64 or odd names), else None."""
+    end = len(data) - 22
+    if end < 0 or data[end:end + 4] != b"PK\x05\x06" or data[-2:] != b"\0\0" or \
+            (end >= 20 and data[end - 20:end - 16] == b"PK\x06\x07"):
+        return None
+    _, disk, disk_cd, here, count, size, offset, _ = _END.unpack_from(data, end)
+    if disk or disk_cd or here != count or offset + size != end:
+        return None
+    entries, pos = [], offset
+    while pos < end:
+        (sig, _, _, version, _, flags, method, _, _, crc, packed, unpacked, name_len, extra_len, comment_len,
+         _, _, _, at) = _CENTRAL.unpack_from(data, pos)
+        start = pos + 46 + name_len
+        pos = start + extra_len + comment_len
+        if sig != b"PK\x01\x02" or version > zipfile.MAX_EXTRACT_VERSION or pos > end or \
+                0xFFFFFFFF in (packed, unpacked, at) or not _plain_extra(data[start:start + extra_len]):
+            return None
+        name = _name(data[start - name_len:start], flags)
+        if "\0" in name or (os.sep != "/" and os.sep in name):
+            return None
+        entries.append(_Entry(name, flags, method, crc, packed, unpacked, at))
+    return (entries, offset) if len(entries) == count else None
+
+
+def _inflate(data: bytes, entry: _Entry, limit: int) -> bytes | None:
+    """The entry's bytes when zipfile would read exactly these without error, else None."""
+    sig, _, _, flags, _, _, _, _, _, _, name_len, extra_len = _LOCAL.unpack_from(data, entry.header_offset)
+    start = entry.header_offset + 30 + name_len + extra_len
+    name = _name(data[start - extra_len - name_len:start - extra_len], flags)
+    if sig != b"PK\x03\x04" or name != entry.filename or start + entry.compress_size > limit:
+        return None
+    raw = data[start:start + entry.compress_size]
+
+    def inflate() -> bytes | None:
+        if entry.compress_type == zipfile.ZIP_STORED:
+            out = raw
+        elif entry.compress_type == zipfile.ZIP_DEFLATED:
+            out = zlib.decompressobj(-15).decompress(raw, entry.file_size + 1)  # never more than declared + 1
+        else:
+            return None
+        return out if len(out) == entry.file_size and zlib.crc32(out) == entry.CRC else None
+
+    key = (entry.compress_type, entry.CRC, entry.file_size, raw)
+    return _INFLATED.get(key, inflate, entry.file_size + entry.compress_size)
+
+
+def _read_small_zip(handle: BinaryIO, head: bytes, max_uncompressed: int, max_entries: int, max_ratio: int,
+                    verify_limit: int) -> PackageParts | None:
+    """_read_plain_zip on the whole file, read at once when it is no larger than ``verify_limit``."""
+    try:
+        if os.fstat(handle.fileno()).st_size > verify_limit:
+            return None
+        data = head + handle.read()
+    except OSError:
+        return None
+    return _read_plain_zip(data, max_uncompressed, max_entries, max_ratio, verify_limit)
+
+
+def _read_plain_zip(data: bytes, max_uncompressed: int, max_entries: int, max_ratio: int,
+                    verify_limit: int) -> PackageParts | None:
+    """Every part of a small plain workbook package, each read once; None leaves the verdict to zipfile.
+
+    Only what _sniff_zip accepts with full verification passes, with the bytes zipfile would read."""
+    try:
+        found = _directory(data)
+        if found is None or zip_limits(found[0], max_uncompressed, max_entries, max_ratio) is not None:
+            return None
+        entries, directory = found
+        names = tuple(entry.filename for entry in entries)
+        total = sum(entry.file_size for entry in entries)
+        starts = sorted({entry.header_offset for entry in entries})
+        if total > verify_limit or len(set(names)) < len(names) or len(starts) < len(entries) or \
+                _zip_kind(set(names)) is not None or not set(ESSENTIAL[:2]) <= set(names):
+            return None
+        following = dict(zip(starts, starts[1:] + [directory]))
+        parts = {}
+        for entry in entries:
+            out = None if entry.flag_bits & ~_PLAIN_FLAGS else _inflate(data, entry, following[entry.header_offset])
+            if out is None:
+                return None
+            parts[entry.filename] = out
+        return PackageParts(names, parts, total)
+    except Exception:  # noqa: BLE001 - anything unusual goes the careful way
+        return None
 
 
 def _u16(data: bytes, at: int) -> int:
@@ -249,15 +378,20 @@ def _texty(head: bytes) -> bool:
 
 
 def sniff(path: str | os.PathLike[str], max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED, *,
-          max_entries: int = MAX_ENTRIES, max_ratio: int = MAX_RATIO, verify_limit: int = VERIFY_LIMIT) -> Sniff:
-    """Classify ``path`` (opened read-only) without loading it as a workbook; any failure becomes the finding."""
+          max_entries: int = MAX_ENTRIES, max_ratio: int = MAX_RATIO, verify_limit: int = VERIFY_LIMIT,
+          keep_parts: bool = False) -> Sniff:
+    """Classify ``path`` (opened read-only) without loading it as a workbook; any failure becomes the finding.
+
+    With ``keep_parts``, an accepted small package also carries every part it verified (``Sniff.package``),
+    so that open_view need not read the file again."""
     try:
-        return _sniff(Path(path), max_uncompressed, max_entries, max_ratio, verify_limit)
+        return _sniff(Path(path), max_uncompressed, max_entries, max_ratio, verify_limit, keep_parts)
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise
         return Sniff("corrupt", _corrupt(f"{type(exc).__name__}: {exc}"[:200]))
 
 
-def _sniff(path: Path, max_uncompressed: int, max_entries: int, max_ratio: int, verify_limit: int) -> Sniff:
+def _sniff(path: Path, max_uncompressed: int, max_entries: int, max_ratio: int, verify_limit: int,
+           keep_parts: bool) -> Sniff:
     try:
         handle = open(path, "rb")
     except FileNotFoundError:
@@ -271,6 +405,9 @@ def _sniff(path: Path, max_uncompressed: int, max_entries: int, max_ratio: int, 
         if head.startswith(OLE_MAGIC):
             return _sniff_ole(handle)
         if head.startswith(ZIP_MAGIC):
+            package = _read_small_zip(handle, head, max_uncompressed, max_entries, max_ratio, verify_limit)
+            if package is not None:
+                return _accepted(package.names, package.total, package if keep_parts else None)
             handle.seek(0)
             return _sniff_zip(handle, max_uncompressed, max_entries, max_ratio, verify_limit)
     return Sniff("not-workbook", _not_workbook(_other_kind(head)))

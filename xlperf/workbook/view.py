@@ -7,9 +7,14 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from xlperf.workbook.grid import SheetGrid
+from xlperf.workbook.xlsxparts import PartCache
+
+if TYPE_CHECKING:
+    from xlperf.workbook.xlsxparts import PackageParts
+    from xlperf.workbook.xlsxread import SheetData
 
 MARKER_SHEET = "_xlperf"
 
@@ -64,23 +69,49 @@ def vba_hash(path: str | Path) -> str | None:
             return None
 
 
-def open_view(path: str | Path, data: bytes | None = None) -> WorkbookView:
+@dataclass(frozen=True)
+class _SheetView:
+    """What a view takes from one sheet, kept per SheetData.source and copied into every view."""
+
+    values: Mapping[tuple[int, int], Any]
+    percent: frozenset[tuple[int, int]]
+    max_row: int
+    max_col: int
+    formulas: Mapping[tuple[int, int], str]
+    locked: frozenset[tuple[int, int]]
+    merged: tuple[tuple[int, int, int, int], ...]
+
+    @classmethod
+    def of(cls, sheet: SheetData) -> _SheetView:
+        from xlperf.workbook.xlsxread import grid_from_sheet
+
+        grid = grid_from_sheet(sheet)
+        locked = sheet.locked(sheet.values.keys() | sheet.formulas.keys())  # the grid's cells are values too
+        return cls(grid.values, frozenset(grid.percent), grid.max_row, grid.max_col, dict(sheet.formulas),
+                   frozenset(locked), tuple(sheet.merged))
+
+
+_SHEETS = PartCache(64)  # SheetData.source → _SheetView
+
+
+def open_view(path: str | Path, data: bytes | None = None, package: PackageParts | None = None) -> WorkbookView:
     """Read a workbook once for checking: cached values, formulas, locks, merges (never written).
 
-    Uses xlperf's own package reader (``xlsxread``), which reads only the parts the checks need.
+    Uses xlperf's own package reader (``xlsxread``), which reads only the parts the checks need, from
+    ``package`` (the parts ``sniff(..., keep_parts=True)`` verified) or ``data`` when given, else from ``path``.
     """
-    from xlperf.workbook.xlsxread import grid_from_sheet, read_workbook
+    from xlperf.workbook.xlsxread import read_workbook
 
-    book = read_workbook(data if data is not None else str(path))
+    book = read_workbook(package if package is not None else data if data is not None else str(path))
     view = WorkbookView(str(path), [])
     for sheet in book.sheets:
-        grid = grid_from_sheet(sheet, book.styles)
-        view.grids.append(grid)
-        view.formulas[sheet.name] = dict(sheet.formulas)
-        cells = set(grid.values) | set(sheet.formulas) | set(sheet.values)
-        view.locked[sheet.name] = {pos for pos in cells if sheet.is_locked(*pos)}
+        made = _SHEETS.get(sheet.source, lambda: _SheetView.of(sheet)) if sheet.source else _SheetView.of(sheet)
+        view.grids.append(SheetGrid(sheet.name, dict(made.values), set(made.percent), list(made.merged),
+                                    made.max_row, made.max_col))
+        view.formulas[sheet.name] = dict(made.formulas)
+        view.locked[sheet.name] = set(made.locked)
         view.states[sheet.name] = sheet.state
-        view.merged[sheet.name] = list(sheet.merged)
+        view.merged[sheet.name] = list(made.merged)
     view.vba_sha256 = book.vba_sha256
     view.marker = read_marker_grid(view.grid(MARKER_SHEET))
     return view

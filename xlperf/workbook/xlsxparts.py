@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable, Hashable, Mapping, TypeVar
 from urllib.parse import unquote
 
 BUILTIN_FORMATS = {
@@ -42,6 +43,8 @@ _A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 POSITIONS: dict[str, tuple[int, int]] = {}
 EPOCH_1900 = dt.datetime(1899, 12, 30)
 EPOCH_1904 = dt.datetime(1904, 1, 1)
+CACHED_PART_LIMIT = 512 * 1024  # larger parts (and keys) are never cached: a cache holds few, small entries
+T = TypeVar("T")
 
 
 class CellError(str):
@@ -67,16 +70,67 @@ class StyleInfo:
 DEFAULT_STYLE = StyleInfo()
 
 
+@dataclass(frozen=True)
+class PackageParts:
+    """Every part of a zip package, inflated and CRC-checked once (by sniff), in directory order."""
+
+    names: tuple[str, ...]
+    data: Mapping[str, bytes]
+    total: int  # declared uncompressed bytes of all parts
+
+
+class PartCache:
+    """A small thread-safe LRU of results made from part bytes, bounded in entries and in input bytes.
+
+    Keys hold the bytes themselves, so a hit means byte-for-byte equal input (never a checksum);
+    values must be immutable, or copied by the caller before they are handed out."""
+
+    def __init__(self, maxsize: int = 32, budget: int = 2 * 2**20):
+        self.maxsize, self.budget, self.used = maxsize, budget, 0
+        self.items: dict[Hashable, tuple[Any, int]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T], size: int | None = None) -> T:
+        """The cached result for ``key``, else ``make()``, kept if its input (by default: the bytes in the key,
+        a bytes object or a tuple holding some) is small enough."""
+        if size is None:
+            size = len(key) if isinstance(key, bytes) else \
+                sum(len(item) for item in key if isinstance(item, bytes)) if isinstance(key, tuple) else 0
+        if size > min(CACHED_PART_LIMIT, self.budget):
+            return make()
+        with self.lock:
+            found = self.items.pop(key, None)
+            if found is not None:
+                self.items[key] = found
+                return found[0]
+        value = make()
+        with self.lock:
+            old = self.items.pop(key, None)
+            self.used += size - (old[1] if old else 0)
+            self.items[key] = (value, size)
+            while len(self.items) > self.maxsize or self.used > self.budget:
+                self.used -= self.items.pop(next(iter(self.items)))[1]
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.used = 0
+
+
 def decode_xml(data: bytes) -> str:
     """Part bytes as text with XML line ends; CDATA escaped, comments dropped, DTDs refused."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text = data.decode("utf-16")
     else:
-        declared = _DECLARED.match(data, 3 if data[:3] == b"\xef\xbb\xbf" else 0)
+        bom = 3 if data[:3] == b"\xef\xbb\xbf" else 0
+        declared = _DECLARED.match(data, bom)
         encoding = declared[1].decode("ascii") if declared else "utf-8"
-        text = data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        utf8 = encoding.lower() in ("utf-8", "utf8")
+        text = data.decode("utf-8-sig" if utf8 else encoding)
+        if utf8 and _plain_markup(data, bom):  # UTF-8 keeps ASCII as it is: the text checks below find nothing
+            return _lines(text)
+    text = _lines(text)
     if "<!" in text or text.find("<?", 5) >= 0:
         if "<!DOCTYPE" in text or "<!ENTITY" in text:
             raise ValueError("DTDs are not allowed in OOXML parts")
@@ -84,6 +138,20 @@ def decode_xml(data: bytes) -> str:
             raise ValueError("unterminated comment, CDATA section or processing instruction")
         text = _COMMENT.sub("", _CDATA.sub(lambda m: m[1].replace("&", "&amp;").replace("<", "&lt;"), text))
     return text
+
+
+def _plain_markup(data: bytes, bom: int) -> bool:
+    """No "<!" and no "<?" after the first one, by one-byte searches (fast) before two-byte ones."""
+    if b"!" in data and b"<!" in data:
+        return False
+    at = data.find(b"?", bom + 2)
+    if at < 0 or (data[at - 1] != 0x3C and data.find(b"?", at + 1) < 0):
+        return True
+    return data.find(b"<?", bom + 1) < 0
+
+
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _entity(match: re.Match) -> str:

@@ -12,11 +12,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from itertools import product
+from operator import itemgetter
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
-from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, POSITIONS, CellError, StyleInfo,
-                                       attrs, cell_range, cell_value, decode_xml, excel_date, parse_styles,
-                                       parse_workbook, position, relationships, rich_text, root_prefix,
+from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, POSITIONS, CellError, PackageParts,
+                                       PartCache, StyleInfo, attrs, cell_range, cell_value, decode_xml, excel_date,
+                                       parse_styles, parse_workbook, position, relationships, rich_text, root_prefix,
                                        shared_formula, shared_strings, tags_agree, unescape, xml_bool)
 
 __all__ = ["CellError", "PackageError", "PackageTooLarge", "SheetData", "SheetRef", "StyleInfo", "WorkbookData",
@@ -77,6 +79,9 @@ class SheetData:
     protected: bool = False
     dimension: str | None = None
     style_table: tuple[StyleInfo, ...] = field(default=(DEFAULT_STYLE,), repr=False, compare=False)
+    # what read_workbook read the cells from (sheet, shared strings and styles bytes, 1904 flag): an equal
+    # source means equal cells, as long as nobody changed this copy
+    source: tuple | None = field(default=None, repr=False, compare=False)
 
     def style(self, row: int, col: int) -> StyleInfo:
         index = self.styles.get((row, col), 0)
@@ -87,6 +92,14 @@ class SheetData:
 
     def is_locked(self, row: int, col: int) -> bool:
         return self.style(row, col).locked
+
+    def locked(self, cells: Iterable[Pos]) -> set[Pos]:
+        """The ``cells`` that are locked, decided per style rather than per cell."""
+        cells = set(cells)
+        unlocked = {index for index, style in enumerate(self.style_table) if not style.locked}
+        if 0 in unlocked:
+            return {pos for pos in cells if self.styles.get(pos, 0) not in unlocked}
+        return cells - {pos for pos, index in self.styles.items() if index in unlocked} if unlocked else cells
 
 
 @dataclass(frozen=True)
@@ -109,44 +122,66 @@ class WorkbookData:
         raise KeyError(name)
 
 
-def read_workbook(source: str | os.PathLike[str] | bytes, sheets: Iterable[str] | None = None,
+def read_workbook(source: str | os.PathLike[str] | bytes | PackageParts, sheets: Iterable[str] | None = None,
                   max_uncompressed: int = 200 * 2**20) -> WorkbookData:
-    """Read a path or the file's bytes; the file is opened read-only. Raises PackageError/PackageTooLarge."""
+    """Read a path, the file's bytes or the parts sniff verified; the file is opened read-only.
+
+    Raises PackageError/PackageTooLarge. Parts byte-identical to recent ones are parsed once (PartCache)."""
+    wanted = None if sheets is None else set([sheets] if isinstance(sheets, str) else sheets)
+    if isinstance(source, PackageParts):
+        return _guarded(lambda: _Package(source.names, source.total, source.data.__getitem__,
+                                         max_uncompressed).read(wanted))
     # a missing or unreadable path raises OSError here, as open() does
     handle = io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else open(source, "rb")
-    wanted = None if sheets is None else set([sheets] if isinstance(sheets, str) else sheets)
     with handle:
-        try:
-            with zipfile.ZipFile(handle) as archive:
-                return _Package(archive, max_uncompressed).read(wanted)
-        except PackageError:
-            raise
-        except _MALFORMED as exc:
-            raise PackageError(f"{type(exc).__name__}: {exc}") from exc
+        return _guarded(lambda: _read_zip(handle, max_uncompressed, wanted))
+
+
+def _read_zip(handle: IO[bytes], limit: int, wanted: set[str] | None) -> WorkbookData:
+    with zipfile.ZipFile(handle) as archive:
+        infos = archive.infolist()
+        names = [info.filename for info in infos]
+        return _Package(names, sum(info.file_size for info in infos), archive.read, limit).read(wanted)
+
+
+def _guarded(read: Callable[[], WorkbookData]) -> WorkbookData:
+    try:
+        return read()
+    except PackageError:
+        raise
+    except _MALFORMED as exc:
+        raise PackageError(f"{type(exc).__name__}: {exc}") from exc
+
+
+_TEXTS = PartCache(32, 2**20)  # part bytes → decoded text (structural parts only: sheets are cached parsed)
+_STRINGS = PartCache(8)  # shared string part bytes → tuple of strings
+_SHEETS = PartCache(64)  # SheetData.source → SheetData, copied before it is handed out
+
+
+def _decoded(data: bytes | None) -> str | None:
+    return None if data is None else _TEXTS.get(data, lambda: decode_xml(data))
 
 
 class _Package:
     """Part access with the size check done before anything is decompressed."""
 
-    def __init__(self, archive: zipfile.ZipFile, limit: int):
-        infos = archive.infolist()
-        total = sum(info.file_size for info in infos)
+    def __init__(self, names: list[str] | tuple[str, ...], total: int, read: Callable[[str], bytes], limit: int):
         if total > limit:
             raise PackageTooLarge(total, limit)
-        self.archive = archive
-        self.names = [info.filename for info in infos]
+        self.read_part = read
+        self.names = list(names)
         self.exact = set(self.names)
         self.folded = {name.lower(): name for name in self.names}
 
     def part(self, path: str) -> bytes | None:
         name = path if path in self.exact else self.folded.get(path.lower())
-        return None if name is None else self.archive.read(name)
+        return None if name is None else self.read_part(name)
 
     def text(self, path: str, required: bool = False) -> str | None:
         data = self.part(path)
         if data is None and required:
             raise PackageError(f"missing part {path}")
-        return None if data is None else decode_xml(data)
+        return _decoded(data)
 
     def rels(self, part: str) -> dict[str, tuple[str, str]]:
         folder, base = posixpath.split(part)
@@ -160,15 +195,28 @@ class _Package:
         targets = {kind: target for kind, target in rels.values()}
         entries, date1904, names = parse_workbook(self.text(book_part, required=True))
         refs = [SheetRef(name, state, *rels.get(rid, ("", None))) for name, state, rid in entries]
-        styles_text = self.text(targets.get("styles", "xl/styles.xml"))
+        styles_data = self.part(targets.get("styles", "xl/styles.xml"))
+        styles_text = _decoded(styles_data)
         styles = parse_styles(styles_text) if styles_text else (DEFAULT_STYLE,)
         todo = [r for r in refs if r.kind == "worksheet" and (wanted is None or r.name in wanted)]
-        shared = shared_strings(self.text(targets.get("sharedStrings", "xl/sharedStrings.xml"))) if todo else []
-        context = _Context(shared, styles, EPOCH_1904 if date1904 else EPOCH_1900)
-        sheets = [_parse_sheet(self.text(r.part, required=True), r, context) for r in todo]
+        strings = self.part(targets.get("sharedStrings", "xl/sharedStrings.xml")) if todo else None
+        shared = _STRINGS.get(strings, lambda: tuple(shared_strings(strings and decode_xml(strings))))
+        key = (strings, styles_data, date1904)
+        context = _Context(list(shared), styles, EPOCH_1904 if date1904 else EPOCH_1900, key)  # list: same errors
+        sheets = [self.sheet(r, context) for r in todo]
         vba = self.part(targets.get("vbaProject", "xl/vbaProject.bin"))
         vba_hash = None if vba is None else hashlib.sha256(vba).hexdigest()
         return WorkbookData(sheets, refs, styles, vba is not None, vba_hash, list(self.names), list(names), date1904)
+
+    def sheet(self, ref: SheetRef, context: _Context) -> SheetData:
+        data = self.part(ref.part)
+        if data is None:
+            raise PackageError(f"missing part {ref.part}")
+        key = (data, *context.key)
+        parsed = _SHEETS.get(key, lambda: _parse_sheet(decode_xml(data), ref, context))
+        return SheetData(ref.name, ref.state, ref.part or "", dict(parsed.values), dict(parsed.formulas),
+                         dict(parsed.array_refs), dict(parsed.styles), list(parsed.merged), parsed.max_row,
+                         parsed.max_col, parsed.protected, parsed.dimension, parsed.style_table, key)
 
 
 @dataclass
@@ -176,6 +224,7 @@ class _Context:
     shared: list[str]
     styles: tuple[StyleInfo, ...]
     epoch: Any
+    key: tuple[bytes | None, bytes | None, bool]  # the bytes the context was made from, and the 1904 flag
     dates: dict[int, bool] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -184,12 +233,14 @@ class _Context:
 
 @lru_cache(maxsize=4)
 def _sheet_patterns(p: str) -> tuple[re.Pattern, ...]:
-    """Cells by regex: (row tag, ref, s, t, other attributes, plain formula, shared child si, value, other body).
+    """Cells by regex: (row tag, ref, s, t, other attributes, plain formula, shared child si, value,
+    <is><t> start tag and text of a plain inline string, other body).
 
     The first pattern is the fast one for cells that carry r="A1" (Excel, openpyxl, LibreOffice); the second
     also matches <row> tags to number cells that leave r out."""
     cell = (rf"<{p}c\b(?: r=\"([A-Z]{{1,3}}\d+)\")?(?: s=\"(\d+)\")?(?: t=\"(\w+)\")?([^<>]*)(?:(?<=/)>|>"
             rf"(?:<{p}f(?: aca=\"\w+\")?>([^<]+)</{p}f>|<{p}f t=\"shared\" si=\"(\d+)\"/>)?(?:<{p}v>([^<]*)</{p}v>)?"
+            rf"(?:(<{p}is><{p}t(?: xml:space=\"preserve\")?>)([^<]*)</{p}t></{p}is>)?"
             rf"([^<]*(?:<(?!/{p}c>|{p}c[\s/>])[^<]*)*)</{p}c>)")
     tag = rf"<{p}%s\b([^<>]*)>"
     return (re.compile("()" + cell), re.compile(rf"(<{p}row\b[^<>]*>)|" + cell),
@@ -224,7 +275,7 @@ class _Cells:
         row = col = top = right = 0
         matches = pattern.findall(text, start, end)
         self.count = len(matches)
-        for row_tag, ref, s, t, extra, f, si, v, body in matches:
+        for row_tag, ref, s, t, extra, f, si, v, inline, string, body in matches:
             if row_tag:
                 row, col, self.count = _row_number(row_tag, row), 0, self.count - 1
                 continue
@@ -245,9 +296,14 @@ class _Cells:
             if s:
                 styles[pos] = style = int(s)
             if f:
-                formulas[pos] = "=" + unescape(f)
+                formulas[pos] = "=" + (unescape(f) if "&" in f else f)
             elif si:
                 self.formula({"t": "shared", "si": si}, None, pos)
+            if inline:
+                if t == "inlineStr" and not body:
+                    values[pos] = unescape(string) if "&" in string else string  # openpyxl's every string
+                    continue
+                body = f"{inline}{string}</{self.p}t></{self.p}is>{body}"
             if body or t == "inlineStr":
                 v = self.body(body, pos, t, v)
                 if t == "inlineStr":
@@ -338,9 +394,12 @@ def _covered(merged: list[tuple[int, int, int, int]], values: dict[Pos, Any]) ->
     """Cells holding a value inside a merged range but not at its top-left (openpyxl blanks them)."""
     covered: set[Pos] = set()
     for r1, c1, r2, c2 in merged:
-        small = (r2 - r1 + 1) * (c2 - c1 + 1) <= len(values)
-        cells = ((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)) if small else values
-        covered.update(p for p in cells if p in values and r1 <= p[0] <= r2 and c1 <= p[1] <= c2 and p != (r1, c1))
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(values):
+            found = set(filter(values.__contains__, product(range(r1, r2 + 1), range(c1, c2 + 1))))
+        else:
+            found = {p for p in values if r1 <= p[0] <= r2 and c1 <= p[1] <= c2}
+        found.discard((r1, c1))
+        covered |= found
     return covered
 
 
@@ -350,16 +409,21 @@ def grid_from_sheet(sheet: SheetData, styles: tuple[StyleInfo, ...] | list[Style
     from xlperf.workbook.grid import SheetGrid
 
     table = sheet.style_table if styles is None else styles
-    grid = SheetGrid(sheet.name, merged=list(sheet.merged))
-    covered = _covered(sheet.merged, sheet.values)
-    last_row, last_col = min(sheet.max_row, max_rows), min(sheet.max_col, max_cols)
-    for pos, value in sheet.values.items():
-        row, col = pos
-        if row > last_row or col > last_col or pos in covered or (isinstance(value, str) and not value.strip()):
-            continue
-        grid.values[pos] = value
-        index = sheet.styles.get(pos, 0)
-        if isinstance(value, (int, float)) and 0 <= index < len(table) and table[index].percent:
-            grid.percent.add(pos)
-        grid.max_row, grid.max_col = max(grid.max_row, row), max(grid.max_col, col)
+    values = sheet.values
+    if values and (max(values)[0] > min(sheet.max_row, max_rows) or
+                   max(map(itemgetter(1), values)) > min(sheet.max_col, max_cols)):
+        last_row, last_col = min(sheet.max_row, max_rows), min(sheet.max_col, max_cols)
+        values = {pos: value for pos, value in values.items() if pos[0] <= last_row and pos[1] <= last_col}
+    kept = {pos: value for pos, value in values.items() if not (isinstance(value, str) and not value.strip())}
+    for pos in _covered(sheet.merged, kept) if sheet.merged else ():
+        del kept[pos]
+    grid = SheetGrid(sheet.name, kept, merged=list(sheet.merged))
+    if kept:
+        grid.max_row, grid.max_col = max(kept)[0], max(map(itemgetter(1), kept))
+    percent = {index for index, style in enumerate(table) if style.percent}
+    if percent:
+        styles = sheet.styles
+        cells = [pos for pos in kept if styles.get(pos, 0) in percent] if 0 in percent else \
+            [pos for pos, index in styles.items() if index in percent]
+        grid.percent = {pos for pos in cells if isinstance(kept.get(pos), (int, float))}
     return grid
