@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from xlperf.findings import Finding, Severity
@@ -43,11 +43,23 @@ class FileResult:
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every field as plain data (containers copied; as ``dataclasses.asdict`` but without its deep copies)."""
+        return {name: _plain(getattr(self, name)) for name in _FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "FileResult":
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+_FIELDS = tuple(f.name for f in fields(FileResult))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def failed(file: str, finding: Finding, lang: str, status: str = "failed") -> FileResult:

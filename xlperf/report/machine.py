@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Iterable
 
 from xlperf.batch.results import FileResult
+from xlperf.report.xlsx_stream import FORMULA_LEAD
 
 CSV_COLUMNS = ("file", "sheet", "cell", "row", "code", "severity", "message")
-FORMULA_LEAD = ("=", "+", "-", "@")
 
 
 def _safe(value: object) -> object:

@@ -1,26 +1,19 @@
 """The 汇总 workbook: one row per file, the findings with filters, and the grade distribution chart.
 
-Written in openpyxl's write-only mode, findings streamed row by row, so memory stays flat
-however many files and findings a batch has.
+Streamed (``xlsx_stream``): rows go to temporary files as results arrive and are zipped on close, so
+memory stays flat however many files and findings a batch has, and no cell objects are built.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from xml.sax.saxutils import escape
 
 from xlperf.batch.results import FileResult
+from xlperf.report.xlsx_stream import StreamBook, StreamSheet
 
-FORMULA_LEAD = ("=", "+", "-", "@")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 GRADES = ("优", "良", "中", "差")
 TEXT = {
     "zh": {"summary": "汇总", "findings": "问题清单", "grades": "等级分布",
@@ -54,82 +47,90 @@ def finding_rows(r: FileResult, t: dict[str, Any]) -> Iterator[list[Any]]:
         yield [r.file, f["sheet"], f["cell"], f["code"], t["severity"][f["severity"]], f["message"]]
 
 
-def _cell(ws, value: Any) -> Any:
-    """A write-only cell; text that looks like a formula stays text (never evaluated)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if not isinstance(value, str):
-        return value  # numbers: openpyxl writes them as they are
-    cell = WriteOnlyCell(ws, value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-        if value.startswith(FORMULA_LEAD):
-            cell.quotePrefix = True
-    return cell
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
 
-def _start_sheet(wb: Workbook, title: str, columns: list[str], widths: list[int]):
-    """A write-only sheet with its widths, frozen header row and bold header (before any other row)."""
-    ws = wb.create_sheet(title)
-    for col, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-    header = []
-    for name in columns:
-        cell = WriteOnlyCell(ws, name)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
-        header.append(cell)
-    ws.append(header)
-    return ws
+def _title(text: str) -> str:
+    return (f'<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr/></a:pPr><a:r><a:t>{escape(text)}</a:t>'
+            '</a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>')
 
 
-def _grades(wb: Workbook, grades: Counter, t: dict[str, Any]) -> None:
-    order = list(GRADES) + sorted(g for g in grades if g not in GRADES)
-    ws = wb.create_sheet(t["grades"])
-    ws.append(t["grade_cols"])
-    for grade in order:
-        ws.append([grade, int(grades.get(grade, 0))])
-    chart = BarChart()
-    chart.title, chart.y_axis.title, chart.legend = t["chart"], t["grade_cols"][1], None
-    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=len(order) + 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(order) + 1))
-    ws.add_chart(chart, "D2")
+def _chart(sheet: str, rows: int, t: dict[str, Any]) -> str:
+    """A clustered column chart of the grade counts (the same series Excel would make from the table)."""
+    ref = "'" + sheet.replace("'", "''") + "'"
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace xmlns:c="{_C}" xmlns:a="{_A}">'
+            f'<c:chart>{_title(t["chart"])}<c:autoTitleDeleted val="0"/><c:plotArea><c:barChart><c:barDir val="col"/>'
+            '<c:grouping val="clustered"/><c:varyColors val="0"/><c:ser><c:idx val="0"/><c:order val="0"/>'
+            f'<c:tx><c:strRef><c:f>{escape(ref)}!$B$1</c:f></c:strRef></c:tx>'
+            f'<c:cat><c:strRef><c:f>{escape(ref)}!$A$2:$A${rows}</c:f></c:strRef></c:cat>'
+            f'<c:val><c:numRef><c:f>{escape(ref)}!$B$2:$B${rows}</c:f></c:numRef></c:val></c:ser>'
+            '<c:gapWidth val="150"/><c:axId val="10"/><c:axId val="100"/></c:barChart>'
+            '<c:catAx><c:axId val="10"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+            '<c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="none"/>'
+            '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="100"/><c:crosses val="autoZero"/>'
+            '<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/></c:catAx>'
+            '<c:valAx><c:axId val="100"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+            f'<c:axPos val="l"/><c:majorGridlines/>{_title(t["grade_cols"][1])}<c:numFmt formatCode="General" '
+            'sourceLinked="1"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+            '<c:crossAx val="10"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx></c:plotArea>'
+            '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>')
+
+
+_DRAWING = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/'
+            f'drawingml/2006/spreadsheetDrawing" xmlns:a="{_A}"><xdr:oneCellAnchor><xdr:from><xdr:col>3</xdr:col>'
+            '<xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>'
+            '<xdr:ext cx="5400000" cy="2700000"/><xdr:graphicFrame macro=""><xdr:nvGraphicFramePr>'
+            '<xdr:cNvPr id="2" name="Chart 1"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm>'
+            '<a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="http://schemas.'
+            f'openxmlformats.org/drawingml/2006/chart"><c:chart xmlns:c="{_C}" xmlns:r="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships" r:id="rId1"/></a:graphicData></a:graphic></xdr:graphicFrame>'
+            '<xdr:clientData/></xdr:oneCellAnchor></xdr:wsDr>')
+_DRAWING_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+                 'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                 'openxmlformats.org/officeDocument/2006/relationships/chart" Target="/xl/charts/chart1.xml"/>'
+                 '</Relationships>')
 
 
 class SummaryBook:
-    """汇总.xlsx written as results arrive (write-only: memory stays flat), saved atomically on close."""
+    """汇总.xlsx written as results arrive (rows spooled to temporary files), saved atomically on close."""
 
     def __init__(self, path: Path, lang: str = "zh"):
         self.path, self.t = Path(path), TEXT["en" if lang == "en" else "zh"]
-        self.wb = Workbook(write_only=True)
-        self.summary = _start_sheet(self.wb, self.t["summary"], self.t["summary_cols"], SUMMARY_WIDTHS)
-        self.findings = _start_sheet(self.wb, self.t["findings"], self.t["finding_cols"], FINDING_WIDTHS)
-        self.rows = {"summary": 0, "findings": 0}
+        self.book = StreamBook()
+        self.summary = self.book.add_sheet(StreamSheet(self.t["summary"], self.t["summary_cols"], SUMMARY_WIDTHS))
+        self.findings = self.book.add_sheet(StreamSheet(self.t["findings"], self.t["finding_cols"], FINDING_WIDTHS))
         self.grades: Counter = Counter()
 
+    @property
+    def rows(self) -> dict[str, int]:
+        """Data rows written so far, per sheet."""
+        return {"summary": self.summary.rows - 1, "findings": self.findings.rows - 1}
+
     def add(self, result: FileResult) -> None:
-        self.summary.append([_cell(self.summary, v) for v in summary_row(result, self.t)])
-        self.rows["summary"] += 1
+        self.summary.append(summary_row(result, self.t))
         for row in finding_rows(result, self.t):
-            self.findings.append([_cell(self.findings, v) for v in row])
-            self.rows["findings"] += 1
+            self.findings.append(row)
         self.grades[result.grade or self.t["ungraded"]] += 1
 
     def close(self) -> Path:
         from xlperf.workbook.atomic import atomic_output
 
-        last = get_column_letter(len(self.t["summary_cols"]))
-        self.summary.auto_filter.ref = f"A1:{last}{self.rows['summary'] + 1}"
-        self.findings.auto_filter.ref = f"A1:{get_column_letter(len(self.t['finding_cols']))}{self.rows['findings'] + 1}"
-        _grades(self.wb, self.grades, self.t)
+        order = list(GRADES) + sorted(g for g in self.grades if g not in GRADES)
+        grades = self.book.add_sheet(StreamSheet(self.t["grades"], self.t["grade_cols"], header_style=False,
+                                                 freeze=False, auto_filter=False))
+        for grade in order:
+            grades.append([grade, int(self.grades.get(grade, 0))])
+        grades.drawing = ("xl/drawings/drawing1.xml", _DRAWING)
+        parts = [("xl/drawings/_rels/drawing1.xml.rels", _DRAWING_RELS, None),
+                 ("xl/charts/chart1.xml", _chart(self.t["grades"], len(order) + 1, self.t), "drawingml.chart+xml")]
         with atomic_output(self.path) as tmp:
-            self.wb.save(tmp)
+            self.book.save(tmp, parts)
         return self.path
 
     def abort(self) -> None:
-        """Nothing was written where the summary goes (the write-only sheets live in temporary files)."""
+        """Nothing was written where the summary goes (the rows live in temporary files, now removed)."""
+        self.book.discard()
 
 
 def write_summary(results: Iterable[FileResult], path: Path, lang: str = "zh") -> Path:
