@@ -116,6 +116,12 @@ def ms(entry: dict) -> float:
     return entry["seconds"] * 1000 / entry["files"]
 
 
+def cpu_ms(entry: dict) -> str:
+    """CPU time of the whole process tree per file (user + system; above wall time × processes when a way
+    runs more threads or processes than it was given)."""
+    return f"{entry['cpu'] * 1000 / entry['files']:.2f}" if "cpu" in entry else "–"
+
+
 def render(rows: list[tuple[int, dict]], args: argparse.Namespace) -> str:
     cmd = "python bench/run.py " + " ".join(f"--n {n}" for n, _ in rows) + "".join(f" --jobs {j}" for j in args.jobs or []) \
         + (" --memory-only" if args.memory_only else "") + (" --formula-free-only" if args.formula_free_only else "") \
@@ -123,11 +129,11 @@ def render(rows: list[tuple[int, dict]], args: argparse.Namespace) -> str:
     out = ["# xlperf benchmark", "", f"Reproduce: `{cmd}` (machine: {os.cpu_count()} cores, "
            f"{time.strftime('%Y-%m-%d')}).", ""]
     for n, table in rows:
-        out += [f"## N = {n}", "", "| way | processes | ms per file | files per second | peak RSS (MB) | "
-                "× slower than xlperf formula-free | × slower than xlperf formula engine |", "|---|---:|---:|---:|---:|---:|---:|"]
+        out += [f"## N = {n}", "", "| way | processes | ms per file | files per second | CPU ms per file | peak RSS (MB) | "
+                "× slower than xlperf formula-free | × slower than xlperf formula engine |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for (way, jobs), entry in table.items():
             ff, eng = table.get((FF, jobs)), table.get((ENGINE, jobs))
-            out.append(f"| {way} | {jobs} | {ms(entry):.2f} | {1000 / ms(entry):.1f} | {entry['peak_rss'] / 2**20:.0f} | "
+            out.append(f"| {way} | {jobs} | {ms(entry):.2f} | {1000 / ms(entry):.1f} | {cpu_ms(entry)} | {entry['peak_rss'] / 2**20:.0f} | "
                        f"{ms(entry) / ms(ff) if ff else float('nan'):.2f} | {ms(entry) / ms(eng) if eng else float('nan'):.2f} |")
         out.append("")
         checks = []
