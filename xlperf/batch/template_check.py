@@ -16,6 +16,7 @@ from typing import Any
 from xlperf.core.frameworks import Framework, load_framework
 from xlperf.findings import Finding
 from xlperf.template.fingerprint import MARKER_SHEET, canonical
+from xlperf.template.sheetlines import sheet_lines
 from xlperf.workbook.grid import a1, column_letter
 
 TAMPER_CODES = {"weight": "weight-changed", "target": "target-changed"}
@@ -43,19 +44,8 @@ def structure_lines(view) -> list[str]:
     lines = ["sheets=" + "|".join(g.name for g in grids)]
     for grid in grids:
         name = grid.name
-        merged = sorted(f"{a1(r1, c1)}:{a1(r2, c2)}" for r1, c1, r2, c2 in view.merged.get(name, []))
-        lines.append(f"{name}!merged=" + ",".join(merged))
-        formulas, values = view.formulas.get(name, {}), grid.values
-        for pos in sorted(view.locked.get(name, set())):
-            text = formulas.get(pos)
-            if text is not None:
-                text = "f:" + text
-            else:
-                value = values.get(pos)
-                if value is None or value == "":
-                    continue
-                text = canonical(value)
-            lines.append(f"{name}!{column_letter(pos[1])}{pos[0]}={text}")
+        lines.extend(sheet_lines(name, view.merged.get(name, []), view.locked.get(name, set()),
+                                 view.formulas.get(name, {}), grid.values))
     return lines
 
 

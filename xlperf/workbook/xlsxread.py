@@ -16,6 +16,7 @@ from itertools import product
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
+from xlperf.workbook.cellscan import quick_scan
 from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, POSITIONS, CellError, PackageParts,
                                        PartCache, StyleInfo, attrs, cell_range, cell_value, decode_xml, excel_date,
                                        parse_styles, parse_workbook, position, relationships, rich_text, root_prefix,
@@ -373,7 +374,9 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     end = text.index(">", start) if end < 0 else end
     cells = _Cells(p, context)
     try:
-        cells.scan(cells.patterns[0], text, start, end)
+        if not quick_scan(cells, text, start, end):
+            cells = _Cells(p, context)
+            cells.scan(cells.patterns[0], text, start, end)
     except _NoReference:
         cells = _Cells(p, context)
         cells.scan(cells.patterns[1], text, start, end)

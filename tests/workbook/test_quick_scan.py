@@ -1,0 +1,83 @@
+"""The quick cell pass (cells kept by their text) reads every sheet exactly as the regular scan does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.workbook.test_xlsxread import HANDWRITTEN, MAIN, STRINGS, package
+from xlperf.workbook import cellscan, xlsxread
+from xlperf.workbook.xlsxread import PackageError, read_workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _dump(source) -> object:
+    try:
+        book = read_workbook(source)
+    except PackageError as exc:
+        return "error", exc.detail
+    return [(s.name, s.values, [(p, type(v), repr(v)) for p, v in s.values.items()], s.formulas, s.styles,
+             s.array_refs, s.merged, s.max_row, s.max_col, s.protected, s.dimension) for s in book.sheets]
+
+
+def _both(source, monkeypatch) -> tuple[object, object]:
+    xlsxread._SHEETS.clear()
+    cellscan._CELLS.clear()
+    quick = _dump(source)
+    again = _dump(source if not isinstance(source, bytes) else bytes(source))  # cells now from the memo
+    xlsxread._SHEETS.clear()
+    with monkeypatch.context() as patch:
+        patch.setattr(xlsxread, "quick_scan", lambda *args: False)
+        regular = _dump(source)
+    xlsxread._SHEETS.clear()
+    assert quick == again
+    return quick, regular
+
+
+def test_handwritten_package(monkeypatch):
+    quick, regular = _both(package(HANDWRITTEN, STRINGS), monkeypatch)
+    assert quick == regular
+
+
+@pytest.mark.parametrize("name", ["大鹏_2024_人才发展专项资金.xlsx", "盐田_2024_人才发展专项资金.xlsx"])
+def test_example_workbooks(name, monkeypatch):
+    quick, regular = _both(ROOT / "examples" / name, monkeypatch)
+    assert quick == regular
+
+
+CELLS = st.sampled_from([
+    '<c r="{ref}"><v>42</v></c>', '<c r="{ref}" s="1"><v>0.25</v></c>', '<c r="{ref}" s="2"><v>45352</v></c>',
+    '<c r="{ref}" s="4"><v>1.5</v></c>', '<c r="{ref}" t="n"><v>1E3</v></c>', '<c r="{ref}" t="s"><v>1</v></c>',
+    '<c r="{ref}" t="s"><v>99</v></c>', '<c r="{ref}" t="s"><v>x</v></c>', '<c r="{ref}" t="b"><v>1</v></c>',
+    '<c r="{ref}" t="e"><v>#N/A</v></c>', '<c r="{ref}" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>',
+    '<c r="{ref}" t="inlineStr"><is><t>内联 &amp; 文本</t></is></c>', '<c r="{ref}" t="inlineStr"/>',
+    '<c r="{ref}" s="3" t="n" />', '<c r="{ref}"><f>SUM(A1:A2)</f><v>3</v></c>', '<c r="{ref}"><v></v></c>',
+    '<c r="{ref}" s="0"><v>-0.0</v></c>', '<c r="{ref}"><v>abc</v></c>', '<c r="{ref}" cm="1"><v>1</v></c>',
+    '<c r="{ref}"><f t="shared" ref="{ref}" si="0">A1+1</f><v>2</v></c>', '<c r="{ref}"><f t="shared" si="0"/></c>',
+    '<c r="{ref}" t="inlineStr"><is><r><t>A</t></r><r><t>B</t></r></is></c>', '<c s="1"><v>5</v></c>',
+    '<c r="{ref}" t="d"><v>2024-03-01T00:00:00</v></c>', '<c\n r="{ref}"><v>7</v></c>',
+    '<c r="{ref}"><f aca="false">A1</f><v>1</v></c>', '<c r="{ref}" t="str"><f>A1</f><v>x&lt;y</v></c>',
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(st.tuples(st.integers(1, 6), st.integers(1, 5), CELLS), max_size=14))
+def test_generated_sheets(cells, monkeypatch_session):
+    rows: dict[int, list[str]] = {}
+    for row, col, cell in cells:
+        rows.setdefault(row, []).append(cell.format(ref=f"{'ABCDE'[col - 1]}{row}"))
+    data = "".join(f'<row r="{r}">{"".join(found)}</row>' for r, found in sorted(rows.items()))
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{data}</sheetData></worksheet>'
+    source = package([("表", "visible", sheet)], STRINGS)
+    quick, regular = _both(source, monkeypatch_session)
+    assert quick == regular
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_session():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch

@@ -1,0 +1,109 @@
+"""The quick pass over <sheetData>: cells split at "<c ", each distinct cell text parsed once.
+
+Returned copies of one template repeat most cell texts (same reference, style and content), so a
+cell's parse is kept by its exact text. Only plain cells take this path (a reference, no extra
+attributes, no shared formula, no rich or attributed body); any other cell sends the whole sheet
+back to the regular scan, which then decides as it always did.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any
+
+from xlperf.workbook.xlsxparts import cell_value, excel_date, position, unescape
+
+_CELLS: dict[str, dict[str, tuple | bool]] = {}  # prefix → text after "<c " → record, or False when not plain
+_MAX_CELLS = 200_000
+_SHARED = -1  # a record's context field for a shared-string cell
+
+
+def _record(match: re.Match | None) -> tuple | bool:
+    """A plain cell as (row, column, (pos, style), (pos, formula), (pos, value), context), else False.
+
+    The three pairs are None when the cell has no such thing; context is the style of a number
+    (a date format turns it into a date), _SHARED with a shared-string index as value, else None."""
+    if match is None:
+        return False
+    ref, s, t, extra, f, si, v, inline, string, body = match.groups()
+    if not ref or (extra and "=" in extra) or si or body:
+        return False
+    pos = position(ref)
+    formula = None if not f else (pos, "=" + (unescape(f) if "&" in f else f))
+    style = (pos, int(s)) if s else None
+    head = (pos[0], pos[1], style, formula)
+    if inline:
+        if t != "inlineStr":
+            return False
+        return (*head, (pos, unescape(string) if "&" in string else string), None)
+    if t == "inlineStr" or not v:
+        return (*head, None, None)
+    if not t or t == "n":
+        number = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+        return (*head, (pos, number), style[1] if style else 0)
+    if t == "s" and v.isdigit():
+        return (*head, (pos, int(v)), _SHARED)
+    return (*head, (pos, cell_value(t, v)), None)
+
+
+def _parse(pattern: re.Pattern, p: str, piece: str) -> tuple | bool:
+    try:
+        return _record(pattern.match(f"<{p}c {piece}"))
+    except Exception:  # noqa: BLE001 - the regular scan raises what it always raised
+        return False
+
+
+@lru_cache(maxsize=4)
+def _cell_pattern(pattern: re.Pattern) -> re.Pattern:
+    return re.compile(pattern.pattern[2:])  # without the leading "()" that stands for the row tag
+
+
+def quick_scan(cells: Any, text: str, start: int, end: int) -> bool:
+    """Fill ``cells`` (an xlsxread._Cells) as its fast scan would; False when a cell is not plain."""
+    p = cells.p
+    pieces = text[start:end].split(f"<{p}c ")
+    del pieces[0]
+    if text.count(f"<{p}c", start, end) != len(pieces):
+        return False  # a <c> written another way (<c>, <c\n…): the regular scan
+    known = _CELLS.setdefault(p, {})
+    records = list(map(known.get, pieces))
+    if None in records:
+        pattern = _cell_pattern(cells.patterns[0])
+        if len(known) >= _MAX_CELLS:
+            known.clear()
+        for i, record in enumerate(records):
+            if record is None:
+                records[i] = known[pieces[i]] = _parse(pattern, p, pieces[i])
+    if False in records:
+        return False
+    _fill(cells, records)
+    return True
+
+
+def _fill(cells: Any, records: list[tuple]) -> None:
+    """The records' styles, formulas and values, each dict filled in cell order as the regular scan does."""
+    if records:
+        cells.max_row, cells.max_col = max(map(itemgetter(0), records)), max(map(itemgetter(1), records))
+    else:
+        cells.max_row = cells.max_col = 0
+    cells.count = len(records)
+    cells.styles.update([r[2] for r in records if r[2]])
+    cells.formulas.update([r[3] for r in records if r[3]])
+    shared, dates, epoch = cells.context.shared, cells.context.dates, cells.context.epoch
+    contexts = set(map(itemgetter(5), records))
+    if _SHARED not in contexts and not (dates and not dates.keys().isdisjoint(contexts)):
+        cells.values.update([r[4] for r in records if r[4]])
+        return
+    values = cells.values
+    for *_, item, context in records:
+        if item is None:
+            continue
+        pos, value = item
+        if context == _SHARED:
+            values[pos] = shared[value]
+        elif context is not None and context in dates:
+            values[pos] = excel_date(value, epoch, dates[context])
+        else:
+            values[pos] = value
