@@ -69,7 +69,7 @@ def cached_mismatches(view, values: dict[tuple[str, str], Any]) -> list[Finding]
 
 
 def _score(view, opts: CheckOptions, cfg: ScoringConfig, result: FileResult) -> tuple[list[Finding], Any]:
-    from xlperf.report.json_report import score_dict
+    from xlperf.report.json_report import totals_dict
     from xlperf.scoring import score_table
     from xlperf.workbook.reader import read_tables
 
@@ -77,7 +77,7 @@ def _score(view, opts: CheckOptions, cfg: ScoringConfig, result: FileResult) -> 
     if not tables:
         return [Finding("table-not-found")], None
     scored = score_table(tables[0], cfg)
-    data = score_dict(scored, opts.lang)
+    data = totals_dict(scored)
     result.sheet = data["sheet"]
     result.stated_total, result.total = data["stated_total"], data["total"]
     result.stated_grade, result.grade = data["stated_grade"], data["grade"]

@@ -42,22 +42,36 @@ def _stated_total(ev: Evaluation) -> Decimal | None:
     return value if value is not None else ev.stated_sum
 
 
-def score_dict(result: ScoreResult, lang: str = "zh") -> dict[str, Any]:
-    """The documented JSON object for one scored table."""
+def totals_dict(result: ScoreResult) -> dict[str, Any]:
+    """The sheet, stated and recomputed totals and grades, and the level-1 totals of one scored table."""
     ev = result.evaluation
     table = ev.table
     grade = table.stated_grade.value if table.stated_grade else None
     return {
-        "file": result.file,
         "sheet": table.sheet,
-        "indicators": [row_dict(r) for r in ev.rows],
         "level_totals": {name: {"weight": num(lt.weight), "stated_score": num(lt.stated), "score": num(lt.score)}
                          for name, lt in ev.level1.items()},
-        "budget": table.budget.as_dict() if table.budget else None,
         "stated_total": num(_stated_total(ev)),
         "total": num(ev.total),
         "stated_grade": str(grade).strip() if grade is not None else None,
         "grade": ev.grade,
+    }
+
+
+def score_dict(result: ScoreResult, lang: str = "zh") -> dict[str, Any]:
+    """The documented JSON object for one scored table."""
+    ev = result.evaluation
+    totals = totals_dict(result)
+    return {
+        "file": result.file,
+        "sheet": totals["sheet"],
+        "indicators": [row_dict(r) for r in ev.rows],
+        "level_totals": totals["level_totals"],
+        "budget": ev.table.budget.as_dict() if ev.table.budget else None,
+        "stated_total": totals["stated_total"],
+        "total": totals["total"],
+        "stated_grade": totals["stated_grade"],
+        "grade": totals["grade"],
         "findings": [{k: v for k, v in f.to_dict(lang).items() if k in ("code", "severity", "sheet", "cell", "message")}
                      for f in result.findings],
     }
