@@ -12,7 +12,7 @@ from xlperf.engine import compiled
 from xlperf.engine.program import Unsupported, WorkbookProgram, compile_formula, compile_workbook
 from xlperf.engine.recalc import recalc_workbook
 from xlperf.workbook.grid import a1
-from xlperf.workbook.view import open_view
+from xlperf.workbook.view import open_view, open_view_openpyxl
 
 CASES = [("dapeng", "dapeng_2024"), ("yantian", "yantian_2024"), ("self_eval", None)]
 EDITS = {name: change for name, change, _, _ in DAPENG_EDITS if change is not None}
@@ -95,3 +95,22 @@ def test_edited_copy_recomputes_its_own_formulas(tmp_path):
     got = compiled.recompute(view, template)
     expected = recalc_workbook(path).values
     assert got and all(expected[key] == value for key, value in got.items())
+
+
+def test_array_formula_in_a_copy_goes_to_the_full_model(tmp_path):
+    """A copy whose score cell was replaced by an array (CSE) formula: the view carries the array range,
+    and recompute gives what formulas' ExcelModel gives for it, not a single-cell reading of the text."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = filled("dapeng", "dapeng_2024")
+    wb["评分表"]["K4"] = ArrayFormula("K4", "=SUM(F4:F6*1)")
+    path = finish(wb, tmp_path / "array.xlsx")
+    view = open_view(path)
+    assert view.has_arrays and view.arrays["评分表"] == {(4, 11): "K4"}
+    assert open_view_openpyxl(path).arrays["评分表"] == view.arrays["评分表"]
+    template, _ = recognise(view)
+    assert template is not None
+    values = compiled.recompute(view, template)
+    expected = recalc_workbook(path).values
+    assert values[("评分表", "K4")] == expected[("评分表", "K4")] == 8  # 3 + 2 + 3, summed as an array
+    assert values == expected

@@ -31,6 +31,12 @@ class WorkbookView:
     merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
     vba_sha256: str | None = None
     marker: dict[str, Any] | None = None
+    arrays: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)  # array formula cell → its range
+
+    @property
+    def has_arrays(self) -> bool:
+        """True when any sheet holds an array (CSE) formula."""
+        return any(self.arrays.values())
 
     @property
     def sheet_names(self) -> list[str]:
@@ -80,6 +86,7 @@ class _SheetView:
     formulas: Mapping[tuple[int, int], str]
     locked: frozenset[tuple[int, int]]
     merged: tuple[tuple[int, int, int, int], ...]
+    arrays: Mapping[tuple[int, int], str]
 
     @classmethod
     def of(cls, sheet: SheetData) -> _SheetView:
@@ -88,7 +95,7 @@ class _SheetView:
         grid = grid_from_sheet(sheet)
         locked = sheet.locked(sheet.values.keys() | sheet.formulas.keys())  # the grid's cells are values too
         return cls(grid.values, frozenset(grid.percent), grid.max_row, grid.max_col, dict(sheet.formulas),
-                   frozenset(locked), tuple(sheet.merged))
+                   frozenset(locked), tuple(sheet.merged), dict(sheet.array_refs))
 
 
 _SHEETS = PartCache(64)  # SheetData.source → _SheetView
@@ -112,6 +119,7 @@ def open_view(path: str | Path, data: bytes | None = None, package: PackageParts
         view.locked[sheet.name] = set(made.locked)
         view.states[sheet.name] = sheet.state
         view.merged[sheet.name] = list(made.merged)
+        view.arrays[sheet.name] = dict(made.arrays)
     view.vba_sha256 = book.vba_sha256
     view.marker = read_marker_grid(view.grid(MARKER_SHEET))
     return view
@@ -132,13 +140,14 @@ def open_view_openpyxl(path: str | Path) -> WorkbookView:
         formulas = openpyxl.load_workbook(path, data_only=False, keep_links=False)
     view = WorkbookView(str(path), [grid_from_worksheet(ws) for ws in values.worksheets])
     for ws in formulas.worksheets:
-        texts, locked = {}, set()
+        texts, locked, arrays = {}, set(), {}
         for row in ws.iter_rows():
             for cell in row:
                 value = cell.value
                 if value is None:
                     continue
                 if isinstance(value, ArrayFormula):
+                    arrays[(cell.row, cell.column)] = value.ref
                     value = value.text
                 if isinstance(value, str) and value.startswith("=") and cell.data_type in ("f", "s"):
                     if cell.data_type == "f" or isinstance(cell.value, ArrayFormula):
@@ -147,6 +156,7 @@ def open_view_openpyxl(path: str | Path) -> WorkbookView:
                     locked.add((cell.row, cell.column))
         view.formulas[ws.title] = texts
         view.locked[ws.title] = locked
+        view.arrays[ws.title] = arrays
         view.states[ws.title] = ws.sheet_state
         view.merged[ws.title] = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
     view.vba_sha256 = vba_hash(path)
