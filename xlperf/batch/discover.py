@@ -20,28 +20,43 @@ class Task:
     checkable: bool  # False: reported as not a workbook we check (.xls, .txt …)
 
 
+def _walk(root: str) -> list[str]:
+    """Files under ``root`` (symlinked folders not entered, folders holding an xlperf state file, i.e.
+    earlier output folders, left out with everything below them), as paths relative to ``root`` in
+    the order ``sorted(Path(...))`` gives."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    for folder, dirs, files in os.walk(root):
+        if STATE_NAME in files:
+            dirs[:] = []
+            continue
+        rel = os.path.relpath(folder, root)
+        prefix = () if rel == os.curdir else tuple(rel.split(os.sep))
+        for name in files:
+            parts = prefix + (name,)
+            found.append((parts, os.path.join(*parts) if root == os.curdir else os.path.join(root, *parts)))
+    found.sort()
+    return [path for _, path in found if os.path.isfile(path)]
+
+
 def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Task]:
     """Files named directly, and every file under folders (recursively), in a stable order."""
     paths = list(paths)
-    excluded = [Path(p).resolve() for p in exclude]
+    excluded = [os.path.realpath(p) for p in exclude]
     tasks: list[Task] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
-        root = Path(given)
-        if root.is_dir():
-            outputs = {p.parent for p in root.rglob(STATE_NAME)}  # earlier xlperf output folders
-            files = sorted(p for p in root.rglob("*") if p.is_file() and not (outputs & set(p.parents)))
-            base = root
-        else:
-            files, base = [root], root.parent
+        root = str(Path(given))
+        is_dir = os.path.isdir(root)
+        files, base = (_walk(root), root) if is_dir else ([root], os.path.dirname(root))
         for file in files:
-            real = file.resolve()
-            if real in seen or any(real == ex or ex in real.parents for ex in excluded):
+            real = os.path.realpath(file)
+            if real in seen or any(real == ex or real.startswith(ex.rstrip(os.sep) + os.sep) for ex in excluded):
                 continue
             seen.add(real)
-            name = os.path.relpath(file, base) if root.is_dir() else file.name
-            if root.is_dir() and len(paths) > 1:
-                name = os.path.join(root.name, name)
-            checkable = file.suffix.lower() in WORKBOOK_SUFFIXES and not file.name.startswith("~$")
-            tasks.append(Task(str(file), name.replace(os.sep, "/"), checkable))
+            name = os.path.relpath(file, base) if is_dir else os.path.basename(file)
+            if is_dir and len(paths) > 1:
+                name = os.path.join(Path(root).name, name)
+            leaf = os.path.basename(file)
+            checkable = os.path.splitext(leaf)[1].lower() in WORKBOOK_SUFFIXES and not leaf.startswith("~$")
+            tasks.append(Task(file, name.replace(os.sep, "/"), checkable))
     return tasks
