@@ -173,6 +173,9 @@ def main() -> None:
     parser.add_argument("--verify", type=int, default=40, help="files whose engine values are compared cell by cell")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
+    # Bytecode as a regular install has it (pip compiles site-packages; an editable xlperf under
+    # PYTHONDONTWRITEBYTECODE would otherwise recompile its modules in every measured process).
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "xlperf"), str(ROOT / "bench")], check=True)
     rows = [(n, run_size(n, args)) for n in args.n or [1000]]
     report = render(rows, args)
     if args.verify and not args.memory_only:

@@ -32,3 +32,15 @@ def case_book(tmp_path):
     def make(name: str, **options) -> Path:
         return casebook.build(casebook.load_case(name), tmp_path / f"{name}.xlsx", **options)
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Tests (and the CLIs they start) keep xlperf's cache in a temporary folder, not ~/.cache."""
+    old = os.environ.get("XLPERF_CACHE_DIR")
+    os.environ["XLPERF_CACHE_DIR"] = str(tmp_path_factory.mktemp("xlperf-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XLPERF_CACHE_DIR", None)
+    else:
+        os.environ["XLPERF_CACHE_DIR"] = old

@@ -87,6 +87,15 @@ class Reference:
 
 @lru_cache(maxsize=16)
 def reference_cells(framework_id: str) -> Reference:
+    """The reference for a framework: from the on-disk cache when its key matches, else rebuilt."""
+    from xlperf.batch.reference_cache import cached_reference
+
+    return cached_reference(framework_id, repr(load_framework(framework_id)),
+                            lambda: build_reference(framework_id), Reference)
+
+
+def build_reference(framework_id: str) -> Reference:
+    """The template rebuilt in memory by the builder, and its locked non-empty cells read back."""
     from openpyxl.worksheet.formula import ArrayFormula
 
     from xlperf.template.builder import TEMPLATE_VERSION, make_workbook

@@ -1,0 +1,76 @@
+"""The on-disk cache of rebuilt templates gives back exactly what the builder makes, or rebuilds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from xlperf.batch import reference_cache
+from xlperf.batch.reference_cache import cached_reference
+from xlperf.batch.template_check import Reference, build_reference, reference_cells
+from xlperf.core.frameworks import framework_names, load_framework
+
+
+def _no_build() -> Reference:
+    raise AssertionError("rebuilt although the cache holds the entry")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XLPERF_CACHE_DIR", str(tmp_path / "cache"))
+    reference_cells.cache_clear()
+    yield tmp_path / "cache"
+    reference_cells.cache_clear()
+
+
+@pytest.mark.parametrize("fid", [n for n in framework_names() if load_framework(n).indicators])
+def test_cached_reference_equals_the_rebuilt_one(cache, fid):
+    built = build_reference(fid)
+    extra = repr(load_framework(fid))
+    first = cached_reference(fid, extra, lambda: built, Reference)
+    assert first == built
+    assert len(list(cache.glob("reference-*.json"))) == 1
+    again = cached_reference(fid, extra, _no_build, Reference)
+    assert again == built
+    assert type(again.layout) is dict and all(type(c) is dict for c in again.cells.values())
+    assert {s: {pos: (type(f), type(v)) for pos, (f, v) in c.items()} for s, c in again.cells.items()} == \
+        {s: {pos: (type(f), type(v)) for pos, (f, v) in c.items()} for s, c in built.cells.items()}
+
+
+def test_reference_cells_reads_what_it_stored(cache):
+    fid = "yantian"
+    assert reference_cells(fid) == build_reference(fid)
+    reference_cells.cache_clear()
+    assert cached_reference(fid, repr(load_framework(fid)), _no_build, Reference) == build_reference(fid)
+
+
+def test_a_corrupt_entry_is_rebuilt_and_replaced(cache):
+    fid, extra = "dapeng", repr(load_framework("dapeng"))
+    built = build_reference(fid)
+    cached_reference(fid, extra, lambda: built, Reference)
+    (entry,) = cache.glob("reference-*.json")
+    entry.write_text('{"version": "1", "cells": {"x": [[1]]}}', encoding="utf-8")
+    assert cached_reference(fid, extra, lambda: built, Reference) == built
+    assert json.loads(entry.read_text(encoding="utf-8"))["rows"] == built.rows
+
+
+def test_another_framework_text_or_package_is_another_entry(cache, monkeypatch):
+    fid = "dapeng"
+    built = build_reference(fid)
+    cached_reference(fid, "one", lambda: built, Reference)
+    calls = []
+    cached_reference(fid, "two", lambda: calls.append(1) or built, Reference)
+    monkeypatch.setattr(reference_cache, "package_digest", lambda: "changed code")
+    cached_reference(fid, "one", lambda: calls.append(1) or built, Reference)
+    assert calls == [1, 1]
+    assert len(list(cache.glob("reference-*.json"))) == 3
+
+
+def test_an_unwritable_cache_only_costs_the_rebuild(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XLPERF_CACHE_DIR", str(blocker / "cache"))
+    built = build_reference("dapeng")
+    assert cached_reference("dapeng", "x", lambda: built, Reference) is built
+    assert blocker.read_text(encoding="utf-8") == "x"
