@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Iterator
-from xml.sax.saxutils import escape
 
 from xlperf.batch.results import FileResult
-from xlperf.report.xlsx_stream import StreamBook, StreamSheet
+from xlperf.report.xlsx_stream import StreamBook, StreamSheet, escape
 
 GRADES = ("优", "良", "中", "差")
 TEXT = {

@@ -15,7 +15,6 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 FORMULA_LEAD = ("=", "+", "-", "@")
 MAX_TEXT = 32767  # Excel's limit for one cell's text
@@ -36,6 +35,17 @@ _STYLES = (f'<styleSheet xmlns="{_NS}"><fonts count="2"><font><sz val="11"/><nam
            '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+
+def escape(text: str) -> str:
+    """XML text escaping (as xml.sax.saxutils.escape, whose import pulls in urllib and http)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """A double-quoted XML attribute value."""
+    body = escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    return f'"{body}"'
 
 
 def column_letter(index: int) -> str:
