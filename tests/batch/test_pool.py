@@ -44,3 +44,17 @@ def test_outcomes_for_hung_crashing_and_failing_tasks(jobs, depth):
 def test_empty_run_and_more_workers_than_tasks():
     assert list(WorkerPool(_work, 2).run([])) == []
     assert sorted(WorkerPool(_work, 4, depth=8).run([1, 2])) == [(0, ("ok", 2)), (1, ("ok", 4))]
+
+
+def _pid(item):
+    return os.getpid()
+
+
+def test_workers_started_early_are_the_ones_that_run_the_tasks():
+    pool = WorkerPool(_pid, 2).start()
+    started = {slot.process.pid for slot in pool._slots}
+    assert len(started) == 2
+    outcomes = dict(pool.run(list(range(10))))
+    assert sorted(outcomes) == list(range(10))
+    assert {payload for status, payload in outcomes.values() if status == "ok"} <= started
+    assert pool._slots == []  # ended with the run

@@ -58,6 +58,15 @@ class WorkerPool:
         self._pending: Iterator[tuple[int, Any]] = iter(())
         self._retry: deque[tuple[int, Any]] = deque()
 
+    def start(self) -> "WorkerPool":
+        """Start the workers now (``run`` does it otherwise). Started before the caller builds its task
+        list, they do not inherit it: a fork shares the parent's pages until the child's garbage
+        collector touches them, so a worker forked late could end up holding a copy of everything the
+        parent holds for a large batch."""
+        if not self._slots:
+            self._slots = [self._spawn() for _ in range(self._jobs)]
+        return self
+
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker, args=(child, self._func), daemon=True)
@@ -110,7 +119,7 @@ class WorkerPool:
         """Run every task; ``on_started`` is called once the workers have their first tasks (parent's own
         start-up work, such as imports for the outputs, then overlaps with the checking)."""
         self._pending, self._retry = iter(enumerate(tasks)), deque()
-        self._slots = [self._spawn() for _ in range(self._jobs)]
+        self.start()
         try:
             for depth in range(1, self._start_depth + 1):
                 for slot in self._slots:

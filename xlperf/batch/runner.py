@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -46,15 +47,21 @@ class BatchResult:
         return self.counts["error"] > 0
 
 
+def _start_pool(run: RunOptions) -> Any:
+    """The local worker pool, started before the batch's file list exists (None: Dask or in-process)."""
+    if run.executor == "dask" or run.jobs <= 0:
+        return None
+    from xlperf.batch.pool import WorkerPool
+
+    return WorkerPool(run_task, run.jobs, run.timeout).start()
+
+
 def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
-           on_started: Callable[[], Any] | None = None) -> Iterator[tuple[Task, FileResult]]:
-    if run.jobs <= 0:  # in-process, for debugging: no isolation, no timeout
+           on_started: Callable[[], Any] | None = None, pool: Any = None) -> Iterator[tuple[Task, FileResult]]:
+    if pool is None:  # in-process (jobs <= 0), for debugging: no isolation, no timeout
         for task in tasks:
             yield task, check_file(task, opts)
         return
-    from xlperf.batch.pool import WorkerPool
-
-    pool = WorkerPool(run_task, run.jobs, run.timeout)
     for index, outcome in pool.run(((task, opts) for task in tasks), on_started=on_started):
         yield tasks[index], outcome_result(tasks[index], outcome, opts)
 
@@ -142,6 +149,15 @@ class _InOrder:
 def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) -> BatchResult:
     """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``,
     written while the files are checked and put in place when the last one is done."""
+    pool = _start_pool(run)
+    try:
+        return _run_batch(paths, opts, run, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions, pool: Any) -> BatchResult:
     from xlperf.report.outputs import Outputs
 
     started = time.monotonic()
@@ -153,7 +169,7 @@ def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) 
     index_of = {task.path: i for i, task in enumerate(tasks)}
     todo = [t for t, k in zip(tasks, keys) if k not in state.done]
     progress = Progress(len(todo), run.progress)
-    runner = _dask if run.executor == "dask" else _local
+    runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
     batch = BatchResult(out_dir, len(tasks))
     outputs = Outputs(out_dir, opts)
     in_order = _InOrder(keys, state, outputs, batch)

@@ -164,7 +164,7 @@ def parse_quantity(raw: object, percent: bool = False, scales: Scales | None = N
     return _parse_string(str(raw), scales)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # hot texts (the template's) stay; a unit's own ones pass through
 def _parse_default(text: str) -> Quantity:
     """Parsing with the bundled scales, cached: returned tables repeat the same texts."""
     return _parse_string(text, load_scales())

@@ -130,7 +130,7 @@ class StreamSheet:
         self._spool.seek(0)
         with archive.open(name, "w", force_zip64=True) as sink:
             sink.write(self._head().encode("utf-8"))
-            while chunk := self._spool.read(1 << 20):
+            while chunk := self._spool.read(1 << 16):  # small chunks: the peak stays the same at any N
                 sink.write(chunk.encode("utf-8"))
             sink.write(self._tail().encode("utf-8"))
 

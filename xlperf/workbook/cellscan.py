@@ -16,7 +16,7 @@ from typing import Any
 from xlperf.workbook.xlsxparts import cell_value, excel_date, position, unescape
 
 _CELLS: dict[str, dict[str, tuple | bool]] = {}  # prefix → text after "<c " → record, or False when not plain
-_MAX_CELLS = 16_384  # ≈500 bytes each: a few MB at most, cleared when full
+_MAX_CELLS = 4096  # ≈500 bytes each (≈2 MB), cleared when full: memory stays flat as N grows
 _SHARED = -1  # a record's context field for a shared-string cell
 
 

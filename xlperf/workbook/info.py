@@ -17,7 +17,7 @@ INFO_LABELS: dict[str, tuple[str, ...]] = {
 _INFO_KEYS = first_match(INFO_LABELS)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _info_key(text: str) -> str | None:
     return _INFO_KEYS.get(norm_label(text))
 

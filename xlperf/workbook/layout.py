@@ -43,7 +43,7 @@ _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _NOISE = re.compile(r"[\s:：*＊]")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _norm(text: str) -> str:
     out = unicodedata.normalize("NFKC", text)
     out = _BRACKETS.sub("", out)
@@ -64,7 +64,7 @@ def header_role(text: object) -> str | None:
     return _header_role(text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _header_role(text: str) -> str | None:
     label = norm_label(text)
     if not label:
@@ -87,7 +87,7 @@ def is_subtotal_label(text: object) -> bool:
     return any(word in label for word in SUBTOTAL_WORDS)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def total_kind(text: str) -> str | None:
     """'total' for a 合计 cell text, 'subtotal' for a 小计 one (surrounding spaces ignored), else None."""
     text = text.strip()
@@ -108,13 +108,13 @@ def first_match(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
 _BUDGET_FIELDS = first_match(BUDGET_LABELS)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def budget_field(text: object) -> str | None:
     """Which budget figure a label names (initial, annual, received, spent), or None."""
     return _BUDGET_FIELDS.get(norm_label(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def grade_label_value(text: object) -> tuple[bool, str]:
     """(is a grade label, value written after a colon in the same cell)."""
     raw = unicodedata.normalize("NFKC", str(text or "")).strip()
