@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from xlperf.core.config import ScoringConfig

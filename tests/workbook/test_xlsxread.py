@@ -19,7 +19,8 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.worksheet.formula import ArrayFormula
 
 from xlperf.workbook.grid import grid_from_worksheet
-from xlperf.workbook.xlsxparts import classify, shared_formula
+from xlperf.workbook.sharedformula import shared_formula
+from xlperf.workbook.xlsxstyles import classify
 from xlperf.workbook.xlsxread import (CellError, PackageError, PackageTooLarge, grid_from_sheet, read_workbook)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,8 @@ from decimal import Decimal
 from typing import Iterator
 
 from xlperf.core.evaluate import RowResult
-from xlperf.core.numbers import CellNumber
 from xlperf.core.quantity import Kind
-from xlperf.core.rules import METHOD_LABELS, NUMERIC_METHODS
+from xlperf.core.rules import METHOD_LABELS
 from xlperf.findings import Finding
 
 ZERO = Decimal(0)

@@ -9,9 +9,8 @@ into real error values. No function here raises: an unexpected failure returns "
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 from xlperf.checks.rows import check_row
 from xlperf.core.config import ScoringConfig

@@ -13,7 +13,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from xlperf.workbook.xlsxparts import cell_value, excel_date, position, unescape
+from xlperf.workbook.xlsxparts import cell_value, position, unescape
+from xlperf.workbook.xlsxstyles import excel_date
 
 _CELLS: dict[str, dict[str, tuple | bool]] = {}  # prefix → text after "<c " → record, or False when not plain
 _MAX_CELLS = 4096  # ≈500 bytes each (≈2 MB), cleared when full: memory stays flat as N grows

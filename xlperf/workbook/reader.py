@@ -6,7 +6,6 @@ Read-only: workbooks are opened for reading and never saved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

@@ -1,8 +1,9 @@
-"""Helpers behind xlsxread: XML text handling, styles.xml, shared strings and shared-formula translation."""
+"""Helpers behind xlsxread: XML text handling, part caching, relationships, shared strings and cell references.
+
+styles.xml and dates are in xlsxstyles, shared-formula translation in sharedformula."""
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 import threading
@@ -11,38 +12,16 @@ from functools import lru_cache
 from typing import Any, Callable, Hashable, Mapping, TypeVar
 from urllib.parse import unquote
 
-BUILTIN_FORMATS = {
-    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 5: '"$"#,##0_);("$"#,##0)',
-    6: '"$"#,##0_);[Red]("$"#,##0)', 7: '"$"#,##0.00_);("$"#,##0.00)', 8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
-    9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm",
-    17: "mmm-yy", 18: "h:mm AM/PM", 19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm",
-    37: "#,##0_);(#,##0)", 38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)", 40: "#,##0.00_);[Red](#,##0.00)",
-    41: r'_(* #,##0_);_(* \(#,##0\);_(* "-"_);_(@_)', 42: r'_("$"* #,##0_);_("$"* \(#,##0\);_("$"* "-"_);_(@_)',
-    43: r'_(* #,##0.00_);_(* \(#,##0.00\);_(* "-"??_);_(@_)',
-    44: r'_("$"* #,##0.00_)_("$"* \(#,##0.00\)_("$"* "-"??_)_(@_)',
-    45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
-}  # the codes openpyxl reports; other ids below 164 read as "General" there too
 
-_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].')  # quoted text, escaped characters, padding/fill characters
-_DATE_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # openpyxl's rule: literals and [..] groups
-_DATE_TOKEN = re.compile(r"(?<![_\\])[dmhysDMHYS]")
-_TIMEDELTA = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.I)
 _ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-_FMT_ID = re.compile(r"""numFmtId\s*=\s*["'](\d+)""")
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _DECLARED = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _UNTERMINATED = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
 _COMMENT = re.compile(r"<!--.*?-->|<\?(?!xml\b).*?\?>", re.S)
-_ROW_RANGE = re.compile(r"(\$?[1-9][0-9]{0,6}):(\$?[1-9][0-9]{0,6})$")  # openpyxl Translator's patterns
-_COL_RANGE = re.compile(r"(\$?[A-Za-z]{1,3}):(\$?[A-Za-z]{1,3})$")
-_CELL_REF = re.compile(r"(\$?[A-Za-z]{1,3})(\$?[1-9][0-9]{0,6})$")
-_TEMPLATES: dict[str, tuple] = {}
 _A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 POSITIONS: dict[str, tuple[int, int]] = {}
-EPOCH_1900 = dt.datetime(1899, 12, 30)
-EPOCH_1904 = dt.datetime(1904, 1, 1)
 CACHED_PART_LIMIT = 512 * 1024  # larger parts (and keys) are never cached: a cache holds few, small entries
 T = TypeVar("T")
 
@@ -54,20 +33,6 @@ class CellError(str):
 
     def __repr__(self) -> str:
         return f"CellError({str.__repr__(self)})"
-
-
-@dataclass(frozen=True)
-class StyleInfo:
-    """What a cellXfs entry says about its cells' numbers and protection."""
-
-    number_format: str = "General"
-    percent: bool = False
-    date: bool = False
-    timedelta: bool = False
-    locked: bool = True
-
-
-DEFAULT_STYLE = StyleInfo()
 
 
 @dataclass(frozen=True)
@@ -227,15 +192,6 @@ def parse_workbook(text: str) -> tuple[tuple[tuple[str, str, str], ...], bool, t
     return tuple(sheets), bool(props) and xml_bool(attrs(props[1]).get("date1904")), tuple(names)
 
 
-@lru_cache(maxsize=4096)
-def classify(code: str) -> tuple[bool, bool, bool]:
-    """(percent, date, timedelta) for a number format code; date and timedelta follow openpyxl."""
-    percent = "%" in _LITERALS.sub("", code)
-    first = code.split(";")[0]
-    date = _DATE_TOKEN.search(_DATE_STRIP.sub("", first)) is not None
-    return percent, date, _TIMEDELTA.search(first) is not None
-
-
 def section(text: str, p: str, name: str) -> tuple[int, int]:
     """Where the content of the first <name> element starts and ends; (-1, -1) when absent or empty."""
     begin = text.find(f"<{p}{name}")
@@ -248,64 +204,6 @@ def section(text: str, p: str, name: str) -> tuple[int, int]:
     if end < 0:
         raise ValueError(f"unclosed <{name}>")
     return inner, end
-
-
-@lru_cache(maxsize=4)
-def _style_patterns(p: str) -> tuple[re.Pattern, ...]:
-    return (re.compile(rf"<{p}numFmt\b([^<>]*)>"),
-            re.compile(rf"<{p}xf\b(?: numFmtId=\"(\d+)\")?([^<>]*)"
-                       rf"(?:(?<=/)>|>([^<]*(?:<(?!/?{p}xf\b)[^<]*)*)</{p}xf>)"),
-            re.compile(rf"""<{p}protection\b[^<>]*?\blocked\s*=\s*["']([^"']*)"""))
-
-
-@lru_cache(maxsize=32)
-def parse_styles(text: str) -> tuple[StyleInfo, ...]:
-    """StyleInfo for each cellXfs index of a styles.xml text (cached: files from one template share it)."""
-    p = root_prefix(text, "styleSheet")
-    numfmt, xf, protection = _style_patterns(p)
-    custom: dict[int, str] = {}
-    for inner in numfmt.findall(text, *section(text, p, "numFmts")):
-        found = attrs(inner)
-        custom[int(found["numFmtId"])] = found.get("formatCode", "")
-    styles, (start, end) = [], section(text, p, "cellXfs")
-    entries = xf.findall(text, start, end)
-    if not tags_agree(len(entries), text, p, "xf", start, end):
-        raise ValueError("malformed <xf> in styles.xml")
-    for fmt, inner, body in entries:
-        found = fmt or _FMT_ID.search(inner)
-        fmt_id = int(fmt or found[1]) if found else 0
-        code = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id, "General")
-        locked = protection.search(body) if "protection" in body else None
-        styles.append(_style_info(code, xml_bool(unescape(locked[1])) if locked else True))
-    return tuple(styles) or (DEFAULT_STYLE,)
-
-
-@lru_cache(maxsize=4096)
-def _style_info(code: str, locked: bool) -> StyleInfo:
-    return StyleInfo(code, *classify(code), locked)
-
-
-def excel_date(value: float, epoch: dt.datetime, timedelta: bool = False) -> Any:
-    """An Excel serial as openpyxl reads it: time below 1, timedelta for [h] formats, "#VALUE!" out of range."""
-    try:
-        return _from_excel(value, epoch, timedelta)
-    except (OverflowError, ValueError):
-        return CellError("#VALUE!")
-
-
-def _from_excel(value: float, epoch: dt.datetime, timedelta: bool) -> dt.datetime | dt.time | dt.timedelta:
-    if timedelta:
-        delta = dt.timedelta(days=value)
-        if delta.microseconds:
-            delta = dt.timedelta(seconds=delta.total_seconds() // 1, microseconds=round(delta.microseconds, -3))
-        return delta
-    day, fraction = divmod(value, 1)
-    diff = dt.timedelta(milliseconds=round(fraction * 86_400_000))
-    if 0 <= value < 1 and diff.days == 0:
-        return (dt.datetime.min + diff).time()
-    if 0 < value < 60 and epoch == EPOCH_1900:
-        day += 1
-    return epoch + dt.timedelta(days=day) + diff
 
 
 @lru_cache(maxsize=4)
@@ -336,68 +234,6 @@ def shared_strings(text: str | None) -> list[str]:
         value = rich_text(plain, rest, p) if rest else unescape(plain)
         strings.append(value.replace("x005F_", "") if "x005F_" in value else value)
     return strings
-
-
-def shared_formula(master: str, origin: tuple[int, int], dest: tuple[int, int]) -> str:
-    """openpyxl's Translator(master, origin).translate_formula(dest), tokenised once; ValueError off the sheet."""
-    template = _TEMPLATES.get(master)
-    if template is None:
-        if len(_TEMPLATES) > 4096:
-            _TEMPLATES.clear()
-        template = _TEMPLATES[master] = _compile(master)
-    text, pieces = template
-    rows, cols = dest[0] - origin[0], dest[1] - origin[1]
-    out: list[Any] = []
-    for is_row, number in pieces:
-        if is_row:
-            if number + rows <= 0:
-                raise ValueError("formula out of range")
-            out.append(number + rows)
-        else:
-            out.append(column_letter(number + cols))
-    return text % tuple(out)
-
-
-def _compile(formula: str) -> tuple[str, list[tuple[bool, int]]]:
-    """A %-format of the translated text and an (is_row, number) piece per relative row or column."""
-    from openpyxl.formula.tokenizer import Token, Tokenizer
-
-    tokens = Tokenizer(formula).items
-    if not tokens or tokens[0].type == Token.LITERAL:
-        return (tokens[0].value if tokens else "").replace("%", "%%"), []
-    out: list = ["="]
-    for token in tokens:
-        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
-            _compile_range(token.value, out)
-        else:
-            out.append(token.value)
-    text = "".join(piece.replace("%", "%%") if isinstance(piece, str) else "%d" if piece[0] else "%s"
-                   for piece in out)
-    return text, [piece for piece in out if not isinstance(piece, str)]
-
-
-def _compile_range(text: str, out: list) -> None:
-    """Translator.translate_range, producing pieces instead of text."""
-    if "!" in text:
-        sheet, text = text.rsplit("!", 1)
-        out.append(sheet + "!")
-    match = _ROW_RANGE.match(text) or _COL_RANGE.match(text)
-    if match is None and ":" in text:
-        for i, piece in enumerate(text.split(":")):
-            out.extend([":"] if i else [])
-            _compile_range(piece, out)
-        return
-    match = match or _CELL_REF.match(text)
-    if match is None:
-        out.append(text)  # a defined name
-        return
-    for i, part in enumerate(match.groups()):
-        if i == 1 and match.re is not _CELL_REF:
-            out.append(":")
-        if part[0] == "$":
-            out.append(part)
-        else:
-            out.append((True, int(part)) if part.isdigit() else (False, column_index(part)))
 
 
 def column_index(letters: str) -> int:

@@ -17,10 +17,11 @@ from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from xlperf.workbook.cellscan import quick_scan
-from xlperf.workbook.xlsxparts import (DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, POSITIONS, CellError, PackageParts,
-                                       PartCache, StyleInfo, attrs, cell_range, cell_value, decode_xml, excel_date,
-                                       parse_styles, parse_workbook, position, relationships, rich_text, root_prefix,
-                                       shared_formula, shared_strings, tags_agree, unescape, xml_bool)
+from xlperf.workbook.sharedformula import shared_formula
+from xlperf.workbook.xlsxparts import (POSITIONS, CellError, PackageParts, PartCache, attrs, cell_range, cell_value,
+                                       decode_xml, parse_workbook, position, relationships, rich_text, root_prefix,
+                                       shared_strings, tags_agree, unescape, xml_bool)
+from xlperf.workbook.xlsxstyles import DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, StyleInfo, excel_date, parse_styles
 
 __all__ = ["CellError", "PackageError", "PackageTooLarge", "SheetData", "SheetRef", "StyleInfo", "WorkbookData",
            "grid_from_sheet", "read_workbook"]
