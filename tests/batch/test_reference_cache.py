@@ -74,3 +74,22 @@ def test_an_unwritable_cache_only_costs_the_rebuild(tmp_path, monkeypatch):
     built = build_reference("dapeng")
     assert cached_reference("dapeng", "x", lambda: built, Reference) is built
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_old_entries_beyond_the_limit_are_removed(cache):
+    import os
+
+    cache.mkdir(parents=True)
+    for i in range(reference_cache.MAX_ENTRIES + 5):
+        old = cache / f"reference-old{i:03d}.json"
+        old.write_text("{}", encoding="utf-8")
+        os.utime(old, ns=(10**18 + i, 10**18 + i))
+    (cache / "unrelated.txt").write_text("kept", encoding="utf-8")
+    built = build_reference("dapeng")
+    cached_reference("dapeng", "x", lambda: built, Reference)
+    entries = list(cache.glob("reference-*.json"))
+    assert len(entries) == reference_cache.MAX_ENTRIES
+    assert not (cache / "reference-old000.json").exists()  # the oldest went first
+    assert (cache / f"reference-old{reference_cache.MAX_ENTRIES + 4:03d}.json").exists()
+    assert (cache / "unrelated.txt").read_text(encoding="utf-8") == "kept"
+    assert cached_reference("dapeng", "x", _no_build, Reference) == built

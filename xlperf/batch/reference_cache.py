@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 ENV_DIR = "XLPERF_CACHE_DIR"
+MAX_ENTRIES = 64  # each a few KB; older entries (earlier versions, other frameworks) are removed beyond this
 _SCALARS = (str, int, float, bool)
 
 
@@ -92,3 +93,15 @@ def _store(path: Path, data: dict) -> None:
             os.unlink(tmp)
         except OSError:
             pass
+        return
+    _prune(path.parent, keep=path)
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove the least recently written entries beyond MAX_ENTRIES (never ``keep``)."""
+    try:
+        entries = sorted(folder.glob("reference-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in [p for p in entries if p != keep][MAX_ENTRIES - 1:]:
+            old.unlink()
+    except OSError:
+        pass  # another process pruned first, or the folder is read-only now
