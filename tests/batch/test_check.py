@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -225,3 +226,48 @@ def test_outputs_in_input_order_and_as_pandas_tables(corpus, checked):
     with open(out / "findings.csv", encoding="utf-8-sig", newline="") as handle:
         assert len(findings) == sum(1 for _ in csv.reader(handle)) - 1
     assert set(findings["file"]) <= set(names) and (findings["code"] != "").all()
+
+
+def test_time_limit_without_a_pool(corpus, monkeypatch):
+    """run_task_limited (the Dask path): a check past its limit is a timeout finding, an exception a failure."""
+    import xlperf.batch.task as task_mod
+    from xlperf.batch.discover import discover
+
+    folder, _, _ = corpus
+    (task,) = discover([folder / "clean_dapeng.xlsx"])
+    opts = task_mod.CheckOptions(formulas=False)
+    normal, stuck = task_mod.run_task_limited((task, opts, 60.0))
+    same = task_mod.check_file(task, opts).to_dict()
+    assert stuck is None and {**normal.to_dict(), "seconds": 0} == {**same, "seconds": 0}
+
+    monkeypatch.setattr(task_mod, "check_file", lambda t, o: time.sleep(30))
+    started = time.monotonic()
+    result, stuck = task_mod.run_task_limited((task, opts, 0.3))
+    assert time.monotonic() - started < 20
+    assert stuck == ""  # not inside a Dask worker: nothing to restart
+    assert [f["code"] for f in result.to_dict()["findings"]] == ["file-timeout"]
+
+    def boom(t, o):
+        raise RuntimeError("parser broke")
+
+    monkeypatch.setattr(task_mod, "check_file", boom)
+    result, stuck = task_mod.run_task_limited((task, opts, 5.0))
+    assert stuck is None
+    finding = result.to_dict()["findings"][0]
+    assert finding["code"] == "file-failed" and "parser broke" in finding["message"]
+
+
+def test_dask_honours_the_time_limit(corpus, tmp_path):
+    """A file past --timeout on Dask is reported as timed out and its worker restarted; the batch ends."""
+    pytest.importorskip("dask.distributed")
+    from xlperf.batch.runner import RunOptions, run_batch
+    from xlperf.batch.task import CheckOptions
+
+    folder, _, _ = corpus
+    part = tmp_path / "part"
+    part.mkdir()
+    shutil.copy(folder / "clean_dapeng.xlsx", part)
+    batch = run_batch([part], CheckOptions(), RunOptions(tmp_path / "dask", jobs=1, executor="dask", timeout=0.001))
+    assert batch.files == 1
+    data = by_file(tmp_path / "dask")
+    assert [f["code"] for f in data["clean_dapeng.xlsx"]["findings"]] == ["file-timeout"]

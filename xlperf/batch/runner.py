@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 from xlperf.batch.discover import Task, discover
 from xlperf.batch.results import FileResult
 from xlperf.batch.state import StateFile, task_key
-from xlperf.batch.task import CheckOptions, check_file, outcome_result, run_task
+from xlperf.batch.task import CheckOptions, check_file, outcome_result, run_task, run_task_limited
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -80,18 +80,32 @@ def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions,
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(run_task, [(t, opts) for t in tasks], pure=False)
+        futures = client.map(run_task_limited, [(t, opts, run.timeout) for t in tasks], pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         for future in as_completed(futures):
             task = tasks[index[future.key]]
             try:
-                yield task, future.result()
+                result, stuck = future.result()
             except Exception as exc:  # noqa: BLE001 - a worker-side failure is that file's finding
                 yield task, outcome_result(task, ("error", f"{type(exc).__name__}: {exc}"), opts)
+                continue
+            if stuck:
+                _restart_worker(client, stuck, task)
+            yield task, result
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _restart_worker(client: Any, address: str, task: Task) -> None:
+    """End the check still running past its limit by restarting its Dask worker (its other tasks are
+    rescheduled by Dask); where that is impossible, say so rather than hide a busy worker."""
+    try:
+        client.restart_workers([address])
+    except Exception as exc:  # noqa: BLE001 - e.g. a worker without a nanny cannot be restarted
+        print(f"警告：{task.name} 超时，但 Dask 工作进程 {address} 无法重启（{type(exc).__name__}），"
+              f"其检查仍在后台运行 / warning: worker {address} could not be restarted", file=sys.stderr)
 
 
 class Progress:

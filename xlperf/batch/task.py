@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -157,6 +158,38 @@ def run_task(item: tuple[Task, CheckOptions]) -> FileResult:
     """Entry point for worker processes and Dask: one (task, options) pair in, one FileResult out."""
     task, opts = item
     return check_file(task, opts)
+
+
+def run_task_limited(item: tuple[Task, CheckOptions, float | None]) -> tuple[FileResult, str | None]:
+    """run_task with a time limit, for Dask, whose workers cannot kill one task: the check runs in a
+    thread, and past the limit the file is reported as timed out. The second value is then the Dask
+    worker's address (or "" outside Dask): the check goes on in that thread, so the caller restarts it."""
+    task, opts, limit = item
+    if not limit:
+        return check_file(task, opts), None
+    box: list[tuple[str, Any]] = []
+
+    def work() -> None:
+        try:
+            box.append(("ok", check_file(task, opts)))
+        except BaseException as exc:  # noqa: BLE001 - reported as that file's failure, as the pool does
+            box.append(("error", f"{type(exc).__name__}: {exc}"[:500]))
+
+    thread = threading.Thread(target=work, name=f"xlperf-check {task.name}", daemon=True)
+    thread.start()
+    thread.join(limit)
+    if not box:
+        return outcome_result(task, ("timeout", limit), opts), _dask_worker_address()
+    return outcome_result(task, box[0], opts), None
+
+
+def _dask_worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except Exception:  # noqa: BLE001 - not inside a Dask worker
+        return ""
 
 
 def outcome_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult:
