@@ -17,6 +17,7 @@ from openpyxl.styles import Protection
 from tests.corpus import filled, finish
 from xlperf.workbook import sniff as sniffing
 from xlperf.workbook import xlsxparts
+from xlperf.workbook.rawzip import central_directory
 from xlperf.workbook.sniff import sniff
 from xlperf.workbook.view import WorkbookView, open_view, open_view_openpyxl
 from xlperf.workbook.xlsxparts import PartCache, decode_xml
@@ -238,7 +239,7 @@ def test_zip_limits_accepts_directory_entries(tmp_path):
     path = workbook(tmp_path / "a.xlsx")
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
-    entries = sniffing._directory(path.read_bytes())[0]
+    entries = central_directory(path.read_bytes())[0]
     assert [(e.filename, e.file_size, e.compress_size, e.CRC) for e in entries] == \
         [(i.filename, i.file_size, i.compress_size, i.CRC) for i in infos]
     assert sniffing.zip_limits(entries, 10) == sniffing.zip_limits(infos, 10) is not None
