@@ -17,6 +17,11 @@ from typing import Any, Callable, Iterable, Iterator
 Outcome = tuple[str, Any]  # ("ok", result) | ("error", text) | ("timeout", seconds) | ("crash", exitcode)
 
 
+def error_outcome(exc: BaseException) -> Outcome:
+    """A task's exception as the outcome every executor reports it with."""
+    return "error", f"{type(exc).__name__}: {exc}"[:500]
+
+
 def _worker(conn: Connection, func: Callable[[Any], Any]) -> None:
     while True:
         try:
@@ -28,7 +33,7 @@ def _worker(conn: Connection, func: Callable[[Any], Any]) -> None:
         try:
             conn.send(("ok", func(task)))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, the worker lives on
-            conn.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
+            conn.send(error_outcome(exc))
 
 
 @dataclass

@@ -72,6 +72,8 @@ def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions,
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError as exc:
         raise RuntimeError("需要安装 dask[distributed]：pip install 'xlperf[dask]'") from exc
+    from xlperf.batch.pool import error_outcome
+
     cluster = None
     if run.scheduler:
         client = Client(run.scheduler)
@@ -87,7 +89,7 @@ def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions,
             try:
                 result, stuck = future.result()
             except Exception as exc:  # noqa: BLE001 - a worker-side failure is that file's finding
-                yield task, outcome_result(task, ("error", f"{type(exc).__name__}: {exc}"), opts)
+                yield task, outcome_result(task, error_outcome(exc), opts)
                 continue
             if stuck:
                 _restart_worker(client, stuck, task)

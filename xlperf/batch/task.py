@@ -164,6 +164,8 @@ def run_task_limited(item: tuple[Task, CheckOptions, float | None]) -> tuple[Fil
     """run_task with a time limit, for Dask, whose workers cannot kill one task: the check runs in a
     thread, and past the limit the file is reported as timed out. The second value is then the Dask
     worker's address (or "" outside Dask): the check goes on in that thread, so the caller restarts it."""
+    from xlperf.batch.pool import error_outcome
+
     task, opts, limit = item
     if not limit:
         return check_file(task, opts), None
@@ -173,7 +175,7 @@ def run_task_limited(item: tuple[Task, CheckOptions, float | None]) -> tuple[Fil
         try:
             box.append(("ok", check_file(task, opts)))
         except BaseException as exc:  # noqa: BLE001 - reported as that file's failure, as the pool does
-            box.append(("error", f"{type(exc).__name__}: {exc}"[:500]))
+            box.append(error_outcome(exc))
 
     thread = threading.Thread(target=work, name=f"xlperf-check {task.name}", daemon=True)
     thread.start()

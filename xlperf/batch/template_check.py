@@ -8,14 +8,13 @@ inserted or deleted row is reported once and the rows after it are still compare
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from xlperf.core.frameworks import Framework, load_framework
 from xlperf.findings import Finding
-from xlperf.template.fingerprint import MARKER_SHEET, canonical
+from xlperf.template.fingerprint import MARKER_SHEET, canonical, hash_lines
 from xlperf.template.sheetlines import sheet_lines
 from xlperf.workbook.grid import a1, column_letter
 
@@ -50,9 +49,8 @@ def structure_lines(view) -> list[str]:
 
 
 def fingerprint(view) -> str:
-    """sha256 of the structure lines, each ended by a newline (as ``structure_fingerprint`` hashes them)."""
-    lines = structure_lines(view)
-    return hashlib.sha256(("\n".join(lines) + "\n").encode("utf-8")).hexdigest()
+    """The structure fingerprint of a WorkbookView (equal to ``structure_fingerprint`` of the same workbook)."""
+    return hash_lines(structure_lines(view))
 
 
 def recognise(view) -> tuple[Template | None, list[Finding]]:

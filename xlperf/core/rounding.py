@@ -84,4 +84,4 @@ def excel_rounddown(value: Number, digits: int = 0) -> Decimal:
 
 def points(value: Number) -> Decimal:
     """Round a score, subtotal or total to 2 decimals (the unit every result is shown in)."""
-    return _apply(value, 2, ROUND_HALF_UP)
+    return excel_round(value, 2)

@@ -44,7 +44,7 @@ def recompute(view, template=None) -> dict[tuple[str, str], Any]:
     """Every formula cell's recomputed value by (sheet, A1).
 
     A copy holding an array (CSE) formula goes to the full model: the program computes single cells only."""
-    program = _program(view) if template is not None and not getattr(view, "has_arrays", False) else None
+    program = _program(view) if template is not None and not view.has_arrays else None
     if program is not None:
         grids = {grid.name: grid.values for grid in view.grids}
 

@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable
 
+from xlperf.workbook.grid import column_letter
+
 FORMULA_LEAD = ("=", "+", "-", "@")
 MAX_TEXT = 32767  # Excel's limit for one cell's text
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -46,15 +48,6 @@ def quoteattr(text: str) -> str:
     """A double-quoted XML attribute value."""
     body = escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
     return f'"{body}"'
-
-
-def column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def clean_text(text: str) -> str:

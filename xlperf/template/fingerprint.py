@@ -22,20 +22,17 @@ MARKER_SHEET = "_xlperf"
 
 def canonical(value: Any, is_formula: bool = False) -> str:
     """A type-tagged text for a cell value that is the same in memory and after a save/load round trip."""
-    kind = type(value)
-    if kind is str:
+    if isinstance(value, str):
         return ("f:" if is_formula or value.startswith("=") else "s:") + value
-    if kind is int or kind is float:
+    if type(value) in (int, float):
         return _plain_number(value)
     text = getattr(value, "text", None)  # openpyxl ArrayFormula
-    if text is not None and not isinstance(value, str):
+    if text is not None:
         return "f:" + str(text)
     if isinstance(value, bool):
         return "b:" + ("TRUE" if value else "FALSE")
     if isinstance(value, (int, float, Decimal)):
         return _number(value)
-    if isinstance(value, str):
-        return ("f:" if is_formula or value.startswith("=") else "s:") + value
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return "d:" + value.isoformat()
     return f"{type(value).__name__}:{value!r}"
@@ -75,13 +72,14 @@ def structure_lines(wb: Any) -> list[str]:
     return lines
 
 
+def hash_lines(lines: list[str]) -> str:
+    """sha256 (hex) of structure lines, each ended by a newline: the fingerprint of any reading of them."""
+    return hashlib.sha256(("\n".join(lines) + "\n").encode("utf-8")).hexdigest()
+
+
 def structure_fingerprint(wb: Any) -> str:
     """sha256 (hex) of the template structure of an openpyxl workbook loaded with ``data_only=False``."""
-    digest = hashlib.sha256()
-    for line in structure_lines(wb):
-        digest.update(line.encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    return hash_lines(structure_lines(wb))
 
 
 def read_marker(wb: Any) -> dict[str, Any] | None:
@@ -120,5 +118,5 @@ def fingerprint_file(path: str | Path) -> tuple[str, dict[str, Any] | None]:
         wb.close()
 
 
-__all__ = ["MARKER_SHEET", "canonical", "structure_lines", "structure_fingerprint", "read_marker",
+__all__ = ["MARKER_SHEET", "canonical", "hash_lines", "structure_lines", "structure_fingerprint", "read_marker",
            "load_for_fingerprint", "fingerprint_file"]

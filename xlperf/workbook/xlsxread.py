@@ -93,7 +93,7 @@ class SheetData:
         return self.style(row, col).percent
 
     def is_locked(self, row: int, col: int) -> bool:
-        return self.style(row, col).locked
+        return bool(self.locked([(row, col)]))
 
     def locked(self, cells: Iterable[Pos]) -> set[Pos]:
         """The ``cells`` that are locked, decided per style rather than per cell."""
