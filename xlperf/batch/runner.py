@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 from xlperf.batch.discover import Task, discover
 from xlperf.batch.results import FileResult
 from xlperf.batch.state import StateFile, task_key
-from xlperf.batch.task import CheckOptions, check_file, outcome_result, run_task, run_task_limited
+from xlperf.batch.task import CheckOptions, check_file, outcome_result, run_task_limited
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -47,13 +47,14 @@ class BatchResult:
         return self.counts["error"] > 0
 
 
-def _start_pool(run: RunOptions) -> Any:
-    """The local worker pool, started before the batch's file list exists (None: Dask or in-process)."""
+def _start_pool(run: RunOptions, opts: CheckOptions) -> Any:
+    """The local worker pool, started before the batch's file list exists (None: Dask or in-process).
+    Its function carries the options, so they reach each worker once rather than with every file."""
     if run.executor == "dask" or run.jobs <= 0:
         return None
     from xlperf.batch.pool import WorkerPool
 
-    return WorkerPool(run_task, run.jobs, run.timeout).start()
+    return WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout).start()
 
 
 def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
@@ -62,7 +63,7 @@ def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
         for task in tasks:
             yield task, check_file(task, opts)
         return
-    for index, outcome in pool.run(((task, opts) for task in tasks), on_started=on_started):
+    for index, outcome in pool.run(tasks, on_started=on_started):
         yield tasks[index], outcome_result(tasks[index], outcome, opts)
 
 
@@ -165,7 +166,7 @@ class _InOrder:
 def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) -> BatchResult:
     """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``,
     written while the files are checked and put in place when the last one is done."""
-    pool = _start_pool(run)
+    pool = _start_pool(run, opts)
     try:
         return _run_batch(paths, opts, run, pool)
     finally:

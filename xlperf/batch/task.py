@@ -154,14 +154,8 @@ def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, lis
     return result.settle(), findings
 
 
-def run_task(item: tuple[Task, CheckOptions]) -> FileResult:
-    """Entry point for worker processes and Dask: one (task, options) pair in, one FileResult out."""
-    task, opts = item
-    return check_file(task, opts)
-
-
 def run_task_limited(item: tuple[Task, CheckOptions, float | None]) -> tuple[FileResult, str | None]:
-    """run_task with a time limit, for Dask, whose workers cannot kill one task: the check runs in a
+    """check_file with a time limit, for Dask, whose workers cannot kill one task: the check runs in a
     thread, and past the limit the file is reported as timed out. The second value is then the Dask
     worker's address (or "" outside Dask): the check goes on in that thread, so the caller restarts it."""
     from xlperf.batch.pool import error_outcome

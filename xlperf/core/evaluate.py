@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from xlperf.core.config import ScoringConfig
+from xlperf.core.frozen import frozen
 from xlperf.core.grades import grade_for
 from xlperf.core.model import Budget, Indicator, IndicatorTable
 from xlperf.core.numbers import CellNumber, read_number
@@ -19,7 +20,7 @@ ZERO = Decimal(0)
 PERCENT_DOUBT = Decimal("1.5")  # 150 %: a plain 94.2 typed for 94.2 % would read as 9420 %
 
 
-@dataclass(frozen=True)
+@frozen
 class RowResult:
     """One row evaluated: parsed inputs, the rule's outcome and xlperf's score."""
 
@@ -47,7 +48,7 @@ class RowResult:
         return self.judgement.value if self.judgement.value is not None else self.stated.value
 
 
-@dataclass(frozen=True)
+@frozen
 class Evaluation:
     """A whole table evaluated."""
 

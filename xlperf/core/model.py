@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any, Mapping
+
+from xlperf.core.frozen import frozen
 
 # Field names used for cell positions (Indicator.cells) and in findings.
 FIELDS = ("level1", "level2", "level3", "nature", "unit", "weight", "target", "actual",
           "method", "judgement", "score", "note")
 
 
-@dataclass(frozen=True)
+@frozen
 class Indicator:
     """One scored (level-3) row. Values are raw cell contents; the core parses them."""
 
@@ -33,7 +35,7 @@ class Indicator:
     percent: frozenset[str] = frozenset()  # fields whose cells are formatted as percentages
 
 
-@dataclass(frozen=True)
+@frozen
 class Budget:
     """The budget block (万元 as written). Any figure may be missing."""
 
@@ -58,7 +60,7 @@ class Budget:
                                  ("received", self.received), ("spent", self.spent))} | {"unit": self.unit}
 
 
-@dataclass(frozen=True)
+@frozen
 class Stated:
     """A figure the table itself states (total, subtotal, grade) and where."""
 
@@ -69,7 +71,7 @@ class Stated:
     level2: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class IndicatorTable:
     """One indicator table with what it states about itself."""
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from xlperf.core.frozen import frozen
 from xlperf.core.quantity import normalise
 from xlperf.core.rounding import to_decimal
 
 _NUMERIC_TEXT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(分|万元|元)?$")
 
 
-@dataclass(frozen=True)
+@frozen
 class CellNumber:
     """A cell read as a number: ``value`` is None when empty or not a number; ``text`` marks text storage."""
 

@@ -6,11 +6,11 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
 
+from xlperf.core.frozen import frozen
 from xlperf.core.scales import Level, Scales, load_scales
 
 
@@ -26,7 +26,7 @@ class Kind(str, Enum):
     NA = "na"  # 不适用
 
 
-@dataclass(frozen=True)
+@frozen
 class Quantity:
     """A parsed target or actual. Percent values are fractions (94.20% → 0.942)."""
 

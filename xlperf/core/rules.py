@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
 from xlperf.core.config import ScoringConfig
+from xlperf.core.frozen import frozen
 from xlperf.core.quantity import Kind, Quantity
 from xlperf.core.rounding import excel_round, points
 from xlperf.core.scales import Scales, load_scales
@@ -46,7 +46,7 @@ def method_id(text: str | None) -> str | None:
     raise ValueError(f"unknown scoring method {text!r}")
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """What a rule says about a row.
 

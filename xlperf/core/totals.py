@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
+from xlperf.core.frozen import frozen
 from xlperf.core.rounding import points
 
 ZERO = Decimal(0)
 _NO_SUMS = (ZERO, ZERO, ZERO)
 
 
-@dataclass(frozen=True)
+@frozen
 class LevelTotal:
     """Weight, sum of the stated scores and sum of xlperf's scores for one level."""
 

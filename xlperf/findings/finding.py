@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any, Mapping
 
+from xlperf.core.frozen import frozen
 from xlperf.findings.codes import CATALOGUE, Severity
 
 FIELD_LABELS = {
@@ -27,7 +28,7 @@ def show(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One problem found, where it is, and the expected and found values."""
 
