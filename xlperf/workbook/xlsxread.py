@@ -16,6 +16,7 @@ from itertools import product
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
+from xlperf.core.frozen import frozen
 from xlperf.workbook.cellscan import quick_scan
 from xlperf.workbook.sharedformula import shared_formula
 from xlperf.workbook.xlsxparts import (POSITIONS, CellError, PackageParts, PartCache, attrs, cell_range, cell_value,
@@ -54,7 +55,7 @@ class PackageTooLarge(PackageError):
         return self.detail
 
 
-@dataclass(frozen=True)
+@frozen
 class SheetRef:
     """A sheet as workbook.xml lists it."""
 
@@ -64,7 +65,7 @@ class SheetRef:
     part: str | None  # e.g. xl/worksheets/sheet1.xml
 
 
-@dataclass(frozen=True)
+@frozen
 class SheetData:
     """One worksheet's cells. Positions are (row, column), 1-based; max_row/max_col count like openpyxl."""
 
