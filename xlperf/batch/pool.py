@@ -53,6 +53,8 @@ class WorkerPool:
     (never earlier than the task really began, so a limit can only be generous, never short).
     """
 
+    CHECK_EVERY = 0.25  # seconds between checks for tasks past their limit and silently dead workers
+
     def __init__(self, func: Callable[[Any], Any], jobs: int, timeout: float | None = None, depth: int = 2,
                  start_depth: int = 16):
         methods = mp.get_all_start_methods()
@@ -131,8 +133,9 @@ class WorkerPool:
                     self._fill(slot, depth)
             if on_started is not None:
                 on_started()
+            checked = time.monotonic()
             while any(slot.queue for slot in self._slots):
-                ready = wait([s.conn for s in self._slots if s.queue], timeout=0.5)
+                ready = wait([s.conn for s in self._slots if s.queue], timeout=self.CHECK_EVERY)
                 for slot in [s for s in self._slots if s.conn in ready and s.queue]:
                     try:
                         outcome = slot.conn.recv()
@@ -143,8 +146,10 @@ class WorkerPool:
                     slot.started = time.monotonic()
                     yield index, outcome
                     self._fill(slot)
-                for index, outcome in self._expired():
-                    yield index, outcome
+                if not ready or time.monotonic() - checked >= self.CHECK_EVERY:
+                    checked = time.monotonic()  # each check polls every pipe: not after every result
+                    for index, outcome in self._expired():
+                        yield index, outcome
                 for slot in self._slots:
                     self._fill(slot)
         finally:
