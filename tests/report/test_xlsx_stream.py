@@ -58,7 +58,10 @@ def test_package_has_no_formulas_and_names_filters(tmp_path):
 
 
 def test_column_letters():
-    assert [column_letter(i) for i in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
+    assert [column_letter(i) for i in (1, 26, 27, 52, 703, 18278)] == ["A", "Z", "AA", "AZ", "AAA", "ZZZ"]
+    for outside in (0, -1, 18279):  # beyond Excel's columns (a shared formula shifted off the sheet)
+        with pytest.raises(ValueError):
+            column_letter(outside)
 
 
 def test_summary_book_opens_in_libreoffice(tmp_path):

@@ -62,7 +62,7 @@ def _cell_pattern(pattern: re.Pattern) -> re.Pattern:
 
 
 def quick_scan(cells: Any, text: str, start: int, end: int) -> bool:
-    """Fill ``cells`` (an xlsxread._Cells) as its fast scan would; False when a cell is not plain."""
+    """Fill ``cells`` (a sheetcells.Cells) as its fast scan would; False when a cell is not plain."""
     p = cells.p
     pieces = text[start:end].split(f"<{p}c ")
     del pieces[0]

@@ -45,11 +45,14 @@ class SheetGrid:
         return origin
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=None)  # at most 18 278 entries
 def column_letter(col: int) -> str:
-    """1 → 'A', 27 → 'AA' (without importing openpyxl: the check path stays light)."""
+    """1 → 'A', 27 → 'AA', 18278 → 'ZZZ'; ValueError outside Excel's columns (without openpyxl: the check
+    path stays light)."""
+    if not 1 <= col <= 18278:
+        raise ValueError(f"column {col} out of range")
     letters = ""
-    while col > 0:
+    while col:
         col, rest = divmod(col - 1, 26)
         letters = chr(65 + rest) + letters
     return letters

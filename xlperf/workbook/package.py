@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from xlperf.workbook.atomic import atomic_output
+from xlperf.workbook.grid import column_letter
 from xlperf.workbook.sniff import DEFAULT_MAX_UNCOMPRESSED, safe_zip_open
-from xlperf.workbook.xlsxparts import column_index, column_letter
+from xlperf.workbook.xlsxparts import column_index
 
 _ATTR = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from xlperf.workbook.xlsxparts import column_index, column_letter
+from xlperf.workbook.grid import column_letter
+from xlperf.workbook.xlsxparts import column_index
 
 _ROW_RANGE = re.compile(r"(\$?[1-9][0-9]{0,6}):(\$?[1-9][0-9]{0,6})$")  # openpyxl Translator's patterns
 _COL_RANGE = re.compile(r"(\$?[A-Za-z]{1,3}):(\$?[A-Za-z]{1,3})$")

@@ -243,17 +243,6 @@ def column_index(letters: str) -> int:
     return index
 
 
-@lru_cache(maxsize=20000)
-def column_letter(index: int) -> str:
-    if not 1 <= index <= 18278:
-        raise ValueError(f"column {index} out of range")
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def position(ref: str) -> tuple[int, int]:
     """An A1 reference ("$B$3" too) as (row, column), cached."""
     pos = POSITIONS.get(ref)
