@@ -4,8 +4,9 @@
     python bench/instructions.py --files 50 --corpus bench/corpus/200
 
 Needs valgrind. Each phase runs in its own process under ``valgrind --tool=cachegrind``: the check of the
-first 40 files (warm-up: imports, caches, the template reference), then of ``--files`` more, up to that
-phase. The same process without the measured files is subtracted, so start-up and warm-up cancel out.
+first 40 files (warm-up: imports, caches), then of ``--files`` more, up to that phase. The same process
+without the measured files is subtracted, so start-up and warm-up cancel out; the template cache is filled
+before (a cold one would be rebuilt in the first process only, and skew the difference).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def main() -> None:
     if len(list(Path(args.corpus).glob("*.xlsx"))) < 40 + args.files:
         sys.exit(f"{args.corpus} holds fewer than {40 + args.files} workbooks (python bench/corpus.py makes them)")
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xlperf")], check=True)
+    # fill the template cache first: after a change to xlperf the first run rebuilds it (see RESULTS.md)
+    subprocess.run([sys.executable, __file__, "--inner", "0", "--files", "0", "--corpus", args.corpus], check=True)
     base = _instructions(args.corpus, 0, 0)
     previous = 0.0
     print(f"Instructions per file, formula-free check, {args.files} files of {args.corpus}:")

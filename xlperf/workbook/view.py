@@ -7,7 +7,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, AbstractSet, Any, Mapping
 
 from xlperf.workbook.grid import SheetGrid
 from xlperf.workbook.xlsxparts import PartCache
@@ -77,25 +77,27 @@ def vba_hash(path: str | Path) -> str | None:
 
 @dataclass(frozen=True)
 class _SheetView:
-    """What a view takes from one sheet, kept per SheetData.source and copied into every view."""
+    """What a view takes from one sheet, kept per SheetData.source and copied into every view (so its
+    containers, made for it alone, are never handed out or changed)."""
 
     values: Mapping[tuple[int, int], Any]
-    percent: frozenset[tuple[int, int]]
+    percent: AbstractSet[tuple[int, int]]
     max_row: int
     max_col: int
     formulas: Mapping[tuple[int, int], str]
-    locked: frozenset[tuple[int, int]]
+    locked: AbstractSet[tuple[int, int]]
     merged: tuple[tuple[int, int, int, int], ...]
     arrays: Mapping[tuple[int, int], str]
 
     @classmethod
     def of(cls, sheet: SheetData) -> _SheetView:
+        """From a SheetData that read_workbook made for this call alone (its containers are not copied)."""
         from xlperf.workbook.xlsxread import grid_from_sheet
 
         grid = grid_from_sheet(sheet)
         locked = sheet.locked(sheet.values.keys() | sheet.formulas.keys())  # the grid's cells are values too
-        return cls(grid.values, frozenset(grid.percent), grid.max_row, grid.max_col, dict(sheet.formulas),
-                   frozenset(locked), tuple(sheet.merged), dict(sheet.array_refs))
+        return cls(grid.values, grid.percent, grid.max_row, grid.max_col, sheet.formulas, locked,
+                   tuple(sheet.merged), sheet.array_refs)
 
 
 _SHEETS = PartCache(64)  # SheetData.source → _SheetView
