@@ -68,7 +68,7 @@ def test_post_init_still_runs():
     assert Finding("weight-changed", "评分表", "E7").params == {}
 
 
-def test_core_records_use_it():
+def test_core_records_keep_defaults_and_immutability():
     ind = Indicator("产出指标", "数量指标", "培训场次", 10, "≥20场次", "22场次")
     assert ind.stated_score is None and ind.cells == {} and ind.percent == frozenset()
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -76,8 +76,19 @@ def test_core_records_use_it():
 
 
 def test_unsupported_fields_are_refused():
-    class Odd:
+    class NotInInit:
         a: int = dataclasses.field(default=0, init=False)
 
-    with pytest.raises(TypeError):
-        frozen(Odd)
+    class KeywordOnly:
+        a: int = dataclasses.field(default=0, kw_only=True)
+
+    class InitOnly:
+        a: int
+        b: dataclasses.InitVar[int] = 0
+
+        def __post_init__(self, b):
+            pass
+
+    for odd in (NotInInit, KeywordOnly, InitOnly):
+        with pytest.raises(TypeError):
+            frozen(odd)

@@ -43,8 +43,8 @@ class FileResult:
         return self
 
     def to_dict(self) -> dict[str, Any]:
-        """Every field as plain data (containers copied; as ``dataclasses.asdict`` but without its deep copies)."""
-        return {name: _plain(getattr(self, name)) for name in _FIELDS}
+        """Every field by name, for JSON (the state file); the result's own containers, not copies."""
+        return {name: getattr(self, name) for name in _FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "FileResult":
@@ -52,14 +52,6 @@ class FileResult:
 
 
 _FIELDS = tuple(f.name for f in fields(FileResult))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def failed(file: str, finding: Finding, lang: str, status: str = "failed") -> FileResult:

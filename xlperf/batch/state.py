@@ -50,7 +50,7 @@ class StateFile:
     def record(self, key: str, result: FileResult) -> None:
         """Append one result; flushed at once, forced to disk at most once a second (an
         interruption loses at most the last second of results, which --resume redoes)."""
-        self._handle.write(json.dumps({"key": key, "result": vars(result)}, ensure_ascii=False) + "\n")  # no copies
+        self._handle.write(json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False) + "\n")
         self._handle.flush()
         now = time.monotonic()
         if now - self._synced >= 1.0:

@@ -12,16 +12,19 @@ _FACTORY = object()  # "call the field's default_factory", as dataclasses' own s
 def frozen(cls: type[T]) -> type[T]:
     """``@dataclass(frozen=True)`` whose ``__init__`` fills the instance dict in one update.
 
-    The dataclass's own frozen ``__init__`` calls ``object.__setattr__`` once per field, which made up
-    about a tenth of checking a returned workbook. Parameters, defaults, default factories and
-    ``__post_init__`` are as the dataclass's; immutability, equality, hashing, ``repr``, pickling and
-    ``dataclasses.replace`` are the dataclass's own."""
+    The dataclass's own frozen ``__init__`` calls ``object.__setattr__`` once per field; replacing it
+    took 6 % off the instructions of checking a returned workbook. Parameters, defaults, default
+    factories and ``__post_init__`` are as the dataclass's; immutability, equality, hashing, ``repr``,
+    pickling and ``dataclasses.replace`` are the dataclass's own. A class whose ``__init__`` takes other
+    parameters than its fields, positionally (``init=False``, ``kw_only``, ``InitVar``), is refused."""
     cls = dataclass(frozen=True)(cls)
+    names = [f.name for f in fields(cls)]
+    code = cls.__init__.__code__
+    if code.co_kwonlyargcount or list(code.co_varnames[1:code.co_argcount]) != names:
+        raise TypeError(f"{cls.__name__}: only classes whose fields are all plain positional parameters")
     env: dict[str, object] = {"_FACTORY": _FACTORY}
     params, prepare = [], []
     for f in fields(cls):
-        if not f.init or f.kw_only:
-            raise TypeError(f"{cls.__name__}.{f.name}: init=False and kw_only fields are not supported")
         if f.default is not MISSING:
             env[f"_d_{f.name}"] = f.default
             params.append(f"{f.name}=_d_{f.name}")
@@ -31,7 +34,6 @@ def frozen(cls: type[T]) -> type[T]:
             prepare.append(f" if {f.name} is _FACTORY: {f.name} = _f_{f.name}()")
         else:
             params.append(f.name)
-    names = [f.name for f in fields(cls)]
     lines = [f"def __init__(self, {', '.join(params)}):", *prepare,
              " self.__dict__.update({" + ", ".join(f"{name!r}: {name}" for name in names) + "})"]
     if hasattr(cls, "__post_init__"):
