@@ -13,7 +13,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from xlperf.workbook.xlsxparts import cell_value, position, unescape
+from xlperf.workbook.xlsxparts import cell_value, number_value, position, unescape
 from xlperf.workbook.xlsxstyles import excel_date
 
 _CELLS: dict[str, dict[str, tuple | bool]] = {}  # prefix → text after "<c " → record, or False when not plain
@@ -42,7 +42,7 @@ def _record(match: re.Match | None) -> tuple | bool:
     if t == "inlineStr" or not v:
         return (*head, None, None)
     if not t or t == "n":
-        number = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+        number = number_value(v)
         return (*head, (pos, number), style[1] if style else 0)
     if t == "s" and v.isdigit():
         return (*head, (pos, int(v)), _SHARED)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from xlperf.workbook.sharedformula import shared_formula
-from xlperf.workbook.xlsxparts import POSITIONS, attrs, cell_value, position, rich_text, unescape
+from xlperf.workbook.xlsxparts import POSITIONS, attrs, cell_value, number_value, position, rich_text, unescape
 from xlperf.workbook.xlsxstyles import excel_date
 
 Pos = tuple[int, int]
@@ -98,7 +98,7 @@ class Cells:
             if not v:
                 continue
             if not t or t == "n":
-                number = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+                number = number_value(v)
                 values[pos] = excel_date(number, epoch, dates[style]) if style in dates else number
             elif t == "s" and v.isdigit():
                 values[pos] = shared[int(v)]

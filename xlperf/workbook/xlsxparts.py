@@ -263,6 +263,11 @@ def cell_range(ref: str) -> tuple[int, int, int, int]:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
+def number_value(v: str) -> int | float:
+    """The <v> of a number cell as openpyxl reads it: an int unless it has a point or an exponent."""
+    return float(v) if ("." in v or "E" in v or "e" in v) else int(v)
+
+
 def cell_value(t: str, v: str) -> Any:
     """A cached <v> of a cell type other than n and s."""
     if t == "s":
