@@ -4,8 +4,9 @@
     python3 dev.py demo   # create .venv, install xlperf, score and check the bundled examples
     python3 dev.py test   # create .venv, install xlperf with test extras, run the whole test suite
 
-Installs everything from the project's own files (pyproject.toml); LibreOffice, which some
-tests need, is installed with apt-get when running as root (set XLPERF_NO_APT=1 to skip).
+Installs everything from the project's own files (pyproject.toml); the Debian packages some tests
+need (LibreOffice, CJK fonts, poppler, Chromium) are installed with apt-get when running as root
+(set XLPERF_NO_APT=1 to skip).
 """
 
 from __future__ import annotations
@@ -44,16 +45,32 @@ def setup(extras: str) -> None:
     stamp.write_text(digest)
 
 
-def ensure_libreoffice() -> None:
-    """Install Debian's headless LibreOffice Calc if missing and we may (tests skip without it)."""
-    if shutil.which("soffice") or os.environ.get("XLPERF_NO_APT"):
+# Debian packages the test suite uses: LibreOffice as a real spreadsheet and word processor, the CJK
+# fonts it renders Chinese with (without them every PDF page shows boxes), pdftoppm to turn pages into
+# pictures, and Chromium with its driver for the web pages.
+SYSTEM_PACKAGES = ("libreoffice-calc-nogui", "libreoffice-writer-nogui", "fonts-noto-cjk", "poppler-utils",
+                   "chromium", "chromium-driver")
+
+
+def _installed(package: str) -> bool:
+    found = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
+    return found.returncode == 0 and found.stdout.endswith("installed")
+
+
+def ensure_system_packages() -> None:
+    """Install the missing Debian packages with apt-get when we may (as root); tests that need one skip
+    with a printed reason otherwise. XLPERF_NO_APT=1 skips this step."""
+    if os.environ.get("XLPERF_NO_APT") or not shutil.which("dpkg-query"):
+        return
+    missing = [name for name in SYSTEM_PACKAGES if not _installed(name)]
+    if not missing:
         return
     if not shutil.which("apt-get") or os.geteuid() != 0:
-        print("LibreOffice not installed and apt-get unavailable: tests that need it will be skipped.")
+        print(f"Not installed and apt-get unavailable (not root): {' '.join(missing)}; tests that need them will skip.")
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     if run("apt-get", "update", "-qq", check=False, env=env) == 0:
-        run("apt-get", "install", "-y", "-qq", "libreoffice-calc-nogui", "poppler-utils", check=False, env=env)
+        run("apt-get", "install", "-y", "-qq", *missing, check=False, env=env)
 
 
 def demo() -> int:
@@ -73,7 +90,7 @@ def demo() -> int:
 
 def test(args: list[str]) -> int:
     setup("test")
-    ensure_libreoffice()
+    ensure_system_packages()
     code = run(PY, "-m", "pytest", "-q", *args, check=False)
     if code == 5:
         print("pytest collected no tests: failing on purpose.")

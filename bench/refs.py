@@ -49,12 +49,12 @@ def _chunk_calamine(files: list[Path]) -> None:
 def _libreoffice(files: list[Path], jobs: int, profiles_dir: str | None, warm: bool) -> None:
     """One soffice per chunk, each with its own profile (recalculation forced). ``warm``: only start each
     profile once on one file (the first start initialises it; run before the measured pass)."""
-    from bench.libreoffice import make_profile
+    from xlperf.libreoffice import make_profile
 
     work = Path(tempfile.mkdtemp(prefix="xlperf-bench-lo-"))
     root = Path(profiles_dir) if profiles_dir else work
     try:
-        profiles = [make_profile(root / f"p{i}") for i in range(jobs)]
+        profiles = [make_profile(root / f"p{i}", recalc=True) for i in range(jobs)]
         chunks = [files[:1]] * jobs if warm else [files[i::jobs] for i in range(jobs)]
         procs = [subprocess.Popen(_lo_cmd(chunks[i], work / f"o{i}", profiles[i]), stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL) for i in range(jobs)]
@@ -65,7 +65,7 @@ def _libreoffice(files: list[Path], jobs: int, profiles_dir: str | None, warm: b
 
 
 def _lo_cmd(files: list[Path], out: Path, profile: str) -> list[str]:
-    from bench.libreoffice import soffice
+    from xlperf.libreoffice import soffice
 
     return [soffice() or "soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
             "xlsx", "--outdir", str(out), *map(str, files)]
