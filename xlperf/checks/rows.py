@@ -50,13 +50,16 @@ def _bounds(res: RowResult, weight: Decimal) -> Iterator[Finding]:
         yield _at(res, field, "score-negative", expected=weight, found=own.value)
 
 
-def _explain(res: RowResult) -> str:
-    """A short account of the rule's arithmetic for the message."""
+def _explain(res: RowResult) -> dict[str, str]:
+    """A short account of the rule's arithmetic for the message, in both languages."""
     out = res.outcome
     actual = res.actual.describe() if res.budget_rate is None else f"{res.budget_rate * 100:.2f}%"
+    target = res.target.describe()
     if out.met:
-        return f"{actual} 已达到 {res.target.describe()}，应得满分"
-    return f"{actual} 对 {res.target.describe()}，比例 {out.ratio:.4f}" if out.ratio is not None else actual
+        return {"zh": f"{actual} 已达到 {target}，应得满分", "en": f"{actual} meets {target}: full marks"}
+    if out.ratio is None:
+        return {"zh": actual, "en": actual}
+    return {"zh": f"{actual} 对 {target}，比例 {out.ratio:.4f}", "en": f"{actual} against {target}, ratio {out.ratio:.4f}"}
 
 
 def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) -> Iterator[Finding]:
@@ -76,7 +79,7 @@ def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) 
         yield _at(res, "note", "note-missing", expected=weight, found=evaluator)
     if out.score is not None and stated is not None and abs(stated - out.score) > tolerance:
         yield _at(res, "score", "score-rule-mismatch", expected=out.score, found=stated,
-                  params={"method": METHOD_LABELS[res.method], "explain": _explain(res)})
+                  params={"method": {"zh": METHOD_LABELS[res.method], "en": res.method}, "explain": _explain(res)})
     elif out.score is None and out.bounds and not (out.bounds[0] <= evaluator <= out.bounds[1]):
         field = "judgement" if res.judgement.value is not None else "score"
         yield _at(res, field, "tier-mismatch", found=evaluator,

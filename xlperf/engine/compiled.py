@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from xlperf.engine.limits import check_model_input
 from xlperf.engine.program import Unsupported, WorkbookProgram, compile_workbook
 from xlperf.engine.recalc import Recalc, recalc_workbook
 from xlperf.workbook.grid import a1
@@ -56,6 +57,7 @@ def recompute(view, template=None) -> dict[tuple[str, str], Any]:
             return {(sheet, a1(row, col)): value for (sheet, row, col), value in program.run(value_at).items()}
         except Unsupported:
             pass
+    check_model_input(view)  # the full model reads every cell of the used ranges: bounded (engine.limits)
     return recalc_workbook(view.path).values
 
 

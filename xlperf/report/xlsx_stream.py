@@ -2,8 +2,8 @@
 
 Reports are plain tables (bold filled header, column widths, frozen header row, auto-filter) plus
 optionally a drawing part; text is written as inline strings, so nothing is held per row in memory and
-no cell objects are built. Text that starts like a formula gets a quote-prefix style (Excel shows it as
-text and never evaluates it); characters XML 1.0 cannot carry become U+FFFD.
+no cell objects are built. Inline strings are never evaluated; text that a spreadsheet would still read as a
+formula when copied out is neutralised (``safe_text``); characters XML 1.0 cannot carry become U+FFFD.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable
 
+from xlperf.report.safe_text import neutralise
 from xlperf.workbook.grid import column_letter
 
-FORMULA_LEAD = ("=", "+", "-", "@")
 MAX_TEXT = 32767  # Excel's limit for one cell's text
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 STYLE_HEADER, STYLE_QUOTED = 1, 2
@@ -68,9 +68,7 @@ def cell_xml(ref: str, value: Any, style: int = 0) -> str:
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
     if isinstance(value, float):
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>' if math.isfinite(value) else ""
-    text = clean_text(value if isinstance(value, str) else str(value))
-    if not style and text.startswith(FORMULA_LEAD):
-        s = f' s="{STYLE_QUOTED}"'
+    text = neutralise(clean_text(value if isinstance(value, str) else str(value)))
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
