@@ -245,7 +245,7 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
         raise SheetTooLarge(ref.name, count)
     cells = Cells(p, context)
     try:
-        if not quick_scan(cells, text, start, end):
+        if not quick_scan(cells, text, start, end, count):
             cells = Cells(p, context)
             cells.scan(cells.patterns[0], text, start, end)
     except NoReference:
