@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -66,8 +67,10 @@ def repack(src: Path, dst: Path, edits: Mapping[str, Edit] | None = None, *, add
                 data = edit(data) if callable(edit) else edit
             info.compress_type = method
             zout.writestr(info, data)
-        for name, data in add:
-            zout.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data)
+        with warnings.catch_warnings():  # a repeated name is what some attacks are made of
+            warnings.simplefilter("ignore", UserWarning)
+            for name, data in add:
+                zout.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data)
     return dst
 
 

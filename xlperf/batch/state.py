@@ -33,9 +33,13 @@ def task_key(task: Task) -> str:
         return f"{task.path}|missing"
 
 
+LABELS = {"xlperf": "xlperf version", "inputs": "PATH", "scoring": "--framework/--split/--grades/--rescale",
+          "lang": "--lang", "formulas": "--no-formulas", "write_back": "--write-back"}
+
+
 def _labels(options: dict[str, Any], other: dict[str, Any]) -> str:
-    return ", ".join(f"--{key.replace('_', '-')}" for key in sorted(set(options) | set(other))
-                     if options.get(key) != other.get(key))
+    """The options (as a user types them) on which two runs differ."""
+    return ", ".join(LABELS.get(key, key) for key in sorted(set(options) | set(other)) if options.get(key) != other.get(key))
 
 
 class StateFile:
