@@ -56,9 +56,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     """Score one workbook's indicator table and print it (or its JSON)."""
     from xlperf.report.console import render_score
     from xlperf.report.json_report import score_dict
-    from xlperf.scoring import score_workbook
+    from xlperf.scoring import check_and_score
 
-    result = score_workbook(args.file, build_config(args), args.sheet)
+    result = check_and_score(args.file, build_config(args), args.sheet, args.lang)
     if args.json:
         print(json.dumps(score_dict(result, args.lang), ensure_ascii=False, indent=1))
     else:
