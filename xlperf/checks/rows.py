@@ -121,7 +121,7 @@ def check_row(res: RowResult, has_notes: bool = True, tolerance: Decimal = Decim
         found.append(_at(res, "method", "method-unknown", found=res.method_error, expected=method_label(res.method)))
     if res.percent_doubt:
         found.append(_at(res, "actual", "percent-doubtful", found=res.indicator.actual,
-                         params={"target": _shown(res, "target"), "percent": f"{res.actual.value * 100:f}".rstrip("0").rstrip(".") + "%"}))
+                         params={"target": _shown(res, "target"), "percent": f"{(res.actual.value * 100).normalize():f}%"}))
     if res.not_applicable and weight > 0:
         found.append(_at(res, "weight", "na-weighted", found=weight))
     found.extend(_bounds(res, weight) if scored else ())

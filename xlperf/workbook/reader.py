@@ -35,6 +35,13 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and (not value.strip() or value.strip() in _DASHES))
 
 
+def _label_columns(header: Header) -> tuple[int, ...]:
+    """The columns a row label (合计, 评价结论) may sit in: the level columns and any unnamed column left of them."""
+    levels = {header.columns[role] for role in LEVEL_ROLES if role in header.columns}
+    named = set(header.columns.values())
+    return tuple(col for col in range(1, max(levels) + 1) if col in levels or col not in named)
+
+
 @dataclass(frozen=True)
 class _Columns:
     """A header's columns in a fixed order, for reading a row's cells in one pass."""
@@ -42,7 +49,7 @@ class _Columns:
     roles: tuple[str, ...]
     cols: tuple[int, ...]
     letters: tuple[str, ...]
-    labels: tuple[int, ...]  # columns that may hold a row label (合计, 评价结论): every one up to the levels
+    labels: tuple[int, ...]  # columns that may hold a row label (合计, 评价结论)
     percent: tuple[tuple[str, int], ...]  # (role, column) of the columns holding any percent-formatted cell
 
     @classmethod
@@ -50,7 +57,7 @@ class _Columns:
         roles, cols = tuple(header.columns), tuple(header.columns.values())
         percent_cols = {col for _, col in percent}
         return cls(roles, cols, tuple(column_letter(col) for col in cols),
-                   tuple(range(1, max(header.columns.get(role, 0) for role in LEVEL_ROLES) + 1)),
+                   _label_columns(header),
                    tuple((role, col) for role, col in zip(roles, cols) if col in percent_cols))
 
 
