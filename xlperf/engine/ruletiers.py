@@ -16,7 +16,8 @@ from typing import Callable
 from xlperf.core.rules import RuleSpec
 
 Probe = Callable[[Decimal, Decimal, Decimal], Decimal | None]
-STEPS = 200
+STEPS = 300
+SPAN = 3  # the actual is sampled from 0 to 3 × the target (lower-is-better tiers reach past it)
 MAX_TIERS = 8
 BISECTIONS = 48
 FAR = Decimal("1E+15")  # the bound of the bottom (or top) band: every value reaches it
@@ -24,7 +25,7 @@ SHARE_PLACES = Decimal("0.000001")
 
 
 def _grid(scale: Decimal) -> list[Decimal]:
-    return [scale * 2 * i / STEPS for i in range(STEPS + 1)]
+    return [scale * SPAN * i / STEPS for i in range(STEPS + 1)]
 
 
 def _share(probe: Probe, t: Decimal, w: Decimal, x: Decimal, ratio: bool) -> Decimal | None:
