@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.forms.defects import DEFECTS
-from tests.forms.render import Form, Placed, render
+from tests.forms.model import Form, Placed
+from tests.forms.render import render
 from tests.forms.specs import FORMS
 from xlperf import libreoffice
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from tests.forms.render import Form, Placed
+from tests.forms.model import Form, Placed
 from tests.forms.specs import mof, mof_budget, sichuan, yunnan
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Callable
 
-from tests.forms.render import Budget, Form, Line
+from tests.forms.model import Budget, Form, Line
 
 COST = "=ROUND(IF({actual}<={target},1,{target}/{actual})*{weight},2)"  # the MoF form's 成本指标 formula
 CAPPED = "=ROUND(MIN(1,{actual}/{target})*{weight},2)"

@@ -11,7 +11,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.forms.render import Budget, Form, Line, render
+from tests.forms.model import Budget, Form, Line
+from tests.forms.render import render
 from xlperf.workbook.reader import read_tables
 from xlperf.workbook.view import open_view
 

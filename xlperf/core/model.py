@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from xlperf.core.frozen import frozen
 
 if TYPE_CHECKING:
-    from xlperf.core.rules import RuleSpec
+    from xlperf.core.rulespec import RuleSpec
 
 # Field names used for cell positions (Indicator.cells) and in findings.
 FIELDS = ("level1", "level2", "level3", "nature", "unit", "weight", "target", "actual",

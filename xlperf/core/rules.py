@@ -11,6 +11,7 @@ from xlperf.core.config import ScoringConfig
 from xlperf.core.frozen import frozen
 from xlperf.core.quantity import Kind, Quantity, nature_of
 from xlperf.core.rounding import excel_round, points
+from xlperf.core.rulespec import RuleSpec, band_share
 from xlperf.core.scales import Scales, load_scales
 
 ZERO, ONE, CENT = Decimal(0), Decimal(1), Decimal("0.01")
@@ -70,25 +71,6 @@ class Outcome:
     bounds: tuple[Decimal, Decimal] | None = None
     ratio: Decimal | None = None
     problem: str | None = None
-
-
-@frozen
-class RuleSpec:
-    """A rule with its settings, as a form's own score formula implements it (``engine.rulefit`` reads it).
-
-    ``bands`` (interval) are (bound, share of the weight, strict) over the achievement ratio actual/target
-    (``basis`` "ratio") or over the actual value itself ("actual"): a band is reached at or above its
-    bound (above, when strict), or at or below it when ``lower_better``. ``formula`` is the score
-    formula's R1C1 shape it was read from.
-    """
-
-    method: str
-    mode: str | None = None  # reverse: ratio | linear; equal: ratio | all_or_nothing
-    capped: bool = True  # proportional / rate: the score never exceeds the weight
-    bands: tuple[tuple[Decimal, Decimal, bool], ...] = ()
-    basis: str = "ratio"
-    lower_better: bool = False
-    formula: str = ""
 
 
 def _numbers(target: Quantity, actual: Quantity, scales: Scales) -> str | None:
@@ -187,16 +169,6 @@ def uncapped(weight: Decimal, target: Quantity, actual: Quantity, method: str, r
         ratio = actual.value / target.value if target.value else ONE
     ratio = max(ZERO, ratio)
     return Outcome(method, points(weight * ratio), ratio >= 1, ratio=ratio)
-
-
-def band_share(x: Decimal, bands: tuple[tuple[Decimal, Decimal, bool], ...], lower_better: bool) -> Decimal:
-    """The share of the first band ``x`` reaches: at or above its bound (at or below when lower is better)."""
-    for bound, share, strict in sorted(bands, key=lambda band: band[0], reverse=not lower_better):
-        if lower_better and (x < bound if strict else x <= bound):
-            return share
-        if not lower_better and (x > bound if strict else x >= bound):
-            return share
-    return ZERO
 
 
 def tiers(weight: Decimal, target: Quantity, actual: Quantity, spec: RuleSpec) -> Outcome:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
-from xlperf.core.rules import RuleSpec
+from xlperf.core.rulespec import RuleSpec
 
 Probe = Callable[[Decimal, Decimal, Decimal], Decimal | None]
 STEPS = 300

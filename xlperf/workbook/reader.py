@@ -17,8 +17,8 @@ from xlperf.core.model import Indicator, IndicatorTable, Stated
 from xlperf.workbook.budget import find_budget
 from xlperf.workbook.grid import SheetGrid, a1, column_letter
 from xlperf.workbook.headers import Header, find_header
-from xlperf.workbook.layout import (GRADE_WORDS, header_role, is_placeholder, is_stop_label, is_sub_item,
-                                    is_subtotal_label, split_weight, total_kind)
+from xlperf.workbook.layout import (header_role, is_placeholder, is_stop_label, is_sub_item, is_subtotal_label,
+                                    split_weight, total_kind)
 from xlperf.workbook.stated import grade_near_total, stated_grade
 
 LEVEL_ROLES = ("level1", "level2", "level3")
@@ -51,6 +51,7 @@ class _Columns:
     letters: tuple[str, ...]
     labels: tuple[int, ...]  # columns that may hold a row label (合计, 评价结论)
     percent: tuple[tuple[str, int], ...]  # (role, column) of the columns holding any percent-formatted cell
+    score: int  # the score column
 
     @classmethod
     def of(cls, header: Header, percent: set[tuple[int, int]]) -> _Columns:
@@ -58,7 +59,7 @@ class _Columns:
         percent_cols = {col for _, col in percent}
         return cls(roles, cols, tuple(column_letter(col) for col in cols),
                    _label_columns(header),
-                   tuple((role, col) for role, col in zip(roles, cols) if col in percent_cols))
+                   tuple((role, col) for role, col in zip(roles, cols) if col in percent_cols), header.columns["score"])
 
 
 @dataclass
@@ -127,7 +128,6 @@ def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], s
     _levels(scan, grid, row, values, columns)
     number = str(row)
     levels = scan.levels
-    score_col = columns.cols[columns.roles.index("score")]
     return Indicator(
         level1=levels.get("level1", ""), level2=levels.get("level2", ""), level3=_text(values.get("level3")),
         weight=values.get("weight"), target=values.get("target"), actual=values.get("actual"),
@@ -136,7 +136,7 @@ def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], s
         unit=_text(values.get("unit")) or None, judgement=values.get("judgement"), row=row,
         cells=dict(zip(columns.roles, [letter + number for letter in columns.letters])),
         percent=frozenset([role for role, col in columns.percent if (row, col) in grid.percent]),
-        score_formula=formulas.get((row, score_col)))
+        score_formula=formulas.get((row, columns.score)) if formulas else None)
 
 
 def _scored_row(ind: Indicator) -> bool:
@@ -182,15 +182,14 @@ def _scan_rows(grid: SheetGrid, header: Header, formulas: dict) -> _Scan:
                 break
             continue
         blanks = 0
-        stated = Stated(get((row, score_col)), f"{score_letter}{row}", grid.name)
         if kind in ("total", "stop"):
             if kind == "total":
-                scan.total = stated
+                scan.total = Stated(get((row, score_col)), f"{score_letter}{row}", grid.name)
                 scan.grade = grade_near_total(grid, row, score_col)
                 scan.last_row = row
             break
         if kind == "subtotal":
-            _subtotal(scan, grid, header, row, stated)
+            _subtotal(scan, grid, header, row, Stated(get((row, score_col)), f"{score_letter}{row}", grid.name))
         elif kind == "row":
             ind = _indicator(grid, columns, row, values, scan, formulas)
             if _scored_row(ind):
@@ -254,4 +253,4 @@ def read_tables(path: str | Path, grids: list[SheetGrid] | None = None,
     return tables
 
 
-__all__ = ["GRADE_WORDS", "Header", "find_header", "read_grid_table", "read_tables"]
+__all__ = ["Header", "find_header", "read_grid_table", "read_tables"]
