@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 
 from xlperf.core.config import ScoringConfig
 from xlperf.core.frozen import frozen
@@ -11,8 +12,8 @@ from xlperf.core.grades import grade_for
 from xlperf.core.model import Budget, Indicator, IndicatorTable
 from xlperf.core.numbers import CellNumber, read_number
 from xlperf.core.quantity import Kind, Quantity, nature_of, parse_quantity
-from xlperf.core.rounding import excel_round
-from xlperf.core.rules import FORMULA, Outcome, infer_method, method_id, score_rule
+from xlperf.core.rounding import excel_round, points
+from xlperf.core.rules import Outcome, infer_method, score_rule
 from xlperf.core.scales import load_scales
 from xlperf.core.totals import LevelTotal, level_totals, total_score
 
@@ -95,9 +96,9 @@ def in_context(q: Quantity, nature: str | None, unit: str | None, points: bool =
     单位 % → 95 %); an actual is read so only when its target was (else it is a fraction, see as_percent)."""
     if not q.numeric:
         return q
-    comparator = q.comparator or _COMPARATORS.get(nature_of(nature))
-    unit_text = (unit or "").strip()
-    if points and q.kind is Kind.NUMBER and not q.unit and unit_text in PERCENT_UNITS:
+    comparator = q.comparator or (_COMPARATORS.get(nature_of(nature)) if nature else None)
+    unit_text = unit.strip() if unit else ""
+    if points and unit_text in PERCENT_UNITS and q.kind is Kind.NUMBER and not q.unit:
         high = q.high / 100 if q.high is not None else None
         return replace(q, kind=Kind.PERCENT, comparator=comparator, value=q.value / 100, high=high, unit="%")
     unit = q.unit or (unit_text if q.kind is Kind.NUMBER else "")
@@ -106,9 +107,10 @@ def in_context(q: Quantity, nature: str | None, unit: str | None, points: bool =
     return replace(q, comparator=comparator, unit=unit)
 
 
-def method_text(text: object) -> str | None:
+@lru_cache(maxsize=1024)
+def method_text(text: str) -> str | None:
     """A per-row method cell: a short label is a method (checked), longer text is a 评分标准 description."""
-    label = "" if text is None else str(text).strip()
+    label = text.strip()
     return label if label and len(label) <= 8 and not any(ch.isdigit() for ch in label) else None
 
 
@@ -130,12 +132,11 @@ def _method(ind: Indicator, target: Quantity, actual: Quantity, cfg: ScoringConf
     """The row's method (the form's own formula's rule first) and an unknown method label written in it."""
     if ind.rule is not None:
         return ind.rule.method, None
-    written = method_text(ind.method)
+    written = method_text(str(ind.method)) if ind.method is not None else None
     try:
-        method_id(written)
+        return infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, written, ind.level2), None
     except ValueError:
         return infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, None, ind.level2), written
-    return infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, written, ind.level2), None
 
 
 def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = None) -> RowResult:
@@ -170,7 +171,7 @@ def evaluate(table: IndicatorTable, cfg: ScoringConfig | None = None) -> Evaluat
     l1 = level_totals(((r.indicator.level1,), r.weight.value, r.stated.value, r.score) for r in counted)
     l2 = level_totals(((r.indicator.level1, r.indicator.level2), r.weight.value, r.stated.value, r.score) for r in counted)
     stated = [r.stated.value for r in rows if r.stated.value is not None]
-    stated_sum = total_score(((None, value, False) for value in stated), "zero") if stated else None
+    stated_sum = points(sum(stated, ZERO)) if stated else None
     weight = sum((r.weight.value or ZERO for r in rows), ZERO)
     total = grade = None
     if stated or any(r.judgement.value is not None or r.indicator.score_formula for r in rows):

@@ -250,9 +250,11 @@ def score_rule(method: str, weight: Decimal, target: Quantity, actual: Quantity,
         return Outcome("na", ZERO, None)
     if method == FORMULA:  # the form's own formula, not one of these rules: its result stands, within the weight
         return Outcome(FORMULA, None, None, bounds=(ZERO, weight))
-    if method in NUMERIC_RULES:
-        rule, cfg = _with_spec(spec, cfg)
-        rule = rule or NUMERIC_RULES[method]
+    rule = NUMERIC_RULES.get(method)
+    if rule is not None:
+        if spec is not None:
+            own, cfg = _with_spec(spec, cfg)
+            rule = own or rule
         if method == "rate" and rate is not None and target.kind in (Kind.PERCENT, Kind.EMPTY):
             return rule(weight, target, actual, cfg, rate)
         problem = _numbers(target, actual, scales)
