@@ -60,8 +60,8 @@ def test_one_fit_per_shape(monkeypatch):
     """Rows of one form share the formula's R1C1 shape: it is compiled and fitted once."""
     rulefit._compiled.cache_clear()
     calls = []
-    real = rulefit._fit
-    monkeypatch.setattr(rulefit, "_fit", lambda *a: calls.append(a[0]) or real(*a))
+    real = rulefit._fixed_rule
+    monkeypatch.setattr(rulefit, "_fixed_rule", lambda *a: calls.append(a[0]) or real(*a))
     for row in range(20, 40):
         roles = {("S", row, 5): "target", ("S", row, 6): "actual", ("S", row, 7): "weight"}
         spec = read(f"=ROUND(IF(F{row}<=E{row},1,E{row}/F{row})*G{row},2)", roles=roles, row=row)

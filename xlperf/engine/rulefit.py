@@ -98,18 +98,22 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _prober(compiled: Compiled, roles: tuple[str | None, ...], fixed: tuple[Any, ...]) -> Probe:
-    """Run the formula with (target, weight, actual) in its role cells and the other cells as they are."""
+    """Run the formula with (target, weight, actual) in its role cells and the other cells as they are
+    (each probe once: the candidates are compared on the same results)."""
     import schedula
 
     fixed = tuple(schedula.EMPTY if value is None else value for value in fixed)
+    seen: dict[tuple[Decimal, Decimal, Decimal], Decimal | None] = {}
 
     def run(t: Decimal, w: Decimal, a: Decimal) -> Decimal | None:
-        bound = {"target": t, "weight": w, "actual": a, "base": Decimal(100), "spent": a * 100}
-        args = [float(bound[role]) if role else value for role, value in zip(roles, fixed)]
-        try:
-            return _number(compiled.fn(*args))
-        except Exception:  # noqa: BLE001 - an error value is "no number here"
-            return None
+        if (t, w, a) not in seen:
+            bound = {"target": t, "weight": w, "actual": a, "base": Decimal(100), "spent": a * 100}
+            args = [float(bound[role]) if role else value for role, value in zip(roles, fixed)]
+            try:
+                seen[(t, w, a)] = _number(compiled.fn(*args))
+            except Exception:  # noqa: BLE001 - an error value is "no number here"
+                seen[(t, w, a)] = None
+        return seen[(t, w, a)]
     return run
 
 
@@ -134,18 +138,37 @@ def matches(spec: RuleSpec, probe: Probe, probes: tuple[tuple[Decimal, Decimal, 
     return seen >= len(probes) * 3 // 4
 
 
-_RULES: OrderedDict[tuple, RuleSpec] = OrderedDict()
+_RULES: OrderedDict[tuple, RuleSpec | None] = OrderedDict()  # shape, roles, other cells → rule (None: try tiers)
 _LOCK = threading.Lock()
 MAX_RULES = 1024
+_MISSING = object()
 
 
-def _fit(shape: str, compiled: Compiled, roles: tuple, fixed: tuple, own: tuple[Decimal | None, ...]) -> RuleSpec:
+def _cached(key: tuple, fit: Callable[[], RuleSpec | None]) -> RuleSpec | None:
+    with _LOCK:
+        found = _RULES.get(key, _MISSING)
+        if found is not _MISSING:
+            _RULES.move_to_end(key)
+            return found  # type: ignore[return-value]
+    spec = fit()
+    with _LOCK:
+        _RULES[key] = spec
+        while len(_RULES) > MAX_RULES:
+            _RULES.popitem(last=False)
+    return spec
+
+
+def _fixed_rule(shape: str, probe: Probe, roles: tuple) -> RuleSpec | None:
+    """One of the core's rules as the formula computes it, or None (then tiers are tried)."""
     if "actual" not in roles and "spent" not in roles:
         return RuleSpec(FORMULA, formula=shape)  # not a function of the actual: no rule, the result stands
-    probe = _prober(compiled, roles, fixed)
     for spec in CANDIDATES:
         if matches(spec, probe):
             return RuleSpec(spec.method, spec.mode, spec.capped, formula=shape)
+    return None
+
+
+def _tiers_rule(shape: str, probe: Probe, roles: tuple, own: tuple[Decimal | None, Decimal | None]) -> RuleSpec:
     found = fit_tiers(probe, "target" in roles, "weight" in roles, own)
     if found is not None and matches(found[0], probe, found[1]):
         tiers = found[0]
@@ -160,7 +183,8 @@ def read_rule(formula: str, sheet: str, row: int, col: int, roles: dict[Cell, st
     """The rule the score formula at (row, col) of ``sheet`` implements; method ``formula`` when none.
 
     ``roles``: the row's target / actual / weight cells (and, for 预算执行率, the budget's spent and
-    base cells); ``own``: the row's own target and weight (for tiers written in points)."""
+    base cells); ``own``: the row's own target and weight (tiers written in points are shares of it).
+    Cached by the formula's R1C1 shape, the roles of the cells it reads and the other cells' values."""
     shape = to_r1c1(formula if formula.startswith("=") else "=" + formula, row, col)
     compiled = _compiled(shape)
     if compiled is None:
@@ -168,14 +192,9 @@ def read_rule(formula: str, sheet: str, row: int, col: int, roles: dict[Cell, st
     cells = compiled.cells(sheet, row, col, sheets)
     role_of = tuple(roles.get(cell) for cell in cells)
     fixed = tuple(None if role else value_at(*cell) for role, cell in zip(role_of, cells))
-    key = (shape, role_of, tuple(map(repr, fixed)), own)
-    with _LOCK:
-        if key in _RULES:
-            _RULES.move_to_end(key)
-            return _RULES[key]
-    spec = _fit(shape, compiled, role_of, fixed, own)
-    with _LOCK:
-        _RULES[key] = spec
-        while len(_RULES) > MAX_RULES:
-            _RULES.popitem(last=False)
-    return spec
+    key = (shape, role_of, tuple(map(repr, fixed)))
+    probe = _prober(compiled, role_of, fixed)
+    spec = _cached(key, lambda: _fixed_rule(shape, probe, role_of))
+    if spec is None:
+        spec = _cached(key + (own,), lambda: _tiers_rule(shape, probe, role_of, own))
+    return spec  # type: ignore[return-value]
