@@ -33,11 +33,26 @@ def make_unit_files(folder: Path) -> dict[str, Path]:
             "dapeng": EXAMPLES / "大鹏_2024_人才发展专项资金.xlsx", "yantian": EXAMPLES / "盐田_2024_人才发展专项资金.xlsx"}
 
 
+def self_eval_weaker():
+    """The self-evaluation of a unit that did less (8 of ≥20 trainings, 60 % passed, …), each shortfall noted."""
+    wb = filled("self_eval")
+    ws = wb[SHEET]
+    changes = {"数量指标": ("H", 8), "质量指标": ("H", 0.6), "时效指标": ("H", 25), "成本指标": ("H", 0.8),
+               "经济效益指标": ("H", 500)}
+    for r in range(4, ws.max_row + 1):
+        if ws[f"B{r}"].value in changes:
+            column, value = changes[ws[f"B{r}"].value]
+            ws[f"{column}{r}"] = value
+            ws[f"L{r}"] = "未完成年度目标，原因已在报告中说明。"
+    return wb
+
+
 def make_bureau_folder(folder: Path, unit_files: dict[str, Path], count: int = 50) -> Path:
     """``count`` returns named like a bureau's collection: mostly clean, some tampered, one corrupt."""
     folder.mkdir(parents=True, exist_ok=True)
     self_eval = finish(filled("self_eval"), folder.parent / "self_eval_src.xlsx")
-    kinds = [unit_files["clean"], self_eval, unit_files["clean"], unit_files["tampered"], unit_files["dapeng"]]
+    weaker = finish(self_eval_weaker(), folder.parent / "self_eval_weaker_src.xlsx")
+    kinds = [unit_files["clean"], self_eval, weaker, unit_files["tampered"], unit_files["dapeng"]]
     for i in range(count - 1):
         shutil.copyfile(kinds[i % len(kinds)], folder / f"{i + 1:02d}_单位回收表.xlsx")
     shutil.copyfile(unit_files["corrupt"], folder / f"{count:02d}_损坏文件.xlsx")

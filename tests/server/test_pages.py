@@ -1,5 +1,5 @@
 """The pages in a real browser: a unit checks a correct and a tampered workbook, the bureau checks
-50 returns and downloads 汇总.xlsx, the history page draws its chart.
+50 returns and downloads 汇总.xlsx, the history page shows two years and draws its chart.
 
 Screenshots go to ``$XLPERF_SCREENSHOTS`` when set (``docs/`` holds the ones taken so), else to the
 test's temporary folder.
@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import httpx
 import openpyxl
+
+from tests.server.returns import make_two_years
 
 
 def shot(page, tmp_path: Path, name: str) -> None:
@@ -85,7 +88,15 @@ def test_bureau_progress_page_shows_counts(page, server, bureau_folder):
     assert page.inner_text("#file-count") == "50"
 
 
-def test_history_page_draws_a_chart(page, server):
-    page.goto(server.url + "/history?project=人才发展")
-    assert page.locator("#history tr").count() >= 2
-    assert page.locator("svg[aria-label='历年总分'] circle").count() >= 1
+def test_history_page_shows_two_years_with_a_chart(page, server, tmp_path):
+    for year, folder in make_two_years(tmp_path / "years").items():
+        files = [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in sorted(folder.iterdir())]
+        assert httpx.post(server.url + "/api/check", files=files, timeout=300).status_code == 200
+    page.goto(server.url + "/history?unit=某区人才服务中心")
+    assert page.locator("#history th").all_inner_texts()[2:4] == ["2023", "2024"]
+    assert page.locator("#history td.year").all_inner_texts()[0].startswith("99.80 优")
+    page.goto(server.url + "/history")
+    dapeng = page.locator("#history tr", has_text="大鹏新区")
+    assert "formula-missing" in dapeng.inner_text() and "2023、2024" in dapeng.inner_text()
+    assert page.locator("svg[aria-label='历年总分'] polyline").count() >= 2  # one line per project
+    shot(page, tmp_path, "server_history.png")

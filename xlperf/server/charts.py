@@ -34,16 +34,19 @@ def grade_bars(counts: dict[str, int], title: str = "等级分布") -> str:
 
 
 def year_lines(series: list[tuple[str, dict[int, float]]], years: list[int], title: str = "历年总分") -> str:
-    """One line per project: its total in each year (0–100 axis, gridlines at 60, 80 and 90)."""
+    """One line per project: its total in each year (axis from 60, or lower when a total is, to 100;
+    gridlines at the grade bounds)."""
     width, height, left, right, top, bottom = 640, 260, 40, 170, 28, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(1, len(years) - 1)
     x_of = {year: left + (i * step if len(years) > 1 else plot_w / 2) for i, year in enumerate(years)}
-    y_of = lambda v: top + plot_h * (1 - v / 100)  # noqa: E731
+    shown = [v for _, values in series for v in values.values() if v is not None]
+    low = min([60] + [max(0, int(v // 10) * 10) for v in shown])
+    y_of = lambda v: top + plot_h * (1 - (v - low) / (100 - low))  # noqa: E731
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" width="{width}" '
              f'height="{height}" viewBox="0 0 {width} {height}" class="chart">',
              f'<text x="{left}" y="16" class="chart-title">{escape(title)}</text>']
-    for mark in (0, 60, 80, 90, 100):
+    for mark in sorted({low, 60, 80, 90, 100} - set(range(0, low))):
         parts.append(f'<line x1="{left}" y1="{y_of(mark):.1f}" x2="{left + plot_w}" y2="{y_of(mark):.1f}" '
                      f'stroke="#ddd"/><text x="{left - 6}" y="{y_of(mark) + 4:.1f}" text-anchor="end">{mark}</text>')
     for year, x in x_of.items():
