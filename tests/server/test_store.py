@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -70,3 +69,11 @@ def test_year_of(given, year):
 
 def test_project_key_ignores_years_and_spaces():
     assert project_key("某区 2023 年度人才资金") == project_key("某区2024年度人才资金") == "某区人才资金"
+
+
+def test_store_and_cli_do_not_import_the_web_stack():
+    code = ("import sys, xlperf.store.db, xlperf.store.record, xlperf.store.history, xlperf.store.commands, xlperf.cli;"
+            "xlperf.cli.build_parser();"
+            "print([m for m in ('starlette', 'uvicorn', 'jinja2', 'multipart', 'sqlalchemy') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['sqlalchemy']"  # the store's own engine, loaded by xlperf.store.db only
