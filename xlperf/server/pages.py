@@ -87,7 +87,8 @@ async def unit_corrected(request: Request) -> Response:
 async def unit_report(request: Request) -> Response:
     job, entry = _unit_job(request)
     jobs = jobs_of(request)
-    made = await run_in_threadpool(reports.write, jobs.folder(job.id) / "in" / entry["file"], jobs.out(job.id))
+    made = await run_in_threadpool(reports.write, jobs.folder(job.id) / "in" / entry["file"], jobs.out(job.id),
+                                   entry.get("info") or {})
     if made is None:
         raise NoSuchJob(job.id)
     return download(made, reports.REPORT_NAME,

@@ -1,7 +1,8 @@
 """The evaluation report (.docx) of a unit's checked workbook, where the library can write one.
 
-The Word report is ``xlperf report`` (issue 17). This module is the one place the server asks for
-it: ``writer()`` returns the library's function when it is installed, else None, and the page then
+The Word report is issue 17's ``xlperf.reports`` (``content.report_context`` turns a scored table into
+the report's data, ``render.render_docx`` fills the Word template). This module is the one place the
+server asks for it: ``writer()`` returns None while that package is not installed, and the page then
 offers no report link rather than a broken one.
 """
 
@@ -13,21 +14,28 @@ from typing import Callable
 REPORT_NAME = "绩效评价报告.docx"
 
 
-def writer() -> Callable[[Path, Path], Path] | None:
-    """``write(workbook, out_docx) -> out_docx`` from ``xlperf.report``, or None before it exists."""
+def writer() -> Callable[[Path, Path, dict], Path] | None:
+    """``write(workbook, out_docx, info) -> out_docx`` built from ``xlperf.reports``, or None."""
     try:
-        from xlperf.report.docx_report import write_report  # type: ignore[import-not-found]
+        from xlperf.reports.content import report_context
+        from xlperf.reports.render import render_docx
     except ImportError:
         return None
-    return write_report
+
+    def write(workbook: Path, out: Path, info: dict) -> Path:
+        from xlperf.scoring import score_workbook
+
+        return render_docx(report_context(score_workbook(workbook), info), out)
+
+    return write
 
 
-def write(workbook: Path, out_dir: Path) -> Path | None:
+def write(workbook: Path, out_dir: Path, info: dict) -> Path | None:
     """The report for ``workbook`` in ``out_dir`` (made once, then reused); None when unavailable."""
     make = writer()
     if make is None:
         return None
     target = out_dir / REPORT_NAME
     if not target.exists():
-        make(workbook, target)
+        make(workbook, target, info)
     return target
