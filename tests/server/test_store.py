@@ -77,3 +77,9 @@ def test_store_and_cli_do_not_import_the_web_stack():
             "print([m for m in ('starlette', 'uvicorn', 'jinja2', 'multipart', 'sqlalchemy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['sqlalchemy']"  # the store's own engine, loaded by xlperf.store.db only
+
+
+def test_unreachable_store_is_one_clear_line(tmp_path):
+    shown = xlperf("history", "--db", "postgresql+psycopg://xlperf:secret@127.0.0.1:9/none")
+    assert shown.returncode == 2 and "结果库无法打开" in shown.stderr and "secret" not in shown.stderr
+    assert "Traceback" not in shown.stderr

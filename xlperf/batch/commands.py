@@ -45,9 +45,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def record_to_store(args: argparse.Namespace, out_dir: Path) -> None:
     """--db: keep every file's result in the results store (xlperf.store)."""
+    from xlperf.cli import UsageError
+    from xlperf.store.db import StoreError
     from xlperf.store.record import record_check
 
-    record_check(args.db, args.paths, out_dir)
+    try:
+        record_check(args.db, args.paths, out_dir)
+    except StoreError as exc:
+        raise UsageError(f"{exc}（校验结果已写入 {out_dir}）") from exc
 
 
 def register(sub: argparse._SubParsersAction) -> None:

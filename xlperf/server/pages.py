@@ -37,8 +37,9 @@ def download(path: Path, shown_name: str, media_type: str) -> FileResponse:
     """A file of a job, named for the user (RFC 5987 for Chinese names)."""
     if not path.is_file():
         raise NoSuchJob(shown_name)
-    return FileResponse(path, media_type=media_type,
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(shown_name)}"})
+    ascii_name = "xlperf" + Path(shown_name).suffix  # for clients that ignore filename*
+    return FileResponse(path, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(shown_name)}"})
 
 
 async def unit_page(request: Request) -> Response:

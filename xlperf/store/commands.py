@@ -48,10 +48,14 @@ def render_history(entries: list["ProjectHistory"], lang: str = "zh") -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from xlperf.store.db import open_store
+    from xlperf.cli import UsageError
+    from xlperf.store.db import StoreError, open_store
     from xlperf.store.history import history_dict, project_history
 
-    entries = project_history(open_store(args.db), args.project, args.department, args.unit)
+    try:
+        entries = project_history(open_store(args.db), args.project, args.department, args.unit)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
     if args.json:
         print(json.dumps(history_dict(entries), ensure_ascii=False, indent=1))
     else:

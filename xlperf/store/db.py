@@ -23,6 +23,10 @@ from sqlalchemy.engine import Engine
 
 metadata = MetaData()
 
+
+class StoreError(Exception):
+    """The store cannot be opened or written (bad URL, missing driver, server unreachable)."""
+
 checks = Table(
     "checks", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -125,16 +129,23 @@ class ResultsStore:
 
     def record(self, entries: Iterable[dict[str, Any]], batch: Batch, hashes: dict[str, str | None]) -> int:
         """Store results.json ``entries`` (hashes by file name) in one transaction; returns how many."""
+        from sqlalchemy.exc import SQLAlchemyError
+
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         count = 0
-        with self._lock, self.engine.begin() as conn:
-            for entry in entries:
-                check_id = conn.execute(insert(checks).values(**_check_row(entry, batch, hashes, now))).inserted_primary_key[0]
-                rows = [{"check_id": check_id, **{k: f.get(k) for k in ("code", "severity", "sheet", "cell", "message")}}
-                        for f in entry.get("findings", [])]
-                if rows:
-                    conn.execute(insert(findings), rows)
-                count += 1
+        try:
+            with self._lock, self.engine.begin() as conn:
+                for entry in entries:
+                    row = _check_row(entry, batch, hashes, now)
+                    check_id = conn.execute(insert(checks).values(**row)).inserted_primary_key[0]
+                    rows = [{"check_id": check_id, **{k: f.get(k) for k in ("code", "severity", "sheet", "cell", "message")}}
+                            for f in entry.get("findings", [])]
+                    if rows:
+                        conn.execute(insert(findings), rows)
+                    count += 1
+        except SQLAlchemyError as exc:
+            raise StoreError(f"结果库写入失败，本批未保存 / store write failed, batch not stored: {type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0][:200]}") from exc
         return count
 
     def rows(self, contains: dict[str, str] | None = None, **where: Any) -> list[dict[str, Any]]:
@@ -186,9 +197,25 @@ _STORES_LOCK = threading.Lock()
 
 
 def open_store(url: str | None = None) -> ResultsStore:
-    """The store at ``url`` (default: ``default_db_url()``), one engine per URL and process."""
+    """The store at ``url`` (default: ``default_db_url()``), one engine per URL and process; StoreError
+    (with the URL's password hidden) when it cannot be opened."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     key = db_url(url) if url else default_db_url()
     with _STORES_LOCK:
         if key not in _STORES:
-            _STORES[key] = ResultsStore(key)
+            try:
+                _STORES[key] = ResultsStore(key)
+            except (SQLAlchemyError, ImportError, OSError) as exc:
+                raise StoreError(f"结果库无法打开 / cannot open the results store {_shown(key)}: "
+                                 f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}") from exc
         return _STORES[key]
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as given
+        return url
