@@ -87,9 +87,11 @@ def server(tmp_path_factory, bureau_folder) -> Server:
     srv.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (its own browser download is not used)."""
+    """Debian's Chromium driven by Playwright (its own browser download is not used). Module scope:
+    Playwright's sync API keeps an event loop running while it is open, which would stop later tests
+    from calling ``asyncio.run``."""
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip(f"Chromium not installed ({CHROMIUM}); python3 dev.py test installs Debian's chromium as root")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install playwright")

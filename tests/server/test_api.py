@@ -92,6 +92,11 @@ def test_corrupt_oversized_and_twenty_concurrent_uploads(server, unit_files, tmp
     too_big = post(server, "/check", [big])
     assert too_big.status_code == 413 and "超过上限" in too_big.text
     assert announced_too_much(server, LIMITS["max_request_mb"] * 2**20 + 1).startswith(b"HTTP/1.1 413")
+    head = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n\r\n'
+    chunks = (b"\0" * 2**20 if i else head for i in range(LIMITS["max_request_mb"] + 5))  # no length: counted as it streams
+    streamed = httpx.post(server.url + "/check", content=chunks, timeout=60,
+                          headers={"content-type": "multipart/form-data; boundary=x"})
+    assert streamed.status_code == 413
     paths = [unit_files["clean" if i % 2 else "tampered"] for i in range(20)]
     with ThreadPoolExecutor(20) as pool:
         answers = list(pool.map(lambda p: post(server, "/check", [p]), paths))

@@ -59,7 +59,10 @@ async def on_error(request: Request, exc: Exception) -> Response:
 
 def create_app(config: ServerConfig) -> Starlette:
     """The whole server for ``config`` (its data folder is created if missing)."""
+    from xlperf.store.db import open_store
+
     config.prepare()
+    open_store(config.db_url)  # tables created now; a bad --db stops the start with one clear line
     routes = pages.routes() + api.routes()
     if config.xlwings:
         from xlperf.server.xlwings_routes import routes as xlwings_routes

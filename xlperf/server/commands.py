@@ -36,9 +36,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     tempfile.tempdir = str(config.tmp_dir)
     if args.xlwings:
         os.environ["XLWINGS_ON_SERVER"] = "true"
+    from xlperf.store.db import StoreError
+
     try:
         app = create_app(config)
-    except RuntimeError as exc:  # e.g. xlwings' server part unavailable
+    except (RuntimeError, StoreError) as exc:  # xlwings' server part unavailable, store cannot be opened
         raise UsageError(str(exc)) from exc
     print(f"xlperf 服务：http://{args.host}:{args.port}/  数据目录：{config.data_dir}  结果库：{config.db_url}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=5)
