@@ -8,6 +8,7 @@ test's temporary folder.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import httpx
@@ -100,3 +101,16 @@ def test_history_page_shows_two_years_with_a_chart(page, server, tmp_path):
     assert "formula-missing" in dapeng.inner_text() and "2023、2024" in dapeng.inner_text()
     assert page.locator("svg[aria-label='历年总分'] polyline").count() >= 2  # one line per project
     shot(page, tmp_path, "server_history.png")
+
+
+def test_bureau_folder_upload_keeps_subfolders(page, server, unit_files, tmp_path):
+    folder = tmp_path / "单位甲"
+    (folder / "子").mkdir(parents=True)
+    shutil.copyfile(unit_files["clean"], folder / "a.xlsx")
+    shutil.copyfile(unit_files["tampered"], folder / "子" / "b.xlsx")
+    page.goto(server.url + "/bureau")
+    page.set_input_files("#folder", str(folder))  # <input webkitdirectory>: the browser sends relative paths
+    page.click("#start")
+    page.wait_for_selector("#summary-xlsx", timeout=120_000)
+    assert page.inner_text("#file-count") == "2"
+    assert page.locator("#returns tr").all_inner_texts()[1].startswith("单位甲/子/b.xlsx")

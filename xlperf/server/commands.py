@@ -42,6 +42,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         app = create_app(config)
     except (RuntimeError, StoreError) as exc:  # xlwings' server part unavailable, store cannot be opened
         raise UsageError(str(exc)) from exc
+    from xlperf.server.warmup import warm_up
+
+    warm_up(config.tmp_dir)
     print(f"xlperf 服务：http://{args.host}:{args.port}/  数据目录：{config.data_dir}  结果库：{config.db_url}", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=5)
     return 0
