@@ -19,6 +19,7 @@ CHROMIUM = os.environ.get("XLPERF_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 LIMITS = {"max_upload_mb": 2, "max_request_mb": 40}
+BUREAU_KEY = "bureau-key-2024"
 
 
 def free_port() -> int:
@@ -33,7 +34,8 @@ class Server:
     def __init__(self, data: Path, allowed: Path, log: Path):
         self.data, self.port, self.log = data, free_port(), log
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}  # PolyForm Noncommercial: a test run
+        env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial",  # PolyForm Noncommercial: a test run
+               "XLPERF_BUREAU_KEY": BUREAU_KEY}
         cmd = [sys.executable, "-m", "xlperf", "serve", "--port", str(self.port), "--data", str(data),
                "--allow-root", str(allowed), "--max-upload-mb", str(LIMITS["max_upload_mb"]),
                "--max-request-mb", str(LIMITS["max_request_mb"]), "--jobs", "2", "--timeout", "60",
@@ -100,6 +102,16 @@ def browser():
                                       args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def bureau_login(page, server, target: str) -> None:
+    """Log in with the bureau's key and land on ``target``."""
+    from urllib.parse import quote
+
+    page.goto(server.url + "/login?next=" + quote(target))
+    page.fill("#key", BUREAU_KEY)
+    with page.expect_navigation():
+        page.click("#login")
 
 
 @pytest.fixture

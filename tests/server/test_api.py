@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server.conftest import LIMITS
+from tests.server.conftest import BUREAU_KEY, LIMITS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -124,5 +124,16 @@ def test_names_never_leave_the_data_folder_and_jobs_stay_private(server, unit_fi
 def test_server_folder_outside_allowed_roots_is_refused(server):
     for folder in ("/etc", str(server.data)):
         answer = httpx.post(server.url + "/bureau", data={"server_folder": folder}, files={"files": ("", b"")},
-                            timeout=30)
+                            headers={"X-Xlperf-Key": BUREAU_KEY}, timeout=30)
         assert answer.status_code == 403
+
+
+def test_bureau_wide_data_needs_the_key(server, bureau_folder):
+    assert httpx.get(server.url + "/api/history", timeout=30).status_code == 401
+    assert httpx.get(server.url + "/api/history", headers={"X-Xlperf-Key": "wrong"}, timeout=30).status_code == 401
+    assert httpx.get(server.url + "/api/history", headers={"X-Xlperf-Key": BUREAU_KEY}, timeout=30).status_code == 200
+    page = httpx.get(server.url + "/history", timeout=30)
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+    folder = httpx.post(server.url + "/bureau", data={"server_folder": str(bureau_folder)},
+                        files={"files": ("", b"")}, timeout=30)
+    assert folder.status_code == 303 and folder.headers["location"].startswith("/login")

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import openpyxl
 
+from tests.server.conftest import bureau_login
 from tests.server.returns import make_two_years
 
 
@@ -80,7 +81,7 @@ def test_bureau_checks_fifty_files_and_offers_summary(page, server, bureau_folde
 
 
 def test_bureau_progress_page_shows_counts(page, server, bureau_folder):
-    page.goto(server.url + "/bureau")
+    bureau_login(page, server, "/bureau")  # checking a server folder needs the bureau's key
     page.fill("#server_folder", str(bureau_folder))
     page.click("#start")
     assert "/b/" in page.url
@@ -93,7 +94,12 @@ def test_history_page_shows_two_years_with_a_chart(page, server, tmp_path):
     for year, folder in make_two_years(tmp_path / "years").items():
         files = [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in sorted(folder.iterdir())]
         assert httpx.post(server.url + "/api/check", files=files, timeout=300).status_code == 200
-    page.goto(server.url + "/history?unit=某区人才服务中心")
+    page.goto(server.url + "/history")
+    assert "/login" in page.url  # other units' results: the bureau's key first
+    page.fill("#key", "猜的")
+    page.click("#login")
+    assert page.inner_text("#error") == "口令不正确。"
+    bureau_login(page, server, "/history?unit=某区人才服务中心")
     assert page.locator("#history th").all_inner_texts()[2:4] == ["2023", "2024"]
     assert page.locator("#history td.year").all_inner_texts()[0].startswith("99.80 优")
     page.goto(server.url + "/history")

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from xlperf.server.access import require_bureau
 from xlperf.server.jobs import scoring_config
 from xlperf.server.uploads import UploadRejected, check_sizes, files_of, read_form, save_files
 
@@ -101,6 +102,7 @@ async def api_history(request: Request) -> Response:
     from xlperf.store.db import open_store
     from xlperf.store.history import history_dict, project_history
 
+    require_bureau(request)
     q = request.query_params
     entries = await run_in_threadpool(project_history, open_store(request.app.state.config.db_url),
                                       q.get("project"), q.get("department"), q.get("unit"))

@@ -4,16 +4,18 @@ limit, and error pages that never show a traceback."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from xlperf.server import api, pages
+from xlperf.server import access, api, pages
+from xlperf.server.access import NeedsKey
 from xlperf.server.config import ServerConfig
 from xlperf.server.jobs import Busy, JobStore, NoSuchJob
 from xlperf.server.limits import BodyLimit
@@ -53,6 +55,14 @@ async def on_missing(request: Request, exc: Exception) -> Response:
     return error_response(request, 404, "没有找到该页面或校验结果（链接可能有误或已过期）。", "Not found.")
 
 
+async def on_needs_key(request: Request, exc: Exception) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": "bureau key required (X-Xlperf-Key)", "message": "需要财政局管理口令。"},
+                            status_code=401)
+    return RedirectResponse("/login?next=" + quote(request.url.path + ("?" + request.url.query if request.url.query else "")),
+                            status_code=303)
+
+
 async def on_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 500, "服务器处理时出错，已记录；请稍后重试或联系管理员。", "Internal error.")
 
@@ -63,7 +73,7 @@ def create_app(config: ServerConfig) -> Starlette:
 
     config.prepare()
     open_store(config.db_url)  # tables created now; a bad --db stops the start with one clear line
-    routes = pages.routes() + api.routes()
+    routes = pages.routes() + api.routes() + access.routes()
     if config.xlwings:
         from xlperf.server.xlwings_routes import routes as xlwings_routes
 
@@ -72,7 +82,7 @@ def create_app(config: ServerConfig) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[Middleware(BodyLimit, limit=config.limits.max_request_bytes, respond=too_large)],
-        exception_handlers={UploadRejected: on_rejected, Busy: on_busy, NoSuchJob: on_missing, 404: on_missing,
+        exception_handlers={UploadRejected: on_rejected, Busy: on_busy, NoSuchJob: on_missing, NeedsKey: on_needs_key, 404: on_missing,
                             500: on_error},
     )
     app.state.config = config

@@ -20,7 +20,8 @@ def build_server_config(args: argparse.Namespace):
                     max_files=args.max_files, file_timeout=args.timeout, jobs=args.jobs or defaults.jobs,
                     queue_wait=args.queue_wait)
     return ServerConfig(data_dir=Path(args.data) if args.data else default_data_dir(), db_url=args.db or "",
-                        allowed_roots=tuple(Path(p) for p in args.allow_root), limits=limits, xlwings=args.xlwings)
+                        allowed_roots=tuple(Path(p) for p in args.allow_root), limits=limits, xlwings=args.xlwings,
+                        bureau_key=args.bureau_key or os.environ.get("XLPERF_BUREAU_KEY", ""))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -63,6 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                  " / data folder")
     p.add_argument("--allow-root", action="append", default=[], metavar="DIR",
                    help="汇总页面可校验的服务器文件夹（可多次；默认不允许）/ server folder the bureau page may check")
+    p.add_argument("--bureau-key", metavar="KEY",
+                   help="财政局管理口令：历年结果和服务器文件夹校验需要它（默认读 $XLPERF_BUREAU_KEY；未设置时只能在本机访问）"
+                        " / key for the history and server folders")
     p.add_argument("--max-upload-mb", type=float, default=20, help="单个文件上限（MB）/ per-file upload limit")
     p.add_argument("--max-request-mb", type=float, default=512, help="单次上传总量上限（MB）/ per-request limit")
     p.add_argument("--max-files", type=int, default=2000, help="单次上传文件数上限 / files per request")

@@ -33,6 +33,7 @@ class ServerConfig:
     db_url: str = ""
     allowed_roots: tuple[Path, ...] = ()  # server folders the bureau page may check (read-only)
     limits: Limits = field(default_factory=Limits)
+    bureau_key: str = ""  # needed for the history and server folders (empty: only from the server machine)
     xlwings: bool = False  # mount /xlwings/custom-functions-* (needs XLWINGS_LICENSE_KEY, see docs/xlwings_server.md)
 
     def __post_init__(self) -> None:

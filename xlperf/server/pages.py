@@ -15,6 +15,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from xlperf.server import reports
+from xlperf.server.access import require_bureau
 from xlperf.server.charts import grade_bars
 from xlperf.server.jobs import Job, JobStore, NoSuchJob
 from xlperf.server.summary import SEVERITY_ZH, batch_view, location
@@ -106,6 +107,7 @@ async def bureau_start(request: Request) -> Response:
     files = files_of(form, "files", "folder")
     folder_text = str(form.get("server_folder") or "").strip()
     if folder_text and not files:
+        require_bureau(request)
         folder = config.allowed_folder(folder_text)
         if folder is None:
             raise UploadRejected("该服务器文件夹不存在或不在允许校验的范围内。", "Folder not allowed.", 403)
@@ -142,6 +144,7 @@ async def bureau_download(request: Request) -> Response:
 async def history_page(request: Request) -> Response:
     from xlperf.server.history_view import history_context
 
+    require_bureau(request)
     context = await run_in_threadpool(history_context, request.app.state.config.db_url, request.query_params)
     return render(request, "history.html", **context)
 
