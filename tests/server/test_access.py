@@ -9,7 +9,7 @@ pytest.importorskip("starlette", reason="the server extra is not installed: pip 
 import warnings  # noqa: E402
 
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)  # Starlette 1.x would rather have "httpx2" under it
+    warnings.simplefilter("ignore")  # StarletteDeprecationWarning: Starlette 1.x would rather have "httpx2" under it
     from starlette.testclient import TestClient  # noqa: E402
 
 from xlperf.server.app import create_app  # noqa: E402
