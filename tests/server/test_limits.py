@@ -37,3 +37,21 @@ def test_place_never_overwrites_and_stays_inside(tmp_path: Path):
     assert second.name == "表 (2).xlsx" and second.parent == tmp_path
     with pytest.raises(ValueError):
         place(tmp_path, ("..", "x"))
+
+
+def test_old_job_folders_are_purged_results_stay(tmp_path: Path):
+    import os
+    import time
+
+    from xlperf.server.config import Limits, ServerConfig
+    from xlperf.server.jobs import JobStore
+
+    jobs = JobStore(ServerConfig(data_dir=tmp_path, limits=Limits(keep_days=30)).prepare())
+    old, fresh = jobs.new("unit"), jobs.new("unit")
+    month_ago = time.time() - 31 * 86400
+    os.utime(jobs.folder(old.id) / "job.json", (month_ago, month_ago))
+    (tmp_path / "jobs" / "not-a-job").mkdir()
+    assert jobs.purge(time.time() + 7200) == 1
+    assert not jobs.folder(old.id).exists() and jobs.folder(fresh.id).exists()
+    assert (tmp_path / "jobs" / "not-a-job").exists()
+    assert jobs.purge(time.time() + 7300) == 0  # at most once an hour

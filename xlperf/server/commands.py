@@ -18,7 +18,7 @@ def build_server_config(args: argparse.Namespace):
     defaults = Limits()
     limits = Limits(max_file_bytes=int(args.max_upload_mb * MIB), max_request_bytes=int(args.max_request_mb * MIB),
                     max_files=args.max_files, file_timeout=args.timeout, jobs=args.jobs or defaults.jobs,
-                    queue_wait=args.queue_wait)
+                    queue_wait=args.queue_wait, keep_days=args.keep_days)
     return ServerConfig(data_dir=Path(args.data) if args.data else default_data_dir(), db_url=args.db or "",
                         allowed_roots=tuple(Path(p) for p in args.allow_root), limits=limits, xlwings=args.xlwings,
                         bureau_key=args.bureau_key or os.environ.get("XLPERF_BUREAU_KEY", ""))
@@ -73,6 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=60.0, help="单个文件的校验时限（秒）/ per-file time limit")
     p.add_argument("--jobs", type=int, default=0, help="汇总校验的进程数（0：自动）/ worker processes per batch")
     p.add_argument("--queue-wait", type=float, default=120.0, help="单位自查排队等待上限（秒）/ queue wait")
+    p.add_argument("--keep-days", type=float, default=90.0,
+                   help="上传文件和输出保留天数（结果库中的结果永久保留；0：不删除）/ days a job's files are kept")
     p.add_argument("--xlwings", action="store_true",
                    help="提供 xlwings Server 自定义函数接口（需 XLWINGS_LICENSE_KEY）/ serve the UDFs to Excel")
     p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))

@@ -23,6 +23,7 @@ class Limits:
     unit_checkers: int = 2  # unit checks running at once (each one worker process)
     bureau_jobs: int = 1  # bureau batches running at once (each ``jobs`` worker processes)
     jobs: int = max(1, min(4, os.cpu_count() or 1))  # worker processes of a bureau batch
+    keep_days: float = 90.0  # a job's folder (uploads, outputs) is removed after this; its results stay in the store
 
 
 @dataclass(frozen=True)

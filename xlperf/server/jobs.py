@@ -66,10 +66,33 @@ class JobStore:
         self._unit_slots = threading.BoundedSemaphore(config.limits.unit_checkers)
         self._bureau = ThreadPoolExecutor(config.limits.bureau_jobs, thread_name_prefix="xlperf-bureau")
         self._lock = threading.Lock()
+        self._purged = 0.0
 
     # --- folders -------------------------------------------------------------------------------
+    def purge(self, now: float | None = None) -> int:
+        """Remove job folders older than ``keep_days`` (at most once an hour); the store keeps their results."""
+        import shutil
+
+        now = now or time.time()
+        keep = self.config.limits.keep_days
+        with self._lock:
+            if not keep or now - self._purged < 3600:
+                return 0
+            self._purged = now
+        removed = 0
+        for folder in self.config.jobs_dir.iterdir():
+            try:
+                old = JOB_ID.match(folder.name) and now - (folder / "job.json").stat().st_mtime > keep * 86400
+            except OSError:
+                continue
+            if old:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
+
     def new(self, kind: str, write_back: bool = False, source: str | None = None, framework: str = "generic",
             lang: str = "zh") -> Job:
+        self.purge()
         job = Job(secrets.token_urlsafe(24), kind, source=source, write_back=write_back, framework=framework,
                   lang=lang)
         (self.folder(job.id) / "in").mkdir(parents=True)
