@@ -1,4 +1,4 @@
-"""Command line: ``xlperf score``, ``xlperf check``, ``xlperf template``. Thin: parse, call, render, exit.
+"""Command line: ``xlperf score``, ``check``, ``template``, ``history``, ``serve``. Thin: parse, call, render, exit.
 
 Exit status: 0 no error findings, 1 error findings, 2 bad usage or unreadable input.
 """
@@ -83,7 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_check(sub)
     register_template(sub)
+    register_store_and_server(sub)
     return parser
+
+
+def register_store_and_server(sub: argparse._SubParsersAction) -> None:
+    """``xlperf history`` and ``xlperf serve`` (issue 18)."""
+    from xlperf.server.commands import register as register_serve
+    from xlperf.store.commands import register as register_history
+
+    register_history(sub)
+    register_serve(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
