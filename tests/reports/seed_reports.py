@@ -8,7 +8,7 @@ its level cells); it is split where the seed splits it, the second part repeatin
 rebuilt from the case and the seed's own lines (the score table with its two-row header, 评价指标体系
 across three columns, 权重/得分 merged over both rows, split after 绩效指标明确性 as in the seed); its
 annex (a score table at another granularity whose layout the extraction lost entirely) is left out.
-Running text is re-flowed: a seed line ends a paragraph at 。：；, and a short numbered line is a heading.
+Running text is re-flowed (``reflow``): lines join into paragraphs, a short numbered line is a heading.
 
 The documents are made with python-docx directly, the way an office tool writes them (manual bold
 headings, Word's "Table Grid" tables), not with xlperf's report code.
@@ -30,7 +30,7 @@ SHARED = ROOT.parent / "shared"
 SEEDS = {"yantian": "000_85ec3a3f88447e01.txt", "dapeng": "004_04e7243756f2af92.txt"}
 CASES = {"yantian": "yantian_2024.json", "dapeng": "dapeng_2024.json"}
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])")
-_ENDS = ("。", "：", "；", ":", ";")
+FULL_LINE = 24  # 大鹏's extracted lines are about 26 characters wide
 _BANDS = re.compile(r"(≥\s*\d+\s*分(?:\s*＜\s*\d+\s*分)?|＜\s*\d+\s*分)")
 
 
@@ -51,23 +51,28 @@ def is_heading(line: str) -> bool:
     return bool(_NUMBERED.match(line)) and len(line) <= 22 and not any(mark in line for mark in "，。；：")
 
 
-def reflow(lines: Sequence[str]) -> Iterator[str]:
-    """Join extraction lines into paragraphs: a line ending in 。：； ends one, a numbered short line is one."""
+def standalone(line: str) -> bool:
+    """A line that is a paragraph of its own: a heading or a table caption (表 3-1 …)."""
+    return is_heading(line) or bool(re.match(r"^表\s*\d+[-－]\d+\s", line))
+
+
+def reflow(lines: Sequence[str], first: bool = False) -> Iterator[str]:
+    """Join extraction lines into paragraphs: a line ending in 。； ends one, so does a short line ending in
+    ：(a full-width line ending in ： breaks mid-sentence, '以下简称：'); headings and captions stand alone,
+    and so does the document's first line (its title) when ``first``."""
     buffer = ""
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if is_heading(line) and not buffer:
-            yield line
-            continue
-        if is_heading(line):
-            yield buffer
-            buffer = ""
+        if standalone(line) or first:
+            if buffer:
+                yield buffer
+            buffer, first = "", False
             yield line
             continue
         buffer += line
-        if buffer.endswith(_ENDS):
+        if buffer.endswith(("。", "；", ";")) or (line.endswith(("：", ":")) and len(line) < FULL_LINE):
             yield buffer
             buffer = ""
     if buffer:
@@ -82,8 +87,8 @@ def new_document():
     return doc
 
 
-def add_paragraphs(doc, lines: Sequence[str]) -> None:
-    for text in reflow(lines):
+def add_paragraphs(doc, lines: Sequence[str], first: bool = False) -> None:
+    for text in reflow(lines, first):
         paragraph = doc.add_paragraph()
         run = paragraph.add_run(text)
         run.bold = is_heading(text) or None
@@ -174,7 +179,7 @@ def build_yantian(path: Path) -> Path:
     doc, rows, done = new_document(), case("yantian")["rows"], 0
     for kind, block in segments(seed_lines("yantian")):
         if kind == "text":
-            add_paragraphs(doc, block)
+            add_paragraphs(doc, block, first=not doc.paragraphs)
         elif [cell.strip() for cell in block[0] if cell.strip()] == SCORE_HEADER:
             first = done == 0
             part = rows[done:done + len(block) - 1] if first else rows[done:]
@@ -250,7 +255,7 @@ def build_dapeng(path: Path) -> Path:
             text.append(lines[i])
             i += 1
             continue
-        add_paragraphs(doc, text)
+        add_paragraphs(doc, text, first=not doc.paragraphs)
         text = []
         if line.startswith("附件："):
             break

@@ -75,12 +75,13 @@ def open_document(path: str | Path):
     path = Path(path)
     kind = sniff(path)
     parts = {name.lower() for name in kind.parts}
-    if kind.kind in ("missing", "encrypted", "too-large") or (kind.kind == "corrupt" and not parts):
+    if kind.kind in ("missing", "encrypted", "too-large"):
         raise XlperfError(kind.finding.with_file(str(path)))
     if "worddocument" in parts:
         raise XlperfError(Finding("report-legacy-doc", file=str(path)))
     if "word/document.xml" not in parts:
-        raise XlperfError(Finding("report-unreadable", file=str(path), params={"detail": "不是 .docx 文档"}))
+        detail = kind.finding.params.get("detail") if kind.kind == "corrupt" and kind.finding else None
+        raise XlperfError(Finding("report-unreadable", file=str(path), params={"detail": detail or "不是 .docx 文档"}))
     try:
         import docx
 

@@ -46,9 +46,9 @@ def _merge_column(table, col: int, keys: list[tuple[str, ...]], rows: range) -> 
         if row < rows.stop and keys[row] == keys[start] and keys[row][-1]:
             continue
         if row - start > 1:
-            for below in range(start + 1, row):
-                table.cell(below, col).text = ""
-            table.cell(start, col).merge(table.cell(row - 1, col))
+            merged = table.cell(start, col).merge(table.cell(row - 1, col))
+            for paragraph in merged.paragraphs[1:]:  # the covered cells' paragraphs, moved in by merge()
+                paragraph._p.getparent().remove(paragraph._p)
         start = row
 
 

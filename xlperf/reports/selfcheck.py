@@ -29,14 +29,9 @@ _ORDINAL = re.compile(r"^\s*[（(](\d+)[）)]")
 _TOP = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]")
 
 
-def quoted(quote: Quote) -> str:
-    text = quote.sentence
-    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT - 1] + "…"
-
-
 def sentence_finding(code: str, quote: Quote, **kw) -> Finding:
     """A finding on the text: 「正文」第 12 段, quoting the sentence."""
-    params = {"quote": quoted(quote), **kw.pop("params", {})}
+    params = {"quote": quote.excerpt(QUOTE_LIMIT), **kw.pop("params", {})}
     return Finding(code, TEXT, f"第{quote.paragraph}段", **kw, params=params)
 
 

@@ -32,10 +32,20 @@ FIGURE_CLASSES = (("spent", ("支出", "执行数", "支付")), ("received", ("�
 
 @dataclass(frozen=True)
 class Quote:
-    """Where a claim is: the paragraph number and the sentence holding it."""
+    """Where a claim is: the paragraph number, the sentence holding it and the claim's place in it."""
 
     paragraph: int
     sentence: str
+    start: int = 0
+    end: int = 0
+
+    def excerpt(self, limit: int = 80) -> str:
+        """The sentence, or in a long one the words around the claim, cut with '…'."""
+        if len(self.sentence) <= limit:
+            return self.sentence
+        left = max(0, min(self.start - (limit - (self.end - self.start)) * 2 // 3, len(self.sentence) - limit))
+        right = min(len(self.sentence), left + limit)
+        return ("…" if left else "") + self.sentence[left:right] + ("…" if right < len(self.sentence) else "")
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ class RateStatement:
     name: str
     value: Decimal  # a fraction: 99.90 % → 0.999
     digits: int  # decimals of the percentage as written
-    figures: tuple[Figure, ...]  # amounts stated before it in the same paragraph
+    figures: tuple[Figure, ...]  # amounts stated before it in its paragraph, or after it in its sentence
 
 
 def clean(text: str) -> str:
@@ -85,11 +95,13 @@ def clean(text: str) -> str:
     return text.translate(_DIGITS)
 
 
-def sentence_at(text: str, start: int, end: int) -> str:
-    """The sentence of ``text`` around [start, end)."""
+def sentence_at(text: str, start: int, end: int, paragraph: int = 0) -> Quote:
+    """The sentence of ``text`` around the claim at [start, end)."""
     left = max(text.rfind(mark, 0, start) for mark in _SENTENCE_END) + 1
     rights = [i for i in (text.find(mark, end) for mark in _SENTENCE_END) if i >= 0]
-    return text[left:(min(rights) + 1 if rights else len(text))].strip()
+    raw = text[left:(min(rights) + 1 if rights else len(text))]
+    lead = len(raw) - len(raw.lstrip())
+    return Quote(paragraph, raw.strip(), start - left - lead, end - left - lead)
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -125,7 +137,7 @@ def score_claims(number: int, raw: str) -> list[ScoreClaim]:
             rate = groups[2] if pattern is _SCORE else None
             subject, mode = ("", "this") if pattern is _SCORE_ONLY else \
                 ("", "context") if pattern is _WEIGHTED else _subject(text, match.start())
-            claims.append(ScoreClaim(Quote(number, sentence_at(raw, match.start(), match.end())),
+            claims.append(ScoreClaim(sentence_at(raw, match.start(), match.end(), number),
                                      Decimal(weight) if weight else None, Decimal(score),
                                      (Decimal(rate) / 100, _decimals(rate)) if rate else None, subject, mode))
     return claims
@@ -137,7 +149,7 @@ def deduction_claims(number: int, raw: str) -> list[DeductionClaim]:
     for match in _DEDUCTION.finditer(text):
         subject, ref = match.group(1).strip(), match.group(2)
         mode = "direct" if ref == "一项" and subject else "this"
-        out.append(DeductionClaim(Quote(number, sentence_at(raw, match.start(), match.end())),
+        out.append(DeductionClaim(sentence_at(raw, match.start(), match.end(), number),
                                   Decimal(match.group(3)), subject if mode == "direct" else "", mode))
     return out
 
@@ -146,9 +158,9 @@ def total_claims(number: int, raw: str) -> list[TotalClaim]:
     text = clean(raw)
     out = []
     for match in _TOTAL.finditer(text):
-        sentence = sentence_at(raw, match.start(), match.end())
-        grade = _GRADE.search(clean(sentence))
-        out.append(TotalClaim(Quote(number, sentence), Decimal(match.group(1)), grade.group(1) if grade else None))
+        quote = sentence_at(raw, match.start(), match.end(), number)
+        grade = _GRADE.search(clean(quote.sentence))
+        out.append(TotalClaim(quote, Decimal(match.group(1)), grade.group(1) if grade else None))
     return out
 
 
@@ -161,16 +173,18 @@ def figure_kind(label: str) -> str | None:
 
 
 def rate_statements(number: int, raw: str) -> list[RateStatement]:
-    """Rates a paragraph states ('预算执行率为94.20%'), each with the amounts written before it."""
+    """Rates a paragraph states ('预算执行率为94.20%'), each with the amounts written before it or later in
+    its sentence ('预算执行率为 94.20%（实际支出 2747.33 万元 ÷ …）')."""
     text = clean(raw)
     out = []
     for match in _RATE.finditer(text):
         name = match.group(1)
         if name.endswith("得分率"):
             continue
+        quote = sentence_at(raw, match.start(), match.end(), number)
+        upto = match.end() + len(quote.sentence) - quote.end
         figures = tuple(Figure(kind, label, Decimal(value.replace(",", "")), unit)
-                        for label, value, unit in _FIGURE.findall(text[:match.start()])
-                        if (kind := figure_kind(label)))
-        out.append(RateStatement(Quote(number, sentence_at(raw, match.start(), match.end())), name,
+                        for label, value, unit in _FIGURE.findall(text[:upto]) if (kind := figure_kind(label)))
+        out.append(RateStatement(quote, name,
                                  Decimal(match.group(2)) / 100, _decimals(match.group(2)), figures))
     return out

@@ -53,15 +53,14 @@ def _budget_label(value: str, budget: Budget | None, fields: tuple[str, ...]) ->
 
 
 def rate_figures(res: RowResult, budget: Budget | None, cfg: ScoringConfig) -> str:
-    """'实际支出 2747.33 万元 ÷ 实际到位资金 2916.35 万元 = 94.20%' from the core's budget formula."""
+    """'实际支出 2747.33 万元 ÷ 实际到位资金 2916.35 万元' from the core's budget formula."""
     num, _, den = (res.budget_formula or "").partition(" / ")
     if not den:
         return ""
     unit = budget.unit if budget and budget.unit else ""
     num_fields, den_fields = _fields(res.indicator.level3, cfg)
     left, right = _budget_label(num, budget, num_fields), _budget_label(den, budget, den_fields)
-    return " ".join(f"{left} {number(Decimal(num))} {unit} ÷ {right} {number(Decimal(den))} {unit} = "
-                    f"{pct(res.budget_rate)}".split())
+    return " ".join(f"{left} {number(Decimal(num))} {unit} ÷ {right} {number(Decimal(den))} {unit}".split())
 
 
 def _numeric_text(res: RowResult, budget: Budget | None, cfg: ScoringConfig) -> str:
@@ -69,7 +68,7 @@ def _numeric_text(res: RowResult, budget: Budget | None, cfg: ScoringConfig) -> 
     out, weight = res.outcome, pts(res.weight.value)
     if res.method == "rate":
         figures = rate_figures(res, budget, cfg)
-        lead = f"{res.indicator.level3} = {figures}，" if figures else ""
+        lead = f"{res.indicator.level3}为 {pct(res.budget_rate)}（{figures}），" if figures else ""
         return f"{lead}按比率×分值计分：{weight} × {pct(out.ratio)} = {pts(res.score)} 分。"
     if out.met:
         return "已达到指标值，得满分。"
