@@ -32,6 +32,12 @@ def _template(value: str | None) -> Path | None:
     path = Path(value)
     if not path.is_file() or path.suffix.lower() != ".docx":
         raise UsageError(f"报告模板不存在或不是 .docx 文件：{value}")
+    try:
+        import docx
+
+        docx.Document(str(path))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a damaged file
+        raise UsageError(f"报告模板无法作为 Word 文档打开：{value}（{type(exc).__name__}）") from exc
     return path
 
 
