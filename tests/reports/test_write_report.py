@@ -145,3 +145,17 @@ def test_batch_writes_the_summary_with_ranking_chart_and_errors(dapeng_book, tmp
     assert (out / "评级分布.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.dumps(sorted(p.name for p in out.iterdir()), ensure_ascii=False) == json.dumps(
         ["大鹏_评价报告.docx", "汇总报告.docx", "盐田_评价报告.docx", "评级分布.png"], ensure_ascii=False)
+
+
+def test_a_rate_the_budget_contradicts_is_printed_as_scored_and_as_typed(tmp_path):
+    """盐田's table types 预算执行率 100 %; its budget gives 99.90 %: the report prints the rate it scored, says
+    what was typed, and so reads back without contradicting itself."""
+    book = casebook.build(casebook.load_case("yantian_2024"), tmp_path / "盐田.xlsx")
+    assert main(["report", str(book), "--out", str(tmp_path / "out")]) == 1  # the table's own errors
+    report = tmp_path / "out" / "盐田_评价报告.docx"
+    document = docx.Document(str(report))
+    row = next(r for r in _rows(document.tables[0]) if r[2] == "预算执行率")
+    assert row[3:] == ["100%", "99.90%", "5", "5"]
+    text = next(p.text for p in document.paragraphs if p.text.startswith("预算执行率（"))
+    assert "实际完成值 99.90%（评分表填报为 100%）" in text and "9610.81 万元 ÷ 实际到位资金 9620 万元" in text
+    assert [f.code for f in score_report(report).findings if f.code.startswith("report-")] == []

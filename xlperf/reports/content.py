@@ -12,7 +12,7 @@ from typing import Any
 
 from xlperf.core.evaluate import Evaluation, RowResult
 from xlperf.reports.numbers import cn_ordinal, pct, pts, quantity_text
-from xlperf.reports.wording import conclusion, deduction, indicator_paragraph, level_sentence, problem
+from xlperf.reports.wording import actual_text, conclusion, deduction, indicator_paragraph, level_sentence, problem
 from xlperf.scoring import ScoreResult
 
 SCORE_TABLE_NO = "3-1"
@@ -33,7 +33,7 @@ def _score_rows(ev: Evaluation) -> list[dict[str, str]]:
     for res in ev.rows:
         ind = res.indicator
         rows.append({"level1": ind.level1, "level2": ind.level2, "level3": ind.level3,
-                     "target": quantity_text(ind.target, res.target), "actual": quantity_text(ind.actual, res.actual),
+                     "target": quantity_text(ind.target, res.target), "actual": actual_text(res),
                      "weight": pts(res.weight.value), "score": pts(res.score)})
     return rows
 

@@ -29,6 +29,21 @@ def deduction(res: RowResult) -> Decimal | None:
     return points(weight - score)
 
 
+def actual_text(res: RowResult) -> str:
+    """The 实际完成值 a report prints: for a rate the budget figures give, that rate (the one scored)."""
+    if res.budget_rate is not None:
+        return pct(res.budget_rate)
+    return quantity_text(res.indicator.actual, res.actual)
+
+
+def _typed_differs(res: RowResult) -> str:
+    """'（评分表填报为 100%）' when the table's typed rate is not the one the budget figures give."""
+    typed = quantity_text(res.indicator.actual, res.actual)
+    if res.budget_rate is None or not typed or res.actual.value is None or pct(res.actual.value) == pct(res.budget_rate):
+        return ""
+    return f"（评分表填报为 {typed}）"
+
+
 def _clause(text: str | None) -> str:
     return (text or "").strip().rstrip(_END)
 
@@ -92,9 +107,9 @@ def indicator_paragraph(res: RowResult, budget: Budget | None, cfg: ScoringConfi
     """One paragraph per scored row: 满分 / 得分, the figures behind the score, the deduction and its reason."""
     ind = res.indicator
     parts = [f"{ind.level3}（满分 {pts(res.weight.value)} 分，得分 {pts(res.score)} 分）。"]
-    target, actual = quantity_text(ind.target, res.target), quantity_text(ind.actual, res.actual)
+    target, actual = quantity_text(ind.target, res.target), actual_text(res)
     if target or actual:
-        parts.append(f"指标值 {target or '—'}，实际完成值 {actual or '—'}。")
+        parts.append(f"指标值 {target or '—'}，实际完成值 {actual or '—'}{_typed_differs(res)}。")
     parts.append(_rule_text(res, budget, cfg))
     lost = deduction(res)
     if lost is not None:
@@ -120,7 +135,7 @@ def problem(res: RowResult) -> str:
     ind = res.indicator
     reason = _clause(ind.note)
     if not reason and res.outcome.met is False:
-        target, actual = quantity_text(ind.target, res.target), quantity_text(ind.actual, res.actual)
+        target, actual = quantity_text(ind.target, res.target), actual_text(res)
         if target and actual:
             reason = f"实际完成值 {actual}，未达到指标值 {target}"
     lost = pts(deduction(res))
