@@ -136,3 +136,22 @@ def test_unreadable_reports_are_findings_not_tracebacks(tmp_path, capsys):
     assert caught.value.finding.code == "table-not-found"
     assert main(["score", str(text)]) == 2
     assert "无法作为 Word 文档" in capsys.readouterr().err
+
+
+def test_sentences_about_the_whole_table_or_nothing_in_it(tmp_path):
+    """'本项目满分 100 分' is checked against the table's total; a name the table does not have is reported as
+    not checked (info), never as an error."""
+    document = docx.Document()
+    document.add_paragraph("表 3-1 评价得分情况")
+    table = document.add_table(rows=3, cols=4)
+    for r, values in enumerate([["三级指标", "年度指标值", "分值", "得分"], ["培训场次", "≥20场次", "60", "60"],
+                                ["满意度", "≥90%", "40", "38"]]):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    document.add_paragraph("本项目满分 100 分，得分 99 分，评价等级为“优”。")
+    document.add_paragraph("宣传覆盖面（满分 5 分，得分 5 分）。")
+    path = tmp_path / "r.docx"
+    document.save(str(path))
+    result = score_report(path)
+    found = [(f.code, f.found, f.expected) for f in result.findings if f.code.startswith("report-")]
+    assert found == [("report-sentence-mismatch", "100 / 99", "100 / 98"), ("report-sentence-unmatched", None, None)]

@@ -22,13 +22,14 @@ _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _SUFFIXES = ("情况分析", "情况", "分析")
 MIN_CONTAINED = 4  # a table name found inside a paragraph must be at least this long
 MIN_SIMILARITY = 0.5
+TOTAL_NAMES = ("本项目", "项目", "合计", "总分", "总得分", "综合得分", "项目总分", "评价总分")
 
 
 @dataclass(frozen=True)
 class Target:
     """A row, a level-2 group or a level 1 of the score table, with what the table states for it."""
 
-    kind: str  # row | level2 | level1
+    kind: str  # row | level2 | level1 | total
     name: str
     level1: str
     level2: str
@@ -59,6 +60,16 @@ def norm(text: str) -> str:
     return out
 
 
+def table_total(ev: Evaluation) -> Decimal | None:
+    """The score table's total: its 合计 row, else the sum of its row scores."""
+    from xlperf.core.numbers import read_number
+    from xlperf.core.rounding import points
+
+    stated = ev.table.stated_total
+    value = read_number(stated.value).value if stated else None
+    return points(value) if value is not None else ev.stated_sum
+
+
 def _similarity(a: str, b: str) -> float:
     """Longest common run over the longer name, ignoring a leading 项目 (项目概况 is not like 项目立项)."""
     a, b = (text[2:] if text.startswith("项目") and len(text) > 3 else text for text in (a, b))
@@ -86,6 +97,7 @@ class Index:
         for l1, level in ev.level1.items():
             members = tuple(t.rows[0] for t in rows if t.level1 == l1)
             index.targets.append(Target("level1", l1, l1, "", level.weight, level.stated, members))
+        index.targets.append(Target("total", "合计", "", "", ev.weight, table_total(ev), tuple(t.rows[0] for t in rows)))
         return index
 
     def within(self, scope: Target | None, kinds: tuple[str, ...]) -> list[Target]:
@@ -125,6 +137,8 @@ def exact(index: Index, name: str, scope: Target | None = None) -> Hit | None:
             _unique([t for t in index.within(None, kinds) if norm(t.name) == key])
         if hit:
             return Hit(hit)
+    if key in TOTAL_NAMES:
+        return Hit(next(t for t in index.targets if t.kind == "total"))
     levels = [t for t in index.targets if t.kind == "level1"]
     role = index.role(key)
     hit = _unique([t for t in levels if norm(t.name) == key]) or \

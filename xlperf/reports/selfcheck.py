@@ -19,7 +19,7 @@ from xlperf.core.rounding import points
 from xlperf.findings import Finding
 from xlperf.reports.docx_document import Para, ReportDoc
 from xlperf.reports.docx_tables import DocTable
-from xlperf.reports.match import Hit, Index, Target, exact, in_paragraph, named
+from xlperf.reports.match import Hit, Index, Target, exact, in_paragraph, named, table_total
 from xlperf.reports.numbers import pct, pts
 from xlperf.reports.sentences import Quote, ScoreClaim, deduction_claims, score_claims, total_claims
 
@@ -142,23 +142,14 @@ class TextCheck:
                                                   "weight": pts(target.weight), "score": pts(target.stated)}))
 
 
-def stated_total(ev: Evaluation) -> Decimal | None:
-    """The score table's total: its 合计 row, else the sum of its row scores."""
-    from xlperf.core.numbers import read_number
-
-    table = ev.table
-    value = read_number(table.stated_total.value).value if table.stated_total else None
-    return points(value) if value is not None else ev.stated_sum
-
-
 def total_findings(doc: ReportDoc, main: DocTable, ev: Evaluation) -> list[Finding]:
     """The conclusion's total against the table, and its grade against the total's band."""
     found: list[Finding] = []
-    table_total = stated_total(ev)
+    total = table_total(ev)
     for para in doc.paragraphs:
         for claim in total_claims(para.number, para.text):
-            if table_total is not None and points(claim.total) != table_total:
-                found.append(sentence_finding("report-total-mismatch", claim.quote, expected=pts(table_total),
+            if total is not None and points(claim.total) != total:
+                found.append(sentence_finding("report-total-mismatch", claim.quote, expected=pts(total),
                                               found=pts(claim.total), params={"table": main.label}))
             if claim.grade and normalise_grade(claim.grade) != grade_for(claim.total, ev.config.grade_bands):
                 found.append(sentence_finding("report-grade-mismatch", claim.quote, found=claim.grade,
