@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from xlperf.errors import XlperfError
 from xlperf.findings import Finding
 
 
-def check_report_file(task, opts) -> tuple:
-    """Score and check one .docx report of a batch (read only); any failure is that file's finding."""
+def check_report_scored(task: Any, opts: Any) -> tuple[Any, list[Finding], Any]:
+    """Score and check one .docx report of a batch (read only): its FileResult, its findings and the
+    ScoreResult (None when it could not be scored). Any failure is that file's finding, never a crash."""
     from xlperf.batch.results import FileResult, failed
     from xlperf.report.json_report import totals_dict
     from xlperf.reports.score_report import score_report_doc
 
     started = time.perf_counter()
     try:
-        scored, doc = score_report_doc(task.path, opts.cfg)
+        scored, doc = score_report_doc(task.path, opts.cfg, getattr(opts, "sheet", None))
     except XlperfError as exc:
-        return failed(task.name, exc.finding, opts.lang), [exc.finding.with_file(task.name)]
+        return failed(task.name, exc.finding, opts.lang), [exc.finding.with_file(task.name)], None
     except Exception as exc:  # noqa: BLE001 - a report the reader cannot handle is a finding, not a crash
         finding = Finding("file-failed", file=task.name, params={"detail": f"{type(exc).__name__}: {exc}"[:300]})
-        return failed(task.name, finding, opts.lang), [finding]
+        return failed(task.name, finding, opts.lang), [finding], None
     result = FileResult(task.name, info={"project": doc.title} if doc.title else {})
     data = totals_dict(scored)
     result.sheet, result.level_totals = data["sheet"], data["level_totals"]
@@ -30,4 +32,10 @@ def check_report_file(task, opts) -> tuple:
     findings = [f.with_file(task.name) for f in scored.findings]
     result.add(findings, opts.lang)
     result.seconds = round(time.perf_counter() - started, 4)
-    return result.settle(), findings
+    return result.settle(), findings, scored
+
+
+def check_report_file(task: Any, opts: Any) -> tuple[Any, list[Finding]]:
+    """check_report_scored without the ScoreResult (the batch's per-file result and findings)."""
+    result, findings, _ = check_report_scored(task, opts)
+    return result, findings
