@@ -36,5 +36,5 @@ def test_check_reads_reports_beside_workbooks(tmp_path):
     assert (dapeng["stated_total"], dapeng["grade"], dapeng["counts"]["error"]) == (98.37, "优", 0)
     assert dapeng["info"]["project"] == "前言"  # the report's first line, as extracted from the published file
     assert files["大鹏.xlsx"]["status"] == "ok"
-    assert (files["损坏.docx"]["status"], files["损坏.docx"]["findings"][0]["code"]) == ("failed", "report-unreadable")
+    assert (files["损坏.docx"]["status"], files["损坏.docx"]["findings"][0]["code"]) == ("failed", "file-docx-unreadable")
     assert files["旧版.doc"]["status"] == "skipped"

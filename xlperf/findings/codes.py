@@ -140,9 +140,9 @@ _CODES = [
     Code("cached-value-mismatch", W, "formula", "单元格保存的值 {found} 与重新计算结果 {expected} 不符（文件未重新计算或被改动）。",
          "The saved value {found} differs from the recomputed {expected} (not recalculated, or altered)."),
     # --- Word reports (xlperf score REPORT.docx): the report against itself ---
-    Code("report-unreadable", E, "file", "无法作为 Word 文档（.docx）打开（{detail}）。",
+    Code("file-docx-unreadable", E, "file", "无法作为 Word 文档（.docx）打开（{detail}）。",
          "Cannot be opened as a Word document (.docx) ({detail})."),
-    Code("report-legacy-doc", E, "file", "旧版 Word .doc 格式无法读取，请在 Word 中另存为 .docx 后重新提交。",
+    Code("file-legacy-doc", E, "file", "旧版 Word .doc 格式无法读取，请在 Word 中另存为 .docx 后重新提交。",
          "Legacy Word .doc format cannot be read; save it as .docx in Word and resubmit."),
     Code("report-sentence-mismatch", E, "report",
          "正文“{quote}”与{table}第 {row} 行「{name}」不符：正文为满分/得分 {found}，表中为分值/得分 {expected}。",

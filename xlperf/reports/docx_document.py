@@ -78,16 +78,17 @@ def open_document(path: str | Path):
     if kind.kind in ("missing", "encrypted", "too-large"):
         raise XlperfError(kind.finding.with_file(str(path)))
     if "worddocument" in parts:
-        raise XlperfError(Finding("report-legacy-doc", file=str(path)))
+        raise XlperfError(Finding("file-legacy-doc", file=str(path)))
     if "word/document.xml" not in parts:
         detail = kind.finding.params.get("detail") if kind.kind == "corrupt" and kind.finding else None
-        raise XlperfError(Finding("report-unreadable", file=str(path), params={"detail": detail or "不是 .docx 文档"}))
+        raise XlperfError(Finding("file-docx-unreadable", file=str(path), params={"detail": detail or "不是 .docx 文档"}))
     try:
         import docx
 
         return docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on damaged packages
-        raise XlperfError(Finding("report-unreadable", file=str(path), params={"detail": type(exc).__name__})) from exc
+        detail = {"detail": type(exc).__name__}
+        raise XlperfError(Finding("file-docx-unreadable", file=str(path), params=detail)) from exc
 
 
 def read_report(path: str | Path) -> ReportDoc:

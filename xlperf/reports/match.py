@@ -114,8 +114,8 @@ class Index:
         return next((role for role, names in self.roles.items() if name in names), None)
 
     def group_of(self, row: Target) -> Target | None:
-        return next((t for t in self.targets if t.kind == "level2" and (t.level1, t.level2) == (row.level1, row.level2)),
-                    None)
+        key = (row.level1, row.level2)
+        return next((t for t in self.targets if t.kind == "level2" and (t.level1, t.level2) == key), None)
 
     def level1_of(self, target: Target) -> Target | None:
         return next((t for t in self.targets if t.kind == "level1" and t.level1 == target.level1), None)

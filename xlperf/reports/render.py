@@ -78,7 +78,8 @@ def pdf_profile(folder: Path) -> str:
 
     url = make_profile(folder)
     pairs = "".join(
-        f'<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs"><node oor:name="p{i}" oor:op="replace">'
+        f'<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
+        f'<node oor:name="p{i}" oor:op="replace">'
         f'<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
         f'<prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop>'
         f'<prop oor:name="ReplaceFont" oor:op="fuse"><value>{name}</value></prop>'
@@ -86,7 +87,8 @@ def pdf_profile(folder: Path) -> str:
         for i, (name, face) in enumerate(CJK_SUBSTITUTES.items()))
     xcu = ('<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-           '<item oor:path="/org.openoffice.Office.Common/Font/Substitution"><prop oor:name="Replacement" oor:op="fuse">'
+           '<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+           '<prop oor:name="Replacement" oor:op="fuse">'
            f'<value>true</value></prop></item>{pairs}</oor:items>\n')
     (folder / "user" / "registrymodifications.xcu").write_text(xcu, encoding="utf-8")
     return url

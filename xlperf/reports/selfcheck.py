@@ -108,7 +108,7 @@ class TextCheck:
                                                   params={"name": claim.subject or "该指标"}))
             return
         target = hit.target
-        wrong_weight = claim.weight is not None and target.weight is not None and points(claim.weight) != points(target.weight)
+        wrong_weight = None not in (claim.weight, target.weight) and points(claim.weight) != points(target.weight)
         wrong_score = target.stated is not None and points(claim.score) != points(target.stated)
         if (wrong_weight or wrong_score) and not hit.certain:
             self.findings.append(sentence_finding("report-sentence-unmatched", claim.quote,

@@ -120,7 +120,7 @@ def _targets(doc_table: DocTable) -> dict[str, tuple[str, int]]:
 def _same_target(a: str, b: str) -> bool:
     qa, qb = parse_quantity(a), parse_quantity(b)
     if qa.numeric and qb.numeric:
-        return (qa.kind, qa.comparator, qa.value, qa.high, qa.unit) == (qb.kind, qb.comparator, qb.value, qb.high, qb.unit)
+        return all(getattr(qa, name) == getattr(qb, name) for name in ("kind", "comparator", "value", "high", "unit"))
     return normalise(a) == normalise(b)
 
 

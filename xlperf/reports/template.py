@@ -49,7 +49,22 @@ def _styles(doc) -> None:
     ds.style(doc, "Heading 3", ds.BODY, 12, bold=True, before=3, after=3, indent=24)
     ds.style(doc, "表题", ds.HEADING, 10.5, align=center, before=6, after=3, indent=0)
     ds.style(doc, "表格文字", ds.TABLE, 10.5, align=center, spacing=1.0, indent=0)
-    ds.style(doc, "图", ds.BODY, 10.5, align=center, before=12, spacing=1.0, indent=0).paragraph_format.keep_with_next = True
+    figure = ds.style(doc, "图", ds.BODY, 10.5, align=center, before=12, spacing=1.0, indent=0)
+    figure.paragraph_format.keep_with_next = True
+
+
+def save_stable(doc, path: Path) -> Path:
+    """Save with fixed zip timestamps, so rebuilding an unchanged template gives the same bytes (no churn)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(zipfile.ZipInfo(info.filename, FIXED_DATE.timetuple()[:6]), source.read(info.filename),
+                            zipfile.ZIP_DEFLATED)
+    return path
 
 
 def new_document(title: str):
@@ -116,14 +131,14 @@ def build_evaluation(path: Path) -> Path:
                      ("表题", "{{ lv.caption }}")])
     add_table(doc, LEVEL_COLUMNS, "g in lv.rows", [("合计", "", "{{ lv.weight }}", "{{ lv.score }}", "{{ lv.rate }}")])
     paragraphs(doc, [("Normal", "{%p for grp in lv.groups %}"), ("Heading 3", "{{ grp.number }} {{ grp.name }}"),
-                     ("Normal", "{%p for text in grp.paragraphs %}"), ("Normal", "{{ text }}"), ("Normal", "{%p endfor %}"),
+                     ("Normal", "{%p for text in grp.paragraphs %}"), ("Normal", "{{ text }}"),
+                     ("Normal", "{%p endfor %}"),
                      ("Normal", "{%p endfor %}"), ("Normal", "{%p endfor %}"),
                      ("Heading 1", "五、主要经验及做法、存在的问题及原因分析"), ("Heading 2", "（二）存在的问题及原因分析"),
                      ("Normal", "{%p for text in problems %}"), ("Normal", "{{ text }}"), ("Normal", "{%p endfor %}"),
                      ("Normal", "{%p if not problems %}"), ("Normal", "各项指标均得满分，评分表未显示扣分事项。"),
                      ("Normal", "{%p endif %}")])
-    doc.save(path)
-    return path
+    return save_stable(doc, path)
 
 
 def build_summary(path: Path) -> Path:
@@ -137,8 +152,7 @@ def build_summary(path: Path) -> Path:
                      ("Normal", "{%p if errors %}"), ("Normal", "{{ errors_intro }}")])
     add_table(doc, ERROR_COLUMNS, "e in errors")
     paragraphs(doc, [("Normal", "{%p else %}"), ("Normal", "所有项目均未发现错误。"), ("Normal", "{%p endif %}")])
-    doc.save(path)
-    return path
+    return save_stable(doc, path)
 
 
 BUILDERS = {"evaluation": build_evaluation, "summary": build_summary}

@@ -39,7 +39,9 @@ def actual_text(res: RowResult) -> str:
 def _typed_differs(res: RowResult) -> str:
     """'（评分表填报为 100%）' when the table's typed rate is not the one the budget figures give."""
     typed = quantity_text(res.indicator.actual, res.actual)
-    if res.budget_rate is None or not typed or res.actual.value is None or pct(res.actual.value) == pct(res.budget_rate):
+    if res.budget_rate is None or not typed or res.actual.value is None:
+        return ""
+    if pct(res.actual.value) == pct(res.budget_rate):
         return ""
     return f"（评分表填报为 {typed}）"
 
