@@ -53,9 +53,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(text["templates"].format(paths=", ".join(map(str, written))) if written
               else text["kept"].format(folder=args.save_template))
         return 0
+    if not args.paths:
+        raise UsageError("请指定工作簿或文件夹 / name the workbooks or folders to report on")
     missing = [p for p in args.paths if not Path(p).exists()]
-    if not args.paths or missing:
-        raise UsageError(("路径不存在：" if args.lang == "zh" else "no such path: ") + ", ".join(missing or ["—"]))
+    if missing:
+        raise UsageError(("路径不存在：" if args.lang == "zh" else "no such path: ") + ", ".join(missing))
     out_dir = Path(args.out)
     sources = _sources(args.paths, out_dir)
     if not sources:
