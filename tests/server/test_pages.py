@@ -29,12 +29,20 @@ def upload_unit(page, server, path: Path) -> None:
         page.set_input_files("#file", str(path))  # the page submits as soon as a file is chosen
 
 
-def test_unit_correct_workbook(page, server, unit_files):
+def test_unit_correct_workbook(page, server, unit_files, tmp_path):
     upload_unit(page, server, unit_files["clean"])
     assert page.inner_text("#total") == "98.37"
     assert page.inner_text("#grade") == "优"
     assert "未发现问题" in page.inner_text("#verdict")
     assert page.locator("#findings tr").count() == 0
+    with page.expect_download() as download:  # the evaluation report, written by xlperf.reports
+        page.click("#report")
+    saved = tmp_path / "report.docx"
+    download.value.save_as(saved)
+    import docx
+
+    cells = {cell.text for table in docx.Document(str(saved)).tables for row in table.rows for cell in row.cells}
+    assert {"98.37", "优", "3.89", "4.71"} <= cells
 
 
 def test_unit_tampered_workbook_shows_finding_at_its_cell(page, server, unit_files, tmp_path):

@@ -74,7 +74,7 @@ async def unit_result(request: Request) -> Response:
     job, entry = _unit_job(request)
     findings = [{**f, "where": location(f), "level": SEVERITY_ZH[f["severity"]]} for f in entry["findings"]]
     return render(request, "result.html", job=job, entry=entry, findings=findings, info=entry.get("info") or {},
-                  corrected=bool(entry.get("written")), report=reports.writer() is not None)
+                  corrected=bool(entry.get("written")), report=reports.available(entry["file"]))
 
 
 async def unit_corrected(request: Request) -> Response:
@@ -90,7 +90,7 @@ async def unit_report(request: Request) -> Response:
     job, entry = _unit_job(request)
     jobs = jobs_of(request)
     made = await run_in_threadpool(reports.write, jobs.folder(job.id) / "in" / entry["file"], jobs.out(job.id),
-                                   entry.get("info") or {})
+                                   job.framework)
     if made is None:
         raise NoSuchJob(job.id)
     return download(made, reports.REPORT_NAME,

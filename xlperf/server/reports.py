@@ -1,41 +1,35 @@
-"""The evaluation report (.docx) of a unit's checked workbook, where the library can write one.
-
-The Word report is issue 17's ``xlperf.reports`` (``content.report_context`` turns a scored table into
-the report's data, ``render.render_docx`` fills the Word template). This module is the one place the
-server asks for it: ``writer()`` returns None while that package is not installed, and the page then
-offers no report link rather than a broken one.
-"""
+"""The evaluation report (.docx) of a unit's checked workbook, written by ``xlperf.reports`` as
+``xlperf report`` writes it (same scoring, same Word template)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+
+from xlperf.batch.discover import WORKBOOK_SUFFIXES
 
 REPORT_NAME = "绩效评价报告.docx"
 
 
-def writer() -> Callable[[Path, Path, dict], Path] | None:
-    """``write(workbook, out_docx, info) -> out_docx`` built from ``xlperf.reports``, or None."""
-    try:
-        from xlperf.reports.content import report_context
-        from xlperf.reports.render import render_docx
-    except ImportError:
-        return None
-
-    def write(workbook: Path, out: Path, info: dict) -> Path:
-        from xlperf.scoring import score_workbook
-
-        return render_docx(report_context(score_workbook(workbook), info), out)
-
-    return write
+def available(file_name: str) -> bool:
+    """A report can be written for a workbook upload (not for an uploaded .docx report itself)."""
+    return Path(file_name).suffix.lower() in WORKBOOK_SUFFIXES
 
 
-def write(workbook: Path, out_dir: Path, info: dict) -> Path | None:
-    """The report for ``workbook`` in ``out_dir`` (made once, then reused); None when unavailable."""
-    make = writer()
-    if make is None:
+def write(workbook: Path, out_dir: Path, framework: str) -> Path | None:
+    """The report for ``workbook`` in ``out_dir`` (made once, then reused); None when it cannot be read."""
+    from xlperf.errors import XlperfError
+    from xlperf.reports.content import report_context
+    from xlperf.reports.render import render_docx
+    from xlperf.reports.run import score_workbook_info
+    from xlperf.server.jobs import scoring_config
+
+    if not available(workbook.name):
         return None
     target = out_dir / REPORT_NAME
     if not target.exists():
-        make(workbook, target, info)
+        try:
+            result, info = score_workbook_info(workbook, scoring_config(framework))
+        except XlperfError:
+            return None
+        render_docx(report_context(result, info), target)
     return target
