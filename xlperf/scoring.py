@@ -1,8 +1,9 @@
 """Score one workbook: read its indicator table, evaluate it through the core, collect findings.
 
 One way in for every caller: the workbook is read once by ``workbook.view.open_view`` (xlperf's own
-reader); ``xlperf check`` scores the view it already holds, ``xlperf score`` runs that same per-file
-check (``batch.task.check_file_scored``), so both give the same totals and findings.
+reader); ``xlperf check`` scores the view it already holds (``score_view``), ``xlperf score`` runs that
+same per-file check (``score_workbook`` → ``batch.task.check_file_scored``), so both give the same
+totals and findings.
 """
 
 from __future__ import annotations
@@ -126,29 +127,20 @@ def score_view(view: Any, cfg: ScoringConfig, sheet: str | None = None, own_rule
     return score_table(table, cfg)
 
 
-def score_workbook(path: str | Path, cfg: ScoringConfig | None = None, sheet: str | None = None) -> ScoreResult:
-    """Read ``path`` (never modified) with xlperf's one reader and score its indicator table with the
-    framework an xlperf template names (else ``cfg``). The table's own findings only: ``xlperf score``
-    adds the per-file structure and formula checks through ``batch.task.check_file_scored``."""
-    from xlperf.batch.template_check import recognise
-    from xlperf.workbook.open import open_checked_view
-
-    view = open_checked_view(path)
-    template, _ = recognise(view)
-    cfg = template.framework.config if template is not None else (cfg or ScoringConfig())
-    return score_view(view, cfg, sheet, own_rules=template is None)
-
-
-def check_and_score(path: str | Path, cfg: ScoringConfig, sheet: str | None = None, lang: str = "zh") -> ScoreResult:
-    """``xlperf score``: the per-file check ``xlperf check`` runs (so the same totals and findings), with the
-    scored table kept for printing. XlperfError when the file cannot be read or holds no indicator table."""
+def score_workbook(path: str | Path, cfg: ScoringConfig | None = None, sheet: str | None = None,
+                   lang: str = "zh") -> ScoreResult:
+    """What ``xlperf score`` prints: the per-file check ``xlperf check`` runs on ``path`` (never modified), so
+    the same totals and findings, with the scored table kept. An xlperf template copy is scored by the
+    framework its ``_xlperf`` sheet names, else by ``cfg``. XlperfError when the file cannot be read or
+    holds no indicator table."""
     from xlperf.batch.discover import Task
     from xlperf.batch.task import CheckOptions, check_file_scored
 
     path = Path(path)
     if not path.is_file():
         raise XlperfError(Finding("file-not-found", file=str(path)))
-    _, findings, scored = check_file_scored(Task(str(path), str(path), True), CheckOptions(cfg, lang, sheet=sheet))
+    opts = CheckOptions(cfg or ScoringConfig(), lang, sheet=sheet)
+    _, findings, scored = check_file_scored(Task(str(path), str(path), True), opts)
     if scored is None:
         fatal = next((f for f in findings if f.code.startswith("file-") or f.code == "table-not-found"), None)
         raise XlperfError(fatal or Finding("table-not-found", sheet, file=str(path)))

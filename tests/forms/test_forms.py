@@ -17,7 +17,7 @@ from tests.forms.specs import FORMS, MOF, decimal, scored_lines
 from xlperf.cli import main
 from xlperf.core.frameworks import load_framework
 from xlperf.core.model import IndicatorTable
-from xlperf.scoring import check_and_score, score_table
+from xlperf.scoring import score_table, score_workbook
 from xlperf.workbook.reader import read_tables
 from xlperf.workbook.view import open_view, open_view_openpyxl
 
@@ -32,7 +32,7 @@ def _same(read, written) -> bool:
 
 
 def _scored(built, name, framework="generic"):
-    return check_and_score(built[name].path, load_framework(framework).config)
+    return score_workbook(built[name].path, load_framework(framework).config)
 
 
 @pytest.mark.parametrize("name", FORMS)

@@ -29,15 +29,21 @@ def test_template_copy_scored_by_its_own_framework_in_score_and_check(tmp_path, 
     rate = next(i for i in scored["indicators"] if i["level3"] == "预算执行率")
     assert rate["score"] == 9.8 and scored["total"] == checked["total"] == 99.8
     assert [(f["code"], f["cell"]) for f in scored["findings"]] == [(f["code"], f["cell"]) for f in checked["findings"]]
-    assert score_workbook(path).evaluation.total == Decimal("99.80")
+    assert score_workbook(path).evaluation.total == Decimal("99.80")  # the library call: the same check
 
 
-def test_score_no_longer_needs_openpyxl_to_read(tmp_path):
-    """The score path reads with xlsxread: openpyxl is not even imported to score a plain table."""
+def test_score_reads_without_openpyxl(tmp_path, monkeypatch, capsys):
+    """``xlperf score`` reads through xlsxread: with openpyxl's workbook loader made to fail, it still scores."""
+    import openpyxl
+    import openpyxl.reader.excel
+
     from examples import casebook
 
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl must not read the workbook")
+
     path = casebook.build(casebook.load_case("dapeng_2024"), tmp_path / "dapeng.xlsx")
-    code = ("import sys; from xlperf.scoring import score_workbook; r = score_workbook(sys.argv[1]);"
-            "print(r.evaluation.total, 'openpyxl' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["98.37", "False"]
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(openpyxl.reader.excel, "load_workbook", refuse)
+    assert main(["score", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 98.37
