@@ -70,9 +70,12 @@ def _explain(res: RowResult) -> str:
     """A short account of the rule's arithmetic for the message."""
     out = res.outcome
     actual = res.actual.describe() if res.budget_rate is None else f"{res.budget_rate * 100:.2f}%"
+    target = res.target.describe()
+    if res.method == "reverse" and res.target.comparator is None:
+        target = f"≤{target}"  # 成本 written as a plain number: lower is better
     if out.met:
-        return f"{actual} 已达到 {res.target.describe()}，应得满分"
-    return f"{actual} 对 {res.target.describe()}，比例 {out.ratio:.4f}" if out.ratio is not None else actual
+        return f"{actual} 已达到 {target}，应得满分"
+    return f"{actual} 对 {target}，比例 {out.ratio:.4f}" if out.ratio is not None else actual
 
 
 def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) -> Iterator[Finding]:
