@@ -1,4 +1,5 @@
-"""Command line: ``xlperf score``, ``xlperf check``, ``xlperf template``. Thin: parse, call, render, exit.
+"""Command line: ``xlperf score``, ``check``, ``template``, ``report``, ``history``, ``serve``. Thin: parse, call, render,
+exit.
 
 Exit status: 0 no error findings, 1 error findings, 2 bad usage, unreadable input or an environment error
 (an output folder that cannot be written, a full disk …), always as one line in the chosen language and
@@ -72,7 +73,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     if os.path.isdir(args.file):
         raise UserError("score-folder", path=args.file)
-    result = score_workbook(args.file, build_config(args), args.sheet)
+    result = score_workbook(args.file, build_config(args), args.sheet, args.lang)  # .docx reports too
     if args.json:
         print(json.dumps(score_dict(result, args.lang), ensure_ascii=False, indent=1))
     else:
@@ -87,17 +88,29 @@ def build_parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="复算一个工作簿的评分表 / score one workbook",
                            description="复算工作簿中指标表的得分、小计、总分和等级，并列出问题。",
                            epilog=f"示例 / example: {EXAMPLES['score']}")
-    score.add_argument("file", help="工作簿 (.xlsx/.xlsm)")
+    score.add_argument("file", help="工作簿 (.xlsx/.xlsm) 或 Word 评价报告 (.docx)")
     score.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
-    score.add_argument("--sheet", help="指定工作表 / sheet holding the table")
+    score.add_argument("--sheet", help="指定工作表（Word 报告：表号，如 表3-1）/ sheet holding the table")
     scoring_options(score)
     score.set_defaults(func=cmd_score)
     from xlperf.batch.commands import register as register_check
     from xlperf.template.commands import register as register_template
+    from xlperf.reports.commands import register as register_report
 
     register_check(sub)
     register_template(sub)
+    register_store_and_server(sub)
+    register_report(sub)
     return parser
+
+
+def register_store_and_server(sub: argparse._SubParsersAction) -> None:
+    """``xlperf history`` and ``xlperf serve`` (issue 18)."""
+    from xlperf.server.commands import register as register_serve
+    from xlperf.store.commands import register as register_history
+
+    register_history(sub)
+    register_serve(sub)
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -112,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = getattr(args, "lang", "zh")
     for library in ("formulas", "schedula"):  # their warnings ("Error in loading …") are not for a clerk:
         logging.getLogger(library).setLevel(logging.CRITICAL)  # what matters becomes a finding
-    if threading_main():
+    if getattr(args, "command", None) == "check" and threading_main():  # (serve has its own handlers)
         signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.func(args)

@@ -47,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "disk-error": ("写入 {path} 失败：{reason}。已写好的输出保持不变；腾出空间或修正权限后加 --resume 继续",
                    "Writing {path} failed: {reason}. Existing outputs are unchanged; free space or fix the permissions, "
                    "then continue with --resume"),
+    "store-failed": ("{error}（校验结果已写入 {out}）", "{error} (the check's results are in {out})"),
     # resume
     "resume-changed": ("--resume 的选项与上次运行不同（{options}）；请使用与上次相同的选项，或去掉 --resume 重新开始",
                        "--resume with other options than the interrupted run ({options}); use the same options, or "

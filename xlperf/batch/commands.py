@@ -78,11 +78,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(text("interrupted", args.lang, state=out_dir / STATE_NAME, command=resume_command()), file=sys.stderr)
         return 130
+    if args.db:
+        record_to_store(args, out_dir)
     if args.json:
         print((out_dir / "results.json").read_text(encoding="utf-8"))
     else:
         print(summary_line(batch, args.lang))
     return 1 if batch.has_errors else 0
+
+
+def record_to_store(args: argparse.Namespace, out_dir: Path) -> None:
+    """--db: keep every file's result in the results store (xlperf.store)."""
+    from xlperf.messages import UserError
+    from xlperf.store.db import StoreError
+    from xlperf.store.record import record_check
+
+    try:
+        record_check(args.db, args.paths, out_dir)
+    except StoreError as exc:
+        raise UserError("store-failed", error=str(exc), out=str(out_dir)) from exc
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -113,6 +127,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help=f"每个工作进程的内存上限（MB，0 不限；默认 {DEFAULT_MEMORY_MB}）/ memory cap per worker "
                              f"(MB, 0: none; default {DEFAULT_MEMORY_MB})")
     scoring_options(parser)
+    from xlperf.store.commands import db_option
+
+    db_option(parser)
     parser.set_defaults(func=cmd_check)
 
 

@@ -19,13 +19,16 @@ from typing import Iterable
 from xlperf.batch.names import distinct_names
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+REPORT_SUFFIXES = (".docx",)  # Word evaluation reports, checked by xlperf.reports
+CHECKED_SUFFIXES = WORKBOOK_SUFFIXES + REPORT_SUFFIXES
 # Spreadsheets a unit may send that xlperf cannot check (yet): an error for the file, never a pass.
 SPREADSHEET_SUFFIXES = (".xls", ".xlt", ".et", ".ett", ".xlsb", ".ods", ".ots", ".fods", ".numbers", ".csv",
                         ".tsv")
 STATE_NAME = ".xlperf-progress.jsonl"
 LOCK_NAME = ".xlperf-lock"
 OUTPUT_NAMES = ("汇总.xlsx", "summary.xlsx", "findings.csv", "results.json", "corrected")  # one set per run
-KINDS = ("workbook", "spreadsheet", "other", "broken-link", "special", "output")
+KINDS = ("workbook", "report", "spreadsheet", "other", "broken-link", "special", "output")
+CHECKED_KINDS = ("workbook", "report")
 
 
 def classify(path: str) -> str:
@@ -38,8 +41,8 @@ def classify(path: str) -> str:
         return "special"
     leaf = os.path.basename(path)
     suffix = os.path.splitext(leaf)[1].lower()
-    if suffix in WORKBOOK_SUFFIXES and not leaf.startswith("~$"):  # ~$ are Excel's lock files
-        return "workbook"
+    if suffix in CHECKED_SUFFIXES and not leaf.startswith("~$"):  # ~$ are Office's lock files
+        return "workbook" if suffix in WORKBOOK_SUFFIXES else "report"
     return "spreadsheet" if suffix in SPREADSHEET_SUFFIXES else "other"
 
 
@@ -54,8 +57,10 @@ class Task:
 
     def __post_init__(self) -> None:
         if not self.kind:
-            kind = "workbook" if self.checkable else classify(self.path)
-            object.__setattr__(self, "kind", "other" if kind == "workbook" else kind)
+            kind = classify(self.path)
+            if self.checkable != (kind in CHECKED_KINDS):  # the caller decided: as a workbook, or not at all
+                kind = "workbook" if self.checkable else "other"
+            object.__setattr__(self, "kind", kind)
 
 
 def is_output_folder(folder: str | Path) -> bool:
@@ -110,7 +115,7 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[
     result name no other task shares (see ``names``)."""
     paths = [str(Path(p)) for p in paths]
     excluded = [os.path.realpath(p) for p in exclude]
-    found: list[tuple[str, tuple[str, ...]]] = []
+    found: list[tuple[str, bool, tuple[str, ...]]] = []
     seen: set[str] = set()
     for root in paths:
         is_dir = os.path.isdir(root)
@@ -126,5 +131,5 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[
     tasks = []
     for (file, output, _), name in zip(found, names):
         kind = "output" if output else classify(file)
-        tasks.append(Task(file, name, kind == "workbook", kind))
+        tasks.append(Task(file, name, kind in CHECKED_KINDS, kind))
     return tasks
