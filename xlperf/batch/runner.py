@@ -232,7 +232,7 @@ def _tasks(paths: list[str], out: OutDir) -> list[Task]:
     tasks = discover(paths, exclude=[out.path])
     if not tasks:
         raise UserError("no-inputs", paths=", ".join(paths))
-    if all(task.kind in ("other", "special") for task in tasks):
+    if all(task.kind in ("other", "special", "output") for task in tasks):
         raise UserError("no-workbooks", count=len(tasks), example=tasks[0].name)
     return tasks
 
