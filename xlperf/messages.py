@@ -60,10 +60,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Interrupted: the files done are recorded in {state}; continue with the same command plus --resume: "
                     "{command}"),
     "summary": ("共 {files} 个文件：通过 {passed}（其中有警告 {warnings}），有错误 {errors}，未能校验 {failed}，"
-                "非表格文件 {skipped}；问题：错误 {error}，警告 {warning}，提示 {info}。汇总：{summary}",
+                "其他文件（未检查）{skipped}；问题：错误 {error}，警告 {warning}，提示 {info}。汇总：{summary}",
                 "{files} files: {passed} passed ({warnings} with warnings), {errors} with errors, {failed} could not be "
-                "checked, {skipped} not spreadsheets; findings: {error} errors, {warning} warnings, {info} infos. "
-                "Summary: {summary}"),
+                "checked, {skipped} other files (not checked); findings: {error} errors, {warning} warnings, "
+                "{info} infos. Summary: {summary}"),
     "dask-restart": ("警告：{file} 超时，但 Dask 工作进程 {worker} 无法重启（{reason}），其检查仍在后台运行",
                      "Warning: {file} timed out, but Dask worker {worker} could not be restarted ({reason}); its check "
                      "goes on in the background"),

@@ -1,6 +1,6 @@
 """``xlperf check``: parse options, run the batch, print one summary line, exit 0/1/2.
 
-The summary line counts files by outcome (通过 / 有错误 / 未能校验 / 非表格文件) as well as findings, so a
+The summary line counts files by outcome (通过 / 有错误 / 未能校验 / 其他文件) as well as findings, so a
 batch in which files could not be checked never reads like a clean pass. Ctrl-C prints one line saying how
 to continue (``--resume``); usage and environment errors are one line too (``messages.UserError``).
 """
