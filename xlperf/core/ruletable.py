@@ -11,7 +11,7 @@ Rounding steps, identical on both sides: a rate is rounded to ``rate_digits`` (4
 to cents, half away from zero, each as ``ROUND(ROUND(x, 10), d)``. The inner ROUND to 10 decimals is
 what makes a spreadsheet agree with the Decimal core: a sheet computes ``w × a ÷ t`` in binary
 floating point, a few units in the 16th digit off the exact value, which can sit on either side of a
-half cent (4 × 0.6675 is 2.6699999999999999 in binary); rounding to 10 decimals first gives back the
+half cent (3 × 0.005 is 0.01499999999999999944 in binary); rounding to 10 decimals first gives back the
 exact decimal value whenever it has 10 decimals or fewer, and the outer ROUND then sees the same
 number in Excel, WPS, LibreOffice and here. The core applies the same two steps (``points``).
 """
@@ -177,5 +177,36 @@ def evaluate(method: str, cfg: ScoringConfig, comparator: str | None, **inputs: 
     return score(inputs), bool(met(inputs)), reported(inputs)
 
 
-__all__ = ["METHODS", "Method", "RuleExprs", "rule_exprs", "evaluate", "snap", "rounded", "cents", "cap",
+# --- totals and grades ------------------------------------------------------------------------------
+
+SCORES, WEIGHTS, TOTAL = Var("scores"), Var("weights"), Var("total")
+
+
+def total_expr(policy: str) -> Expr:
+    """The total from the sums of scores and weights: Σ score, or (rescale, 按百分制折算) Σ score / Σ weight × 100."""
+    if policy == "rescale":
+        return If(WEIGHTS.eq(0), ZERO, cents(SCORES / WEIGHTS * 100))
+    return cents(SCORES)
+
+
+def grade_expr(bands: tuple[tuple[Decimal, str], ...]) -> Expr:
+    """The grade of a total: the first band (highest bound first) it reaches, else the lowest band."""
+    ordered = sorted(bands, key=lambda band: -band[0])
+    expr: Expr = lit(ordered[-1][1])
+    for low, name in reversed(ordered[:-1]):
+        expr = If(TOTAL.ge(low), lit(name), expr)
+    return expr
+
+
+@lru_cache(maxsize=64)
+def compiled_total(policy: str) -> Fn:
+    return total_expr(policy).compile()
+
+
+@lru_cache(maxsize=64)
+def compiled_grade(bands: tuple[tuple[Decimal, str], ...]) -> Fn:
+    return grade_expr(bands).compile()
+
+
+__all__ = ["total_expr", "grade_expr", "compiled_total", "compiled_grade", "METHODS", "Method", "RuleExprs", "rule_exprs", "evaluate", "snap", "rounded", "cents", "cap",
            "ratio", "meets", "WEIGHT", "TARGET", "ACTUAL", "HIGH", "RATE"]

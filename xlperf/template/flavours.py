@@ -1,0 +1,123 @@
+"""The two kinds of template formulas: plain Excel (``excel``) and xlperf's xlwings UDFs (``udf``).
+
+Both fill the same cells of the same layout; only the formula texts differ. Sheet-level checks (weights
+adding up) are plain formulas in both. Plain totals, grades and rates are printed from the same
+expressions the core evaluates (``xlperf.core.ruletable``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xlperf.core.config import ScoringConfig
+from xlperf.core.expr import Var
+from xlperf.core.ruletable import cents, grade_expr, rounded, total_expr
+from xlperf.template import plain
+
+FLAVOURS = ("excel", "udf")
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the data rows are; ``growable`` tables have no merged level cells and ranges start at the header."""
+
+    header: int
+    first: int
+    last: int
+    growable: bool
+    blocks: dict[str, tuple[int, int]] = field(default_factory=dict)  # level 1 → (first, last) data row
+
+    def span(self, col: str, absolute: bool = False) -> str:
+        start = self.header if self.growable else self.first
+        d = "$" if absolute else ""
+        return f"{d}{col}{d}{start}:{d}{col}{d}{self.last}"
+
+
+def _bands_text(cfg: ScoringConfig) -> str:
+    return ",".join(f"{name}:{format(low.normalize() + 0, 'f')}" for low, name in cfg.grade_bands)
+
+
+def _budget_rate(num: str, den: str, digits: int) -> str:
+    return f'=IF(OR(LEN({num})=0,LEN({den})=0),"",IF(N({den})=0,"",{rounded(Var("x"), digits).excel({"x": f"{num}/{den}"})}))'
+
+
+class Plain:
+    """Plain Excel formulas, computed live in Excel, WPS and LibreOffice."""
+
+    name = "excel"
+    helpers = True
+
+    def rates(self, cfg: ScoringConfig) -> tuple[str, str]:
+        """基本信息 B13 资金到位率 and B14 预算执行率, with the core's fallback when a figure is missing."""
+        base = "IF(LEN(B10)=0,B11,B10)" if cfg.execution_base == "annual" else "IF(LEN(B11)=0,B10,B11)"
+        return _budget_rate("B11", "B10", cfg.rate_digits), _budget_rate("B12", base, cfg.rate_digits)
+
+    def row(self, row: plain.Row) -> dict[str, str]:
+        return {"K": plain.score_formula(row), "M": plain.check_formula(row)}
+
+    def total(self, g: Geometry, cfg: ScoringConfig) -> str:
+        scores, weights = f"SUM({g.span('K')})", f"SUM({g.span('F')})"
+        if cfg.na_policy == "rescale":
+            na = f'"<>{plain.LABEL["na"]}"'
+            scores, weights = f"SUMIF({g.span('N')},{na},{g.span('K')})", f"SUMIF({g.span('N')},{na},{g.span('F')})"
+        return "=" + total_expr(cfg.na_policy).excel({"scores": scores, "weights": weights})
+
+    def grade(self, total_cell: str, cfg: ScoringConfig) -> str:
+        bands = tuple((Decimal(low), name) for low, name in cfg.grade_bands)
+        return "=" + grade_expr(bands).excel({"total": total_cell})
+
+    def subtotal(self, g: Geometry, name_cell: str, name: str, col: str) -> str:
+        return "=" + cents(Var("s")).excel({"s": _level_sum(g, name_cell, name, col)})
+
+
+class Udf:
+    """xlperf's UDFs (``PERF_*``), served by xlwings; #NAME? where they are not installed."""
+
+    name = "udf"
+    helpers = False
+
+    def rates(self, cfg: ScoringConfig) -> tuple[str, str]:
+        base = "B10" if cfg.execution_base == "annual" else "B11"
+        return "=PERF_RATE(B11,B10)", f"=PERF_RATE(B12,{base})"
+
+    def row(self, row: plain.Row) -> dict[str, str]:
+        r = row.r
+        return {"K": f"=PERF_SCORE(F{r},G{r},H{r},I{r},J{r},D{r},E{r})",
+                "M": f"=PERF_CHECK(F{r},G{r},H{r},K{r},L{r},I{r},J{r},D{r},E{r})"}
+
+    def total(self, g: Geometry, cfg: ScoringConfig) -> str:
+        rescale = "TRUE" if cfg.na_policy == "rescale" else "FALSE"
+        return f"=PERF_TOTAL({g.span('F')},{g.span('K')},{g.span('I')},{rescale})"
+
+    def grade(self, total_cell: str, cfg: ScoringConfig) -> str:
+        return f'=PERF_GRADE({total_cell},"{_bands_text(cfg)}")'
+
+    def subtotal(self, g: Geometry, name_cell: str, name: str, col: str) -> str:
+        return f"=PERF_SUBTOTAL({g.span('A', True)},{name_cell},{g.span(col, True)})"
+
+
+def _level_sum(g: Geometry, name_cell: str, name: str, col: str) -> str:
+    """The sum of one level 1's rows: by name where rows may be added, else over its (merged) block."""
+    if g.growable:
+        return f"SUMIF({g.span('A', True)},{name_cell},{g.span(col, True)})"
+    first, last = g.blocks[name]
+    return f"SUM(${col}${first}:${col}${last})"
+
+
+def weights_check(sum_ref: str, expected: Decimal, label: str) -> str:
+    """A plain check that a weight sum equals what the framework fixes (both flavours)."""
+    number = format(expected.normalize() + 0, "f")
+    return f'=IF({cents(Var("s")).excel({"s": sum_ref})}<>{number},"{label}分值合计应为 {number}","")'
+
+
+def flavour(name: str):
+    """The formula kind by name (``excel`` or ``udf``); ValueError otherwise."""
+    if name == "excel":
+        return Plain()
+    if name == "udf":
+        return Udf()
+    raise ValueError(f"未知的公式类型 {name!r}，可选：excel（普通公式）、udf（xlwings 函数）")
+
+
+__all__ = ["FLAVOURS", "Geometry", "Plain", "Udf", "flavour", "weights_check"]
