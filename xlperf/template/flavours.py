@@ -67,8 +67,8 @@ class Plain:
         bands = tuple((Decimal(low), name) for low, name in cfg.grade_bands)
         return "=" + grade_expr(bands).excel({"total": total_cell})
 
-    def subtotal(self, g: Geometry, name_cell: str, name: str, col: str) -> str:
-        return "=" + cents(Var("s")).excel({"s": _level_sum(g, name_cell, name, col)})
+    def subtotal(self, g: Geometry, name_cell: str, name: str, col: str, cfg: ScoringConfig) -> str:
+        return "=" + cents(Var("s")).excel({"s": _level_sum(g, name_cell, name, col, cfg.na_policy == "rescale")})
 
 
 class Udf:
@@ -93,22 +93,31 @@ class Udf:
     def grade(self, total_cell: str, cfg: ScoringConfig) -> str:
         return f'=PERF_GRADE({total_cell},"{_bands_text(cfg)}")'
 
-    def subtotal(self, g: Geometry, name_cell: str, name: str, col: str) -> str:
+    def subtotal(self, g: Geometry, name_cell: str, name: str, col: str, cfg: ScoringConfig) -> str:
         return f"=PERF_SUBTOTAL({g.span('A', True)},{name_cell},{g.span(col, True)})"
 
 
-def _level_sum(g: Geometry, name_cell: str, name: str, col: str) -> str:
-    """The sum of one level 1's rows: by name where rows may be added, else over its (merged) block."""
+def _level_sum(g: Geometry, name_cell: str, name: str, col: str, rescale: bool) -> str:
+    """The sum of one level 1's rows (不适用 rows left out when rescaling, as the core does): by name where
+    rows may be added, else over its (merged) block."""
+    na = f'"<>{plain.LABEL["na"]}"'
     if g.growable:
-        return f"SUMIF({g.span('A', True)},{name_cell},{g.span(col, True)})"
+        names, values, methods = g.span("A", True), g.span(col, True), g.span("N", True)
+        return f"SUMIFS({values},{names},{name_cell},{methods},{na})" if rescale else \
+            f"SUMIF({names},{name_cell},{values})"
     first, last = g.blocks[name]
+    if rescale:
+        return f"SUMIF($N${first}:$N${last},{na},${col}${first}:${col}${last})"
     return f"SUM(${col}${first}:${col}${last})"
 
 
-def weights_check(sum_ref: str, expected: Decimal, label: str) -> str:
-    """A plain check that a weight sum equals what the framework fixes (both flavours)."""
-    number = format(expected.normalize() + 0, "f")
-    return f'=IF({cents(Var("s")).excel({"s": sum_ref})}<>{number},"{label}分值合计应为 {number}","")'
+def sum_checks(checks: list[tuple[str, Decimal, str]]) -> str | None:
+    """Plain checks that weight sums equal what the framework fixes: (sum expression, expected, label)."""
+    parts = []
+    for ref, expected, label in checks:
+        number = format(expected.normalize() + 0, "f")
+        parts.append(f'IF({cents(Var("s")).excel({"s": ref})}<>{number},"；{label}分值合计应为 {number}","")')
+    return "=MID(" + "&".join(parts) + ",2,999)" if parts else None
 
 
 def flavour(name: str):
@@ -120,4 +129,4 @@ def flavour(name: str):
     raise ValueError(f"未知的公式类型 {name!r}，可选：excel（普通公式）、udf（xlwings 函数）")
 
 
-__all__ = ["FLAVOURS", "Geometry", "Plain", "Udf", "flavour", "weights_check"]
+__all__ = ["FLAVOURS", "Geometry", "Plain", "Udf", "flavour", "sum_checks"]

@@ -67,7 +67,7 @@ def framework_toml(fw: Framework) -> str:
         lines += ["", "[[indicator]]"]
         row = {"level1": ind.level1, "level2": ind.level2, "level3": ind.level3, "weight": ind.weight,
                "target": ind.target, "method": ind.method, "nature": ind.nature, "unit": ind.unit,
-               "actual": ind.actual}
+               "actual": ind.actual, "criteria": ind.criteria}
         lines += [f"{key} = {_value(value)}" for key, value in row.items() if value not in (None, "")]
     return "\n".join(lines) + "\n"
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 
 from xlperf.core.frameworks import Framework
 from xlperf.core.rules import METHOD_LABELS
 from xlperf.template import plain
-from xlperf.template.flavours import Geometry, weights_check
+from xlperf.template.flavours import Geometry, sum_checks
 from xlperf.template.plan import NATURES, RowPlan, plan_rows
 from xlperf.template.sheetstyle import (ALERT_FILL, HEADER_FILL, NOTICE_FILL, OFF_FILL, fit_height, hide_repeats, number,
                                         print_setup, protect, put, text_lines, validation)
@@ -71,6 +72,8 @@ def _constants(ws: Any, plan: RowPlan, r: int, inputs: set[str]) -> None:
     put(ws, c["target"], plan.target, fmt=fmt, wrap=True, center=True, entry="target" in inputs)
     label = METHOD_LABELS[plan.method] if plan.method else None
     put(ws, c["method"], label, center=True, entry=plan.method is None)
+    if ind.criteria:
+        ws[c["level3"]].comment = Comment(f"评分标准：{ind.criteria}", "xlperf", width=300, height=120)
 
 
 def _data_row(ws: Any, fw: Framework, flavour: Any, plan: RowPlan, r: int, inputs: set[str]) -> None:
@@ -159,7 +162,6 @@ def _totals(ws: Any, fw: Framework, flavour: Any, g: Geometry, names: list[str])
     ws.merge_cells(f"A{t}:E{t}")
     put(ws, f"F{t}", f"=SUM({g.span('F')})", fmt="0.00", bold=True, center=True)
     put(ws, f"K{t}", flavour.total(g, cfg), fmt="0.00", bold=True, center=True)
-    put(ws, f"M{t}", weights_check(f"F{t}", cfg.total_weight, "三级指标"), wrap=True, font=Font(size=9, color="C00000"))
     ws.row_dimensions[t].height = 22
     put(ws, f"J{t + 1}", "评价等级", bold=True, center=True, fill=HEADER_FILL)
     put(ws, f"K{t + 1}", flavour.grade(f"K{t}", cfg), bold=True, center=True)
@@ -169,12 +171,17 @@ def _totals(ws: Any, fw: Framework, flavour: Any, g: Geometry, names: list[str])
     for i, name in enumerate(names):
         r = head + 1 + i
         put(ws, f"A{r}", name, center=True)
-        put(ws, f"B{r}", flavour.subtotal(g, f"A{r}", name, "F"), fmt="0.00", center=True)
-        put(ws, f"C{r}", flavour.subtotal(g, f"A{r}", name, "K"), fmt="0.00", center=True)
+        put(ws, f"B{r}", flavour.subtotal(g, f"A{r}", name, "F", cfg), fmt="0.00", center=True)
+        put(ws, f"C{r}", flavour.subtotal(g, f"A{r}", name, "K", cfg), fmt="0.00", center=True)
         put(ws, f"D{r}", f'=IF(B{r}=0,"",C{r}/B{r})', fmt="0.00%", center=True)
         expected = cfg.level1_weights.get(cfg.role_of(name) or name)
-        put(ws, f"E{r}", weights_check(f"B{r}", expected, "") if expected is not None else None,
+        put(ws, f"E{r}", sum_checks([(f"B{r}", expected, "")]) if expected is not None else None,
             font=Font(size=9, color="C00000"))
+    checks = [(f"F{t}", cfg.total_weight, "三级指标")]
+    for rule in cfg.split_rules:
+        cells = [f"B{head + 1 + i}" for i, name in enumerate(names) if cfg.role_of(name) in rule.roles]
+        checks.append(("+".join(cells) or "0", rule.total, "+".join(rule.roles)))
+    put(ws, f"M{t}", sum_checks(checks), wrap=True, font=Font(size=9, color="C00000"))
     return {"total_row": t, "grade_cell": f"K{t + 1}", "summary_rows": [head + 1, head + len(names)]}
 
 
