@@ -77,6 +77,7 @@ def _constants(ws: Any, plan: RowPlan, r: int, inputs: set[str]) -> None:
 
 
 def _data_row(ws: Any, fw: Framework, flavour: Any, plan: RowPlan, r: int, inputs: set[str]) -> None:
+    inputs = set() if plan.link else inputs  # 预算执行率 / 资金到位率 rows come from the budget block as they are
     _constants(ws, plan, r, inputs)
     c = {role: f"{COL[role]}{r}" for role in COL}
     fmt = "yyyy-mm-dd" if plan.date else ("0.00%" if plan.percent else None)
