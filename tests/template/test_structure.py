@@ -54,7 +54,7 @@ def test_sheets_and_states(book):
 def test_info_sheet(book, framework, formulas):
     ws = book["基本信息"]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert ws["A1"].value == framework.name and {"A1:D1", "A16:D16"} <= merged
+    assert ws["A1"].value == framework.name and "A1:E1" in merged
     assert [ws[f"A{r}"].value for r in range(3, 7)] == ["项目名称", "主管部门", "实施单位", "评价年度"]
     assert ws["A8"].value == "预算资金（单位：万元）"
     assert [ws[f"A{r}"].value for r in range(9, 15)] == ["年初预算数", "全年预算数", "实际到位资金", "全年执行数",
@@ -71,8 +71,10 @@ def test_info_sheet(book, framework, formulas):
         assert f"ROUND(ROUND(B12/IF(LEN({base})=0,{other},{base}),10),4)" in ws["B14"].value
     assert ws["B13"].number_format == ws["B14"].number_format == "0.00%"
     assert ws["B13"].protection.locked and ws["A9"].protection.locked
-    assert ws["A16"].value.startswith("说明：") and ws["A16"].alignment.wrap_text
-    assert ws.print_area == "'基本信息'!$A$1:$D$16"
+    names = list(dict.fromkeys(ind.level1 for ind in framework.indicators))
+    note = 18 + len(names) + 1
+    assert ws[f"A{note}"].value.startswith("说明：") and ws[f"A{note}"].alignment.wrap_text
+    assert f"A{note}:E{note}" in merged and ws.print_area == f"'基本信息'!$A$1:$E${note}"
     (dv,) = _covering(ws, "B10")
     assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", "0")
     assert ws.protection.sheet and not ws.protection.password
@@ -146,7 +148,9 @@ def test_dapeng_plain_formulas(plain):
     assert ws["K4"].value == '=IF(ISNUMBER(J4),MAX(0,MIN(F4,J4)),"")'
     assert ws["K27"].value == "=ROUND(ROUND(SUM(K4:K26),10),2)"
     assert ws["K28"].value == '=IF(K27>=90,"优",IF(K27>=80,"良",IF(K27>=60,"中","差")))'
-    assert ws["C31"].value == "=ROUND(ROUND(SUM($K$4:$K$9),10),2)"
+    info = openpyxl.load_workbook(plain["dapeng"])["基本信息"]
+    assert info["C18"].value == "=ROUND(ROUND(SUM(评分表!$K$4:$K$9),10),2)"
+    assert "基本信息!B18+基本信息!B19,10),2)<>40" in ws["M27"].value  # 决策+过程=40
     assert "TRUE" not in "".join(str(c.value) for row in ws.iter_rows() for c in row)  # LibreOffice writes TRUE()
 
 
@@ -188,10 +192,11 @@ def test_grown_self_eval_keeps_totals_over_every_row():
     ws = make_workbook(fw, "excel", {"产出指标|数量指标": 3})["评分表"]
     last = _last(fw) + 2
     assert [ws[f"B{r}"].value for r in (5, 6, 7, 8)] == ["数量指标"] * 3 + ["质量指标"]
-    assert ws[f"K{last + 1}"].value == f"=ROUND(ROUND(SUM(K3:K{last}),10),2)"  # from the header row: inserts stay in
-    output = last + 6  # 产出指标, after 预算执行率 in the summary
-    assert ws[f"B{output}"].value == f"=ROUND(ROUND(SUMIF($A$3:$A${last},A{output},$F$3:$F${last}),10),2)"
-    assert ws[f"E{output}"].value == f'=MID(IF(ROUND(ROUND(B{output},10),2)<>50,"；分值合计应为 50",""),2,999)'
+    assert ws[f"K{last + 1}"].value == f"=ROUND(ROUND(SUM(K4:K{last}),10),2)"  # a copy lands above its row: inside
+    info = make_workbook(fw, "excel", {"产出指标|数量指标": 3})["基本信息"]
+    assert info["A19"].value == "产出指标"  # after 预算执行率 in the summary on 基本信息
+    assert info["B19"].value == f"=ROUND(ROUND(SUMIF(评分表!$A$4:$A${last},A19,评分表!$F$4:$F${last}),10),2)"
+    assert info["E19"].value == '=MID(IF(ROUND(ROUND(B19,10),2)<>50,"；分值合计应为 50",""),2,999)'
 
 
 def test_merged_levels(built):
@@ -209,10 +214,10 @@ def test_merged_levels(built):
 
 
 def test_totals_grade_and_summary(book, framework, formulas):
-    ws = book["评分表"]
+    ws, info = book["评分表"], book["基本信息"]
     last = _last(framework)
     t = last + 1
-    start = 3 if framework.id == "self_eval" else 4
+    start = 4
     assert ws[f"A{t}"].value == "合计" and f"A{t}:E{t}" in {str(r) for r in ws.merged_cells.ranges}
     assert ws[f"F{t}"].value == f"=SUM(F{start}:F{last})"
     if formulas == "udf":
@@ -222,16 +227,16 @@ def test_totals_grade_and_summary(book, framework, formulas):
         assert ws[f"K{t}"].value == f"=ROUND(ROUND(SUM(K{start}:K{last}),10),2)"
     assert ws[f"M{t}"].value.startswith(f'=MID(IF(ROUND(ROUND(F{t},10),2)<>100,"；三级指标分值合计应为 100",""')
     assert ws[f"J{t + 1}"].value == "评价等级"
-    assert [ws.cell(t + 3, c).value for c in range(1, 6)] == ["一级指标", "分值", "得分", "得分率", "校验提示"]
+    assert ws.print_area == f"'评分表'!$A$1:$M${t + 1}"  # one table: the summary is on 基本信息
+    assert [info.cell(17, c).value for c in range(1, 6)] == ["一级指标", "分值", "得分", "得分率", "校验提示"]
     names = list(dict.fromkeys(ind.level1 for ind in framework.indicators))
     for i, name in enumerate(names):
-        r = t + 4 + i
-        assert ws[f"A{r}"].value == name
+        r = 18 + i
+        assert info[f"A{r}"].value == name
         if formulas == "udf":
-            assert ws[f"B{r}"].value == f"=PERF_SUBTOTAL($A${start}:$A${last},A{r},$F${start}:$F${last})"
-        assert ws[f"D{r}"].value == f'=IF(B{r}=0,"",C{r}/B{r})' and ws[f"D{r}"].number_format == "0.00%"
-    assert ws.cell(t + 4 + len(names), 1).value is None
-    assert ws.print_area == f"'评分表'!$A$1:$M${t + 3 + len(names)}"
+            assert info[f"B{r}"].value == f"=PERF_SUBTOTAL(评分表!$A${start}:$A${last},A{r},评分表!$F${start}:$F${last})"
+        assert info[f"D{r}"].value == f'=IF(B{r}=0,"",C{r}/B{r})' and info[f"D{r}"].number_format == "0.00%"
+    assert info.cell(18 + len(names), 1).value is None
 
 
 def test_rescale_and_custom_bands():

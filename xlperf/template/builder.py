@@ -3,10 +3,11 @@
 Two kinds of formulas fill the same layout (``formulas``): ``excel``, plain Excel formulas that score live
 in Excel, WPS and LibreOffice, printed from the core's rule table; ``udf``, xlperf's xlwings functions.
 
-* 基本信息: A1 title (merged A1:D1); A3:A6 项目名称 / 主管部门 / 实施单位 / 评价年度 with inputs in B3:B6;
+* 基本信息: A1 title (merged A1:E1); A3:A6 项目名称 / 主管部门 / 实施单位 / 评价年度 with inputs in B3:B6;
   A8 预算资金（单位：万元）; A9:A12 年初预算数 / 全年预算数 / 实际到位资金 / 全年执行数 with inputs B9:B12;
   B13 资金到位率 = 实际到位资金 ÷ 全年预算数; B14 预算执行率 = 全年执行数 ÷ 实际到位资金 (÷ 全年预算数 when
-  the framework's execution base is "annual"); A16 a filling hint (merged A16:D16).
+  the framework's execution base is "annual"); from row 16 the summary per level 1 and the filling hint
+  (``xlperf.template.summary``).
 * 评分表: see ``xlperf.template.table``.
 * xlwings.conf (hidden): ``UDF Modules`` = ``xlperf.udfs``. _xlperf (veryHidden): the marker (framework,
   its definition, formula kind, version, structure fingerprint, layout).
@@ -37,7 +38,9 @@ from xlperf.template.flavours import flavour as get_flavour
 from xlperf.template.frameworkfile import framework_toml
 from xlperf.template.plan import RATE_LINKS, plan_rows
 from xlperf.template.sheetstyle import HEADER_FILL, fit_height, print_setup, protect, put, text_lines, validation
-from xlperf.template.table import COL, HEADERS, TABLE, build_table
+from xlperf.template.flavours import Geometry
+from xlperf.template.summary import build_summary, summary_cells
+from xlperf.template.table import COL, HEADERS, TABLE, build_table, geometry
 
 from xlperf.template.version import TEMPLATE_VERSION  # noqa: E402  (re-exported)
 INFO, CONF = "基本信息", "xlwings.conf"
@@ -71,12 +74,12 @@ def scale_words(target: str, scales_path: str | None = None) -> list[str]:
     return [word for _, word in sorted(words, key=lambda item: -item[0])]
 
 
-def build_info(wb: Workbook, fw: Framework, flavour: Any, hint: str) -> Any:
-    """The 基本信息 sheet: project data and the budget block with the two rates."""
+def build_info(wb: Workbook, fw: Framework, flavour: Any, hint: str, g: Geometry) -> tuple[Any, dict[str, Any]]:
+    """The 基本信息 sheet: project data, the budget block with the two rates, the summary per level 1."""
     ws = wb.active
     ws.title = INFO
     put(ws, "A1", fw.name, bold=True, border=False, font=Font(bold=True, size=14))
-    ws.merge_cells("A1:D1")
+    ws.merge_cells("A1:E1")
     ws.row_dimensions[1].height = 28
     for i, label in enumerate(INFO_FIELDS):
         put(ws, f"A{3 + i}", label, bold=True, fill=HEADER_FILL)
@@ -92,14 +95,10 @@ def build_info(wb: Workbook, fw: Framework, flavour: Any, hint: str) -> Any:
     put(ws, "B13", received, fmt="0.00%")
     put(ws, "A14", "预算执行率", bold=True, fill=HEADER_FILL)
     put(ws, "B14", execution, fmt="0.00%")
-    put(ws, "A16", "说明：" + hint, border=False, wrap=True, font=Font(italic=True, size=9, color="595959"))
-    ws.merge_cells("A16:D16")
-    fit_height(ws, 16, 13 * text_lines("说明：" + hint, 92, 9) + 4)
-    for col, width in zip("ABCD", (24, 40, 14, 14)):
-        ws.column_dimensions[col].width = width
-    print_setup(ws, "A1:D16")
+    facts = build_summary(ws, fw, flavour, g, hint)
+    print_setup(ws, f"A1:E{facts.pop('info_end')}")
     protect(ws)
-    return ws
+    return ws, facts
 
 
 def _conf_and_marker(wb: Workbook, fw: Framework, flavour: Any, layout: dict[str, Any]) -> None:
@@ -129,10 +128,11 @@ def make_workbook(framework: Framework | str, formulas: str = "udf", counts: dic
     grows = any(plan.grow for plan in plan_rows(fw))
     hint = HINTS[flavour.name] + (GROW_HINT if grows else "")
     wb = Workbook()
-    build_info(wb, fw, flavour, HINTS[flavour.name])
-    layout = build_table(wb, fw, flavour, hint, counts)
+    _, g = geometry(fw, counts)
+    _, summary = build_info(wb, fw, flavour, HINTS[flavour.name], g)
+    layout = build_table(wb, fw, flavour, hint, counts, summary_cells(list(g.blocks)))
     layout |= {"info_sheet": INFO, "budget": {key: f"B{9 + i}" for i, (key, _) in enumerate(BUDGET)},
-               "rates": {"received_rate": "B13", "execution_rate": "B14"}}
+               "rates": {"received_rate": "B13", "execution_rate": "B14"}, **summary}
     _conf_and_marker(wb, fw, flavour, layout)
     wb.active = 0
     props = wb.properties

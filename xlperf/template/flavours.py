@@ -16,22 +16,26 @@ from xlperf.core.ruletable import cents, grade_expr, rounded, total_expr
 from xlperf.template import plain
 
 FLAVOURS = ("excel", "udf")
+TABLE = "评分表"
 
 
 @dataclass(frozen=True)
 class Geometry:
-    """Where the data rows are; ``growable`` tables have no merged level cells and ranges start at the header."""
+    """Where the data rows are; ``growable`` tables have no merged level cells and sum by level name."""
 
     header: int
     first: int
     last: int
     growable: bool
     blocks: dict[str, tuple[int, int]] = field(default_factory=dict)  # level 1 → (first, last) data row
+    first_grows: bool = False  # the first data row may be copied, so a copy can land above it
 
-    def span(self, col: str, absolute: bool = False) -> str:
-        start = self.header if self.growable else self.first
-        d = "$" if absolute else ""
-        return f"{d}{col}{d}{start}:{d}{col}{d}{self.last}"
+    def span(self, col: str, absolute: bool = False, sheet: str = "") -> str:
+        """A column's data range (from the header row where a copy may land above the first data row, so it is
+        inside every range); ``sheet`` prefixes it."""
+        start = self.header if self.first_grows else self.first
+        d, where = "$" if absolute else "", f"{sheet}!" if sheet else ""
+        return f"{where}{d}{col}{d}{start}:{d}{col}{d}{self.last}"
 
 
 def _bands_text(cfg: ScoringConfig) -> str:
@@ -94,21 +98,20 @@ class Udf:
         return f'=PERF_GRADE({total_cell},"{_bands_text(cfg)}")'
 
     def subtotal(self, g: Geometry, name_cell: str, name: str, col: str, cfg: ScoringConfig) -> str:
-        return f"=PERF_SUBTOTAL({g.span('A', True)},{name_cell},{g.span(col, True)})"
+        return f"=PERF_SUBTOTAL({g.span('A', True, TABLE)},{name_cell},{g.span(col, True, TABLE)})"
 
 
 def _level_sum(g: Geometry, name_cell: str, name: str, col: str, rescale: bool) -> str:
-    """The sum of one level 1's rows (不适用 rows left out when rescaling, as the core does): by name where
-    rows may be added, else over its (merged) block."""
+    """The sum of one level 1's rows of the 评分表 (不适用 rows left out when rescaling, as the core does): by
+    name where rows may be added, else over its (merged) block."""
     na = f'"<>{plain.LABEL["na"]}"'
     if g.growable:
-        names, values, methods = g.span("A", True), g.span(col, True), g.span("N", True)
+        names, values, methods = g.span("A", True, TABLE), g.span(col, True, TABLE), g.span("N", True, TABLE)
         return f"SUMIFS({values},{names},{name_cell},{methods},{na})" if rescale else \
             f"SUMIF({names},{name_cell},{values})"
     first, last = g.blocks[name]
-    if rescale:
-        return f"SUMIF($N${first}:$N${last},{na},${col}${first}:${col}${last})"
-    return f"SUM(${col}${first}:${col}${last})"
+    block = f"{TABLE}!${col}${first}:${col}${last}"
+    return f"SUMIF({TABLE}!$N${first}:$N${last},{na},{block})" if rescale else f"SUM({block})"
 
 
 def sum_checks(checks: list[tuple[str, Decimal, str]]) -> str | None:

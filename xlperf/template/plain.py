@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "target-met-deducted": "已达到指标值却扣分，请说明原因",
     "note-missing": "得分低于分值，请填写扣分说明",
 }
+BUDGET_MISSING = "请在基本信息中填写预算资金"  # actual-missing where 实际完成值 comes from the budget block
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,8 @@ def _problem(row: Row) -> str:
     method = row.plan.method
     if method is not None and method not in NUMERIC and method != "rate":
         return '""'
-    text = (f'IF(LEN(TRIM({row.H}))=0,"；{MESSAGES["actual-missing"]}",'
+    missing = BUDGET_MISSING if row.plan.link else MESSAGES["actual-missing"]
+    text = (f'IF(LEN(TRIM({row.H}))=0,"；{missing}",'
             f'IF(NOT(ISNUMBER({row.H})),"；{MESSAGES["actual-unparsed"]}",""))')
     if not row.plan.literal:
         text = f'IF(NOT(ISNUMBER({row.G})),"；{MESSAGES["target-unparsed"]}",{text})'
@@ -273,5 +275,5 @@ def target_level_formula(row: Row) -> str:
     return "=" + level_code(row.G, row.scales)
 
 
-__all__ = ["Row", "MESSAGES", "score_formula", "check_formula", "method_formula", "actual_level_formula",
+__all__ = ["Row", "MESSAGES", "BUDGET_MISSING", "score_formula", "check_formula", "method_formula", "actual_level_formula",
            "target_level_formula"]

@@ -2,14 +2,16 @@
 
 Layout (the batch checker and the marker's ``layout`` rely on it): title A1 (merged A1:M1), A2 单位：分,
 the filling hint in C2 (merged C2:M2); header row 3, columns A–M (``HEADERS``); data rows from 4; the total
-row t (合计; F weights, K total, M weights check), t+1 评价等级 (J label, K grade), t+3 the summary header
-(一级指标 / 分值 / 得分 / 得分率 / 校验提示) and one row per level 1. Plain-formula templates add three hidden
-helper columns N–P (the method the core applies, the level codes of the actual and target wordings).
+row t (合计; F weights, K total, M weights checks), t+1 评价等级 (J label, K grade). The summary per level 1
+is on 基本信息 (``summary``), so a table running onto a second page never leaves a stray piece behind.
+Plain-formula templates add three hidden helper columns N–P (the method the core applies, the level codes
+of the actual and target wordings).
 
 Fixed indicator tables merge level-1/2 cells over their runs. Tables whose rows the unit may repeat
 (``[template] grow``) repeat the level names on every row instead (repeats are shown blank by a
-conditional format), so a row copied with Excel's "insert copied cells" carries them, and their ranges
-start at the header row, so a row inserted anywhere in the table is inside every total.
+conditional format), so a row copied with Excel's "insert copied cells" carries them; a copy is inserted
+above the row copied, so it lands inside every range (ranges start at the header row when the first data
+row may be copied).
 """
 
 from __future__ import annotations
@@ -154,8 +156,20 @@ def _validations(ws: Any, fw: Framework, plans: list[RowPlan], last: int, inputs
     ws.conditional_formatting.add(f"M{FIRST_ROW}:M{last}", FormulaRule(formula=[f"LEN($M{FIRST_ROW})>0"], fill=NOTICE_FILL))
 
 
-def _totals(ws: Any, fw: Framework, flavour: Any, g: Geometry, names: list[str]) -> dict[str, Any]:
-    """合计, 评价等级 and the summary per level 1 (with its weights check); returns their layout facts."""
+def geometry(fw: Framework, counts: dict[str, int] | None = None) -> tuple[list[RowPlan], Geometry]:
+    """The rows of the 评分表 (growable groups repeated per ``counts``) and where they are."""
+    plans = expand(plan_rows(fw), counts)
+    names = list(dict.fromkeys(p.ind.level1 for p in plans))
+    rows = {name: [FIRST_ROW + i for i, p in enumerate(plans) if p.ind.level1 == name] for name in names}
+    blocks = {name: (min(found), max(found)) for name, found in rows.items()}
+    return plans, Geometry(HEADER_ROW, FIRST_ROW, FIRST_ROW + len(plans) - 1, any(p.grow for p in plans), blocks,
+                           bool(plans) and plans[0].grow)
+
+
+def _totals(ws: Any, fw: Framework, flavour: Any, g: Geometry, summary: dict[str, str]) -> dict[str, Any]:
+    """合计 (weights, total, weights checks) and 评价等级; returns their layout facts.
+
+    ``summary`` maps each level 1 to its weight cell in the summary on 基本信息 (for the split checks)."""
     cfg, t = fw.config, g.last + 1
     for col in "ABCDEFGHIJKLM":
         put(ws, f"{col}{t}", bold=True, center=True)
@@ -163,71 +177,53 @@ def _totals(ws: Any, fw: Framework, flavour: Any, g: Geometry, names: list[str])
     ws.merge_cells(f"A{t}:E{t}")
     put(ws, f"F{t}", f"=SUM({g.span('F')})", fmt="0.00", bold=True, center=True)
     put(ws, f"K{t}", flavour.total(g, cfg), fmt="0.00", bold=True, center=True)
-    ws.row_dimensions[t].height = 22
-    put(ws, f"J{t + 1}", "评价等级", bold=True, center=True, fill=HEADER_FILL)
-    put(ws, f"K{t + 1}", flavour.grade(f"K{t}", cfg), bold=True, center=True)
-    head = t + 3
-    for col, text in zip("ABCDE", ("一级指标", "分值", "得分", "得分率", "校验提示")):
-        put(ws, f"{col}{head}", text, bold=True, center=True, fill=HEADER_FILL)
-    for i, name in enumerate(names):
-        r = head + 1 + i
-        put(ws, f"A{r}", name, center=True)
-        put(ws, f"B{r}", flavour.subtotal(g, f"A{r}", name, "F", cfg), fmt="0.00", center=True)
-        put(ws, f"C{r}", flavour.subtotal(g, f"A{r}", name, "K", cfg), fmt="0.00", center=True)
-        put(ws, f"D{r}", f'=IF(B{r}=0,"",C{r}/B{r})', fmt="0.00%", center=True)
-        expected = cfg.level1_weights.get(cfg.role_of(name) or name)
-        put(ws, f"E{r}", sum_checks([(f"B{r}", expected, "")]) if expected is not None else None,
-            font=Font(size=9, color="C00000"))
+    fit_height(ws, t, 22)
     checks = [(f"F{t}", cfg.total_weight, "三级指标")]
     for rule in cfg.split_rules:
-        cells = [f"B{head + 1 + i}" for i, name in enumerate(names) if cfg.role_of(name) in rule.roles]
+        cells = [cell for name, cell in summary.items() if cfg.role_of(name) in rule.roles]
         checks.append(("+".join(cells) or "0", rule.total, "+".join(rule.roles)))
     put(ws, f"M{t}", sum_checks(checks), wrap=True, font=Font(size=9, color="C00000"))
-    return {"total_row": t, "grade_cell": f"K{t + 1}", "summary_rows": [head + 1, head + len(names)]}
+    put(ws, f"J{t + 1}", "评价等级", bold=True, center=True, fill=HEADER_FILL)
+    put(ws, f"K{t + 1}", flavour.grade(f"K{t}", cfg), bold=True, center=True)
+    return {"total_row": t, "grade_cell": f"K{t + 1}"}
 
 
-def build_table(wb: Any, fw: Framework, flavour: Any, hint: str, counts: dict[str, int] | None = None) -> dict[str, Any]:
+def build_table(wb: Any, fw: Framework, flavour: Any, hint: str, counts: dict[str, int] | None,
+                summary: dict[str, str]) -> dict[str, Any]:
     """The 评分表 sheet; returns the layout facts recorded in the marker."""
     ws = wb.create_sheet(TABLE)
     inputs = set(fw.extra.get("inputs", ()))
     unknown = inputs - set(INPUT_ROLES)
     if unknown:
         raise ValueError(f"框架 {fw.id} 的 [template] inputs 含未知角色：{', '.join(sorted(unknown))}")
-    base = plan_rows(fw)
-    plans = expand(base, counts)
-    growable = any(p.grow for p in plans)
+    plans, g = geometry(fw, counts)
     put(ws, "A1", fw.name, border=False, font=Font(bold=True, size=14), center=True)
     ws.merge_cells("A1:M1")
     ws.row_dimensions[1].height = 28
     put(ws, "A2", "单位：分", border=False)
     put(ws, "C2", hint, border=False, wrap=True, font=Font(italic=True, size=9, color="595959"))
     ws.merge_cells("C2:M2")
-    ws.row_dimensions[2].height = 15 * text_lines(hint, 170, 9) + 4
+    ws.row_dimensions[2].height = 13 * text_lines(hint, 150, 9) + 6
     for role, text, width in HEADERS:
         put(ws, f"{COL[role]}{HEADER_ROW}", text, bold=True, wrap=True, center=True, fill=HEADER_FILL)
         ws.column_dimensions[COL[role]].width = width
     ws.row_dimensions[HEADER_ROW].height = 30
     for i, plan in enumerate(plans):
         _data_row(ws, fw, flavour, plan, FIRST_ROW + i, inputs)
-    last = FIRST_ROW + len(plans) - 1
-    if growable:
-        hide_repeats(ws, FIRST_ROW, last)
+    if g.growable:
+        hide_repeats(ws, FIRST_ROW, g.last)
     else:
         _merge_levels(ws, plans)
     if flavour.helpers:
         for col in HELPERS.values():
             ws.column_dimensions[col].hidden = True
-    _validations(ws, fw, plans, last, inputs)
-    names = list(dict.fromkeys(p.ind.level1 for p in plans))
-    blocks = {name: (FIRST_ROW + min(i for i, p in enumerate(plans) if p.ind.level1 == name),
-                     FIRST_ROW + max(i for i, p in enumerate(plans) if p.ind.level1 == name)) for name in names}
-    g = Geometry(HEADER_ROW, FIRST_ROW, last, growable, blocks)
-    facts = _totals(ws, fw, flavour, g, names)
-    end = facts["summary_rows"][1]
+    _validations(ws, fw, plans, g.last, inputs)
+    facts = _totals(ws, fw, flavour, g, summary)
     ws.freeze_panes = f"A{FIRST_ROW}"
-    print_setup(ws, f"A1:M{end}", f"{HEADER_ROW}:{HEADER_ROW}")
+    print_setup(ws, f"A1:M{g.last + 2}", f"{HEADER_ROW}:{HEADER_ROW}")
     protect(ws)
-    layout = {"sheet": TABLE, "header_row": HEADER_ROW, "first_row": FIRST_ROW, "last_row": last,
+    base = plan_rows(fw)
+    layout = {"sheet": TABLE, "header_row": HEADER_ROW, "first_row": FIRST_ROW, "last_row": g.last,
               "columns": dict(COL), "inputs": sorted(inputs), "formulas": flavour.name,
               "grow": sorted({row_key(p) for p in base if p.grow}), **facts}
     if flavour.helpers:
@@ -235,4 +231,5 @@ def build_table(wb: Any, fw: Framework, flavour: Any, hint: str, counts: dict[st
     return layout
 
 
-__all__ = ["TABLE", "HEADERS", "COL", "HELPERS", "HEADER_ROW", "FIRST_ROW", "build_table", "row_key", "expand"]
+__all__ = ["TABLE", "HEADERS", "COL", "HELPERS", "HEADER_ROW", "FIRST_ROW", "build_table", "row_key", "expand",
+           "geometry"]
