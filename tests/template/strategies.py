@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from xlperf.core.config import ScoringConfig, SplitRule
+from xlperf.core.config import SplitRule
 from xlperf.core.frameworks import Framework, FrameworkIndicator, load_framework
 from xlperf.core.rules import METHOD_LABELS
 from xlperf.core.scales import load_scales
@@ -91,7 +91,7 @@ def wording_actual(plan: RowPlan) -> st.SearchStrategy[Any]:
 
 def judgement(weight: Decimal) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), st.just(typed(weight)), dec(2, int(weight) + 1).map(lambda v: typed(min(v, weight))),
-                     dec(3, int(weight) + 1).map(typed), st.just(typed(weight + 1)), st.just(-1))
+                     dec(3, int(weight) + 1).map(typed), st.just(typed(weight + 1)), st.just(-1), st.just("待定"))
 
 
 NOTES = st.sampled_from([None, None, " ", "未达到目标值，原因已说明。"])

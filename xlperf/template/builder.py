@@ -37,7 +37,7 @@ from xlperf.template.fingerprint import MARKER_SHEET, structure_fingerprint
 from xlperf.template.flavours import flavour as get_flavour
 from xlperf.template.frameworkfile import framework_toml
 from xlperf.template.plan import RATE_LINKS, plan_rows
-from xlperf.template.sheetstyle import HEADER_FILL, fit_height, print_setup, protect, put, text_lines, validation
+from xlperf.template.sheetstyle import HEADER_FILL, print_setup, protect, put, validation
 from xlperf.template.flavours import Geometry
 from xlperf.template.summary import build_summary, summary_cells
 from xlperf.template.table import COL, HEADERS, TABLE, build_table, geometry

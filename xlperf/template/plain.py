@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xlperf.core.config import ScoringConfig
+from xlperf.core.evaluate import PERCENT_UNITS
 from xlperf.core.expr import Var
 from xlperf.core.expr import excel_literal as q
 from xlperf.core.quantity import NA_WORDS
@@ -87,6 +88,10 @@ class Row:
         exprs = rule_exprs(method, self.cfg, comparator)
         refs = {"weight": self.w, "target": self.target, "actual": self.H, "rate": self.H,
                 "high": (self.plan.literal or {}).get("high", "0")}
+        if method == "rate" and self.nature_input and not self.plan.percent:
+            # 指标值 95 with 度量单位 % is 95 % to the core (evaluate.in_context): the rate's cap and rounding see 0.95
+            points = "OR(" + ",".join(f"TRIM({self.E})={q(unit)}" for unit in sorted(PERCENT_UNITS)) + ")"
+            refs |= {"rate": f"IF({points},{self.H}/100,{self.H})", "target": f"IF({points},{self.G}/100,{self.G})"}
         return getattr(exprs, part).excel(refs)
 
     def by_nature(self, method: str, part: str = "score") -> str:
@@ -125,8 +130,12 @@ def method_formula(row: Row, role_judged: bool) -> str:
     judged = q(LABEL["judgement"] if role_judged else LABEL["qualitative"])
     fallback = q(LABEL["judgement"]) if role_judged else \
         f'IF({row.P}>0,{q(LABEL["qualitative"])},{q(LABEL["judgement"])})'
+    lower = row.plan.ind.level2 and any(word in row.plan.ind.level2 for word in row.cfg.lower_better_level2)
+    plain = q(LABEL["proportional"])
+    if lower and not row.plan.percent:  # 成本指标 written as a plain number without 指标性质: lower is better
+        plain = f'IF(LEN(TRIM({row.D}))=0,{q(LABEL["reverse"])},{plain})'
     inferred = (f'IF(AND({row.D}="≤",ISNUMBER({row.G})),{q(LABEL["reverse"])},IF({row.D}="定性",{judged},'
-                f'IF(ISNUMBER({row.G}),IF({row.D}="=",{q(LABEL["equal"])},{q(LABEL["proportional"])}),{fallback})))')
+                f'IF(ISNUMBER({row.G}),IF({row.D}="=",{q(LABEL["equal"])},{plain}),{fallback})))')
     na = f'OR({_na_text(row.G)},{_na_text(row.H)},ISNUMBER(FIND("不适用",{row.C})))'
     chosen = f"IF({na},{q(LABEL['na'])},{inferred})"
     for name, method in reversed(list(row.cfg.method_overrides.items())):
@@ -257,7 +266,8 @@ def check_formula(row: Row) -> str:
         parts.append(_say(f'AND({row.I}<>"",ISNA(MATCH({row.I},{labels},0)))', "method-unknown"))
     parts.append(_say(_and(na, f"{w}>0"), "na-weighted"))
     bounds = f'IF({ev}>{w},"；{MESSAGES["score-above-weight"]}",IF({ev}<0,"；{MESSAGES["score-negative"]}",""))'
-    parts.append(_if(f"ISNUMBER({ev})", bounds, _say(_and(_judged(row), _not(na)), "score-missing")))
+    typed_text = f"AND(LEN(TRIM({row.J}))>0,NOT(ISNUMBER({row.J})))" if plan.judged else F
+    parts.append(_if(f"ISNUMBER({ev})", bounds, _say(_and(_judged(row), _not(na), _not(typed_text)), "score-missing")))
     parts.append(_problem(row))
     deduction = _if(_met(row), f'"；{MESSAGES["target-met-deducted"]}"', _say(_not(na), "note-missing"))
     parts.append(_if(f"AND(ISNUMBER({ev}),{ev}>=0,{ev}<{w},LEN(TRIM({row.L}))=0)", deduction, '""'))

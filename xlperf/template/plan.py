@@ -8,11 +8,11 @@ formula cannot use as a number (a wording, a range such as ``90%-95%``) stays as
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from xlperf.core.evaluate import in_context
 from xlperf.core.frameworks import Framework, FrameworkIndicator
 from xlperf.core.quantity import Kind, parse_quantity
 from xlperf.core.rules import infer_method
@@ -60,7 +60,8 @@ def _method(fw: Framework, ind: FrameworkIndicator) -> str | None:
         return ind.method
     if fw.kind == "self":
         return None
-    return infer_method(ind.level1, ind.level3, parse_quantity(ind.target), parse_quantity(""), fw.config, ind.nature)
+    return infer_method(ind.level1, ind.level3, parse_quantity(ind.target), parse_quantity(""), fw.config, ind.nature,
+                        None, ind.level2)
 
 
 def _number(value: Decimal) -> int | float:
@@ -69,7 +70,7 @@ def _number(value: Decimal) -> int | float:
 
 def _split(ind: FrameworkIndicator, method: str | None) -> dict[str, Any]:
     """nature, unit, target cell value and formats for one framework row."""
-    q = parse_quantity(ind.target)
+    q = in_context(parse_quantity(ind.target), None, ind.unit)  # 指标值 95 with 度量单位 % is 95 %
     nature, unit = ind.nature, ind.unit
     if q.kind is Kind.DATE and q.date:
         return dict(nature=nature or GLYPHS.get(q.comparator or "<="), unit=unit, target=q.date, date=True,
@@ -79,7 +80,7 @@ def _split(ind: FrameworkIndicator, method: str | None) -> dict[str, Any]:
         return dict(nature=nature, unit=unit or q.unit, target=ind.target, literal=literal, comparator="between",
                     percent=q.kind is Kind.PERCENT)
     if q.numeric:
-        comparator = q.comparator or {"≤": "<=", "=": "="}.get(nature)
+        comparator = q.comparator or {"≤": "<=", "=": "="}.get(nature) or ("<=" if method == "reverse" else None)
         return dict(nature=nature or GLYPHS[comparator], unit=unit or q.unit, target=_number(q.value),
                     percent=q.kind is Kind.PERCENT, comparator=comparator)
     if q.kind in (Kind.QUALITATIVE, Kind.TEXT) and method not in NUMERIC and method != "rate":
@@ -107,8 +108,4 @@ def plan_rows(fw: Framework) -> list[RowPlan]:
     return plans
 
 
-def is_date(value: Any) -> bool:
-    return isinstance(value, (dt.date, dt.datetime))
-
-
-__all__ = ["RowPlan", "plan_rows", "GLYPHS", "NATURES", "RATE_LINKS", "JUDGED", "NUMERIC", "is_date"]
+__all__ = ["RowPlan", "plan_rows", "GLYPHS", "NATURES", "RATE_LINKS", "JUDGED", "NUMERIC"]

@@ -46,17 +46,4 @@ def same_text(target: str, actual: str) -> str:
             f'EXACT(SUBSTITUTE({target}," ",""),SUBSTITUTE({actual}," ","")))')
 
 
-def met_by_wording(target: str, actual: str, target_level: str, scales_path: str | None = None) -> str:
-    """Excel: the core's ``qualitative_met`` for wordings — same scale and at least as good, else the same text.
-
-    ``target`` and ``actual`` are cells or literals; ``target_level`` the target's code (a number or an
-    expression)."""
-    level = level_code(actual, scales_path)
-    tl = target_level
-    same_scale = f"AND({level}>0,{tl}>0,INT({level}/100)=INT({tl}/100))"
-    if tl == "0":
-        return same_text(target, actual)
-    return f"IF({same_scale},{level}>={tl},{same_text(target, actual)})"
-
-
-__all__ = ["target_code", "level_code", "met_by_wording", "same_text"]
+__all__ = ["target_code", "level_code", "same_text"]
