@@ -194,7 +194,7 @@ def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
     try:
         in_order.flush()  # files finished by an earlier, interrupted run
         for task, result in runner(todo, opts, run, outputs.open):
-            index = index_of[task.path]
+            index, result.path = index_of[task.path], task.path
             state.record(keys[index], result)
             in_order.put(index, result)
             progress.step()
