@@ -41,7 +41,7 @@ def _round2(value: float) -> float:
 def _row(ws, r: int, row: tuple, edits: dict, fmt: dict) -> float:
     """Write one indicator row (0-based ``r``); returns the score it states."""
     _, l2, l3, weight, target, actual, judged, note = row
-    weight = edits.get(("weight", l3), weight)
+    weight, actual = edits.get(("weight", l3), weight), edits.get(("actual", l3), actual)
     ws.write_string(r, 1, l2, fmt["cell"])
     ws.write_string(r, 2, l3, fmt["cell"])
     ws.write_number(r, 3, weight, fmt["cell"])

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -42,17 +43,31 @@ def batch(tmp_path_factory):
     return returns, out, result
 
 
+LINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
+
+
+def _link(cell) -> tuple[str, str | None, str]:
+    """(target file, location or None, text shown) of a HYPERLINK cell."""
+    target, text = (part.replace('""', '"') for part in LINK.match(cell.value).groups())
+    path, _, location = target.partition("#")
+    return path.replace("%23", "#").replace("%25", "%"), location or None, text
+
+
+def _values(path: Path):
+    """The workbook as Excel shows it (cached values, links as their text)."""
+    return openpyxl.load_workbook(path, data_only=True)
+
+
 def test_sheets_values_formats_and_links(batch):
     returns, out, result = batch
-    book = openpyxl.load_workbook(out / "汇总.xlsx")
+    book, shown = openpyxl.load_workbook(out / "汇总.xlsx"), _values(out / "汇总.xlsx")
     assert book.sheetnames == SHEETS and result.files == 60
-    summary = book["汇总"]
+    summary = shown["汇总"]
     rows = list(summary.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 60 and summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:M61"
-    first = summary["A2"]
-    assert first.value == "丁所/03 丁所#3.xlsx"  # the batch's order: by path
-    target = first.hyperlink.target.replace("\\", "/").replace("%20", " ").replace("%23", "#")
-    assert (out / target).resolve() == (returns / first.value).resolve()
+    assert rows[0][0] == "丁所/03 丁所#3.xlsx"  # the batch's order: by path
+    target, location, text = _link(book["汇总"]["A2"])
+    assert (out / target).resolve() == (returns / rows[0][0]).resolve() and location is None and text == rows[0][0]
     clean = next(r for r in rows if r[0].startswith("丙中心/02"))
     assert clean[1:4] == ("某区人力资源局", "人才培训专项", "丙中心") and clean[5:7] == (98.24, 98.24)
     assert clean[9:] == (0, 0, 0, "通过")
@@ -67,17 +82,19 @@ def test_findings_link_to_their_cells(batch):
     returns, out, _ = batch
     findings = openpyxl.load_workbook(out / "汇总.xlsx")["问题清单"]
     assert [c.value for c in findings[1]] == ["文件", "工作表", "单元格", "代码", "严重程度", "说明"]
-    typed = next(row for row in findings.iter_rows(min_row=2) if row[0].value == "丙中心/47 丙中心#47.xlsx")
+    typed = next(row for row in findings.iter_rows(min_row=2) if "47 丙中心" in row[0].value)
     assert (typed[1].value, typed[2].value, typed[3].value, typed[4].value) == ("评分表", "G9", "formula-missing", "错误")
-    assert typed[0].hyperlink.location == "'评分表'!G9"
-    target = (out / typed[0].hyperlink.target.replace("\\", "/").replace("%20", " ").replace("%23", "#")).resolve()
-    assert target == (returns / typed[0].value).resolve() and target.is_file()
+    target, location, text = _link(typed[0])
+    assert location == "'评分表'!G9" and text == "丙中心/47 丙中心#47.xlsx"
+    assert (out / target).resolve() == (returns / text).resolve() and (out / target).is_file()
+    links = [_link(row[0]) for row in findings.iter_rows(min_row=2)]
+    assert all((out / t).resolve() == (returns / x).resolve() for t, _, x in links) and len(links) == 9
 
 
 def test_return_list_groups_files_by_unit_with_their_errors(batch):
     _, out, _ = batch
-    sheet = openpyxl.load_workbook(out / "汇总.xlsx")["退回清单"]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    book = openpyxl.load_workbook(out / "汇总.xlsx")
+    rows = list(_values(out / "汇总.xlsx")["退回清单"].iter_rows(min_row=2, values_only=True))
     groups = [r[0] for r in rows if r[1] is None and r[2] is None]
     assert groups == ["丁所：2 个文件", "丙中心：1 个文件", "乙社区服务中心：1 个文件", "戊局：1 个文件",
                       "甲街道办事处：1 个文件", "（未写明单位）：1 个文件"]  # units in the batch's order
@@ -86,7 +103,7 @@ def test_return_list_groups_files_by_unit_with_their_errors(batch):
     assert files["丁所/03 丁所#3.xlsx"][3:] == ("有错误", 1, "「评分表」D4：三级指标分值合计 105，应为 100。")
     assert files["丁所/58 丁所#58.xlsx"][5].split("\n")[0] == "「评分表」G5：得分「四分」不是有效数字。"
     assert files["说明.xlsx"][3] == "未能校验" and "不是 Excel 工作簿" in files["说明.xlsx"][5]
-    assert sheet.cell(3, 3).hyperlink.target.endswith("03%20丁所%233.xlsx")
+    assert _link(book["退回清单"].cell(3, 3))[0].endswith("回收 2024/丁所/03 丁所#3.xlsx")
 
 
 def test_print_setup_and_chart(batch):
@@ -144,7 +161,9 @@ def test_rendered_by_libreoffice_every_page_printed_and_the_chart_drawn(batch, t
     assert all(_ppm_ink(page) > 0.005 for page in pages), [p.name for p in pages if _ppm_ink(p) <= 0.005]
     chart_page = pages[next(i for i, t in enumerate(texts) if t.lstrip().startswith("等级分布"))]
     assert _has_colour(chart_page, (0x70, 0xAD, 0x47))  # the 优 bar, drawn
-
+    uris = set(re.findall(rb"/URI\(([^)]*)\)", pdf.read_bytes()))  # the links as LibreOffice resolved them
+    files = {unquote(uri.decode().split("#", 1)[0]) for uri in uris}
+    assert len(files) == 60 and all((out / f).is_file() for f in files)
 
 def _result(name: str, **fields) -> FileResult:
     return FileResult(name, **fields)
@@ -162,12 +181,26 @@ def test_text_is_never_a_formula_and_bad_characters_are_shown(tmp_path):
     summary, findings = wb["汇总"], wb["问题清单"]
     assert [summary.cell(2, c).value for c in (1, 2, 3, 4)] == [evil, "=cmd|' /C calc'!A0", "@SUM(A1)", "+1"]
     assert all(summary.cell(2, c).data_type == "s" and summary.cell(2, c).quotePrefix for c in (1, 2, 3, 4))
+    assert not any(isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f"
+                   for row in summary.iter_rows() for c in row)  # no path: no link, only text
     message = findings["F2"].value
     assert message.startswith("-2\ufffd响铃") and len(message) == 32767 and findings["F2"].quotePrefix
     assert summary["G2"].value == 98.376 and summary["G2"].number_format == "0.00"
     with zipfile.ZipFile(tmp_path / "汇总.xlsx") as package:
         assert not [n for n in package.namelist() if n.startswith("xl/worksheets/sheet")
                     and re.search(r"<f[ >]", package.read(n).decode())]
+
+
+def test_a_file_name_cannot_break_out_of_its_link(tmp_path):
+    name = 'x", "y") + cmd|" /C calc"!A0 & ("'
+    book = SummaryBook(tmp_path / "out" / "汇总.xlsx")
+    result = _result(name + ".xlsx")
+    result.path = str(tmp_path / name) + ".xlsx"
+    book.add(result)
+    book.close()
+    cell = openpyxl.load_workbook(tmp_path / "out" / "汇总.xlsx")["汇总"]["A2"]
+    assert _link(cell) == ("../" + name + ".xlsx", None, name + ".xlsx")
+    assert _values(tmp_path / "out" / "汇总.xlsx")["汇总"]["A2"].value == name + ".xlsx"
 
 
 def test_abort_leaves_nothing_behind(tmp_path):

@@ -28,6 +28,8 @@ class ReturnList:
 
     def __init__(self, folder: str | Path):
         self.db = sqlite3.connect(str(Path(folder) / "returns.sqlite"))
+        self.db.execute("PRAGMA journal_mode = OFF")  # a scratch table: nothing to recover after a crash
+        self.db.execute("PRAGMA synchronous = OFF")
         self.db.execute("CREATE TABLE r (seq INTEGER, grp TEXT, unit TEXT, department TEXT, file TEXT, path TEXT,"
                         " status TEXT, errors INTEGER, detail TEXT)")
         self.count = 0

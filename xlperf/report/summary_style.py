@@ -111,23 +111,35 @@ def page_setup(ws: Any, last_row: int, last_col: int, header_rows: int = 1, foot
     ws.print_area(0, 0, max(last_row, 0), last_col)
 
 
-_URL_ESCAPES = (("%", "%25"), ('"', "%22"), (" ", "%20"), ("<", "%3c"), (">", "%3e"), ("[", "%5b"), ("]", "%5d"),
-                ("^", "%5e"), ("`", "%60"), ("{", "%7b"), ("}", "%7d"), ("#", "%23"))
+MAX_LITERAL = 255  # Excel's limit for a text literal in a formula
 
 
-def file_link(path: str | None, out_dir: str, sheet: str | None = None, cell: str | None = None) -> str | None:
-    """An xlsxwriter link to ``path`` relative to ``out_dir`` (where 汇总.xlsx lies), at ``sheet!cell`` when
-    given; None when no relative path exists (another drive). Every character a URL reserves is escaped
-    here, so that a file named ``a#b.xlsx`` is not cut at its ``#``."""
+def _literal(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def link_formula(path: str | None, out_dir: str, text: str, sheet: str | None = None,
+                 cell: str | None = None) -> str | None:
+    """``=HYPERLINK("relative/path#'sheet'!cell","text")``: a link from the output folder (where 汇总.xlsx
+    lies) to ``path``, or None when there is no relative path (another drive) or it is longer than a
+    formula's text literal may be.
+
+    A HYPERLINK formula rather than a native hyperlink: xlsxwriter keeps every native hyperlink in memory
+    until the workbook is closed (about 1.3 KB each, measured: 85 MB of peak memory at 10 000 files
+    against 34 MB at 1 000), a formula is written with its row. Both arguments are text literals with
+    their quotes doubled, so no file name can become part of the formula; the path uses forward slashes
+    (Excel and WPS resolve either against the workbook's folder, LibreOffice on Linux only ``/``) with
+    ``%`` and ``#`` escaped, so that a file named ``a#b.xlsx`` is not cut at its ``#``."""
     if not path:
         return None
     try:
         rel = os.path.relpath(os.path.abspath(path), os.path.abspath(out_dir))
     except ValueError:
         return None
-    for raw, escaped in _URL_ESCAPES:
-        rel = rel.replace(raw, escaped)
-    url = "external:" + rel.replace(os.sep, "/")
+    target = rel.replace(os.sep, "/").replace("%", "%25").replace("#", "%23")
     if sheet and cell:
-        url += "#'" + sheet.replace("'", "''") + "'!" + cell
-    return url
+        target += "#'" + sheet.replace("'", "''") + "'!" + cell
+    text = " ".join(text.split()) or text
+    if len(target) > MAX_LITERAL or len(text) > MAX_LITERAL:
+        return None
+    return f"=HYPERLINK({_literal(target)},{_literal(text)})"

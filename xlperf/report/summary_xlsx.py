@@ -3,10 +3,11 @@
 
 Written with xlsxwriter in ``constant_memory`` mode: the rows of 汇总 and 问题清单 go to disk as results
 arrive, in order; 退回清单 and 等级分布, known only at the end, are written then from compact aggregates
-(grade and status counters; the returned files spooled to SQLite). Text is written with ``write_string``
-only (the workbook turns no string into a formula, number or URL) after ``neutralise``; formula-like
-text gets a quote prefix. Every sheet prints on A4 landscape, fitted to the page width, header row
-repeated. Links are relative to the output folder, so the folder of returns and the outputs can move together.
+(grade and status counters; the returned files spooled to SQLite), so memory stays flat as N grows
+(bench/summary.py). Text is written with ``write_string`` only (the workbook turns no string into a
+formula, number or URL) after ``neutralise``, formula-like text with a quote prefix; the only formulas
+are the links to the files (``link_formula``), relative to the output folder. Every sheet prints on A4
+landscape, fitted to the page width, header row repeated.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ from xlperf.batch.results import STATUS_ORDER, FileResult
 from xlperf.report.neutral import formula_like, neutralise
 from xlperf.report.summary_returns import ReturnList
 from xlperf.report.summary_style import (FINDING_WIDTHS, GRADE_COLOURS, GRADES, OTHER_GRADE, RETURN_WIDTHS,
-                                         SUMMARY_WIDTHS, TEXT, Formats, file_link, nice_step, page_setup, row_height)
+                                         SUMMARY_WIDTHS, TEXT, Formats, link_formula, nice_step, page_setup, row_height)
 
-MAX_LINKS = 65_530  # Excel's limit of hyperlinks per worksheet; rows past it name their file as plain text
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -48,7 +48,6 @@ class SummaryBook:
                                   ("returns", "return_cols", RETURN_WIDTHS)):
             self._header(self.sheets[key], self.t[cols], widths)
         self.written = {"summary": 0, "findings": 0, "returns": 0}
-        self.links = Counter()
         self.grades: Counter = Counter()
         self.statuses: Counter = Counter()
         self.returns = ReturnList(self._tmp)
@@ -84,20 +83,19 @@ class SummaryBook:
         if height:
             ws.set_row(row, height)
 
-    def _link(self, key: str, row: int, col: int, text: str, url: str | None) -> None:
-        """The file's name, as a link while the sheet has links left (plain text past the limit, or when
-        xlsxwriter refuses the URL, e.g. longer than Excel's 2 079 characters)."""
-        ws = self.sheets[key]
-        if url and self.links[key] < MAX_LINKS:
-            shown = neutralise(text)
-            if ws.write_url(row, col, url, self.fmt.get("link", formula_like(shown)), shown) == 0:
-                self.links[key] += 1
-                return
-        self._text(ws, row, col, text)
+    def _link(self, ws: Any, row: int, col: int, text: str, path: str | None, sheet: str | None = None,
+              cell: str | None = None) -> None:
+        """The file's name as a link to it (``link_formula``), its name as plain text where no link can be made."""
+        shown = neutralise(text)
+        formula = link_formula(path, self.out_dir, shown, sheet, cell)
+        if formula is None:
+            self._text(ws, row, col, shown)
+        else:
+            ws.write_formula(row, col, formula, self.fmt.get("link"), shown)
 
     def add(self, result: FileResult) -> None:
         ws, row, path = self.sheets["summary"], self.written["summary"] + 1, result.path
-        self._link("summary", row, 0, result.file, file_link(path, self.out_dir))
+        self._link(ws, row, 0, result.file, path)
         for col, value in enumerate((result.info.get("department"), result.info.get("project"),
                                      result.info.get("unit"), result.framework), 1):
             self._text(ws, row, col, value)
@@ -119,7 +117,7 @@ class SummaryBook:
         for f in result.findings:
             row = self.written["findings"] + 1
             self._fit(ws, row, f["message"], FINDING_WIDTHS[5])
-            self._link("findings", row, 0, result.file, file_link(path, self.out_dir, f["sheet"], f["cell"]))
+            self._link(ws, row, 0, result.file, path, f["sheet"], f["cell"])
             self._text(ws, row, 1, f["sheet"])
             self._text(ws, row, 2, f["cell"])
             self._text(ws, row, 3, f["code"])
@@ -139,7 +137,7 @@ class SummaryBook:
             self._fit(ws, row, item["detail"], RETURN_WIDTHS[5])
             self._text(ws, row, 0, item["unit"])
             self._text(ws, row, 1, item["department"])
-            self._link("returns", row, 2, item["file"], file_link(item["path"], self.out_dir))
+            self._link(ws, row, 2, item["file"], item["path"])
             self._text(ws, row, 3, self.t["status"].get(item["status"], item["status"]), f"status:{item['status']}")
             self._number(ws, row, 4, item["errors"], "int")
             self._text(ws, row, 5, item["detail"], "wrap")
