@@ -7,7 +7,7 @@ Each (writer, N) runs in its own process (bench/measure.py: wall time, CPU time,
 synthetic results: one row per file, every tenth file with five findings of realistic length, unit and
 department names, paths under one returns folder. ``--against REF`` exports that ref's ``xlperf`` package
 with ``git archive`` and runs the same driver with it first on ``sys.path``. Prints a Markdown table;
-``--write`` puts it in bench/RESULTS_summary.md. Not a test.
+``--write`` puts it in bench/RESULTS_summary.md (above the notes there). Not a test.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+NOTES = "<!-- notes: kept when the table above is rewritten -->"
 MESSAGE = "「评分表」K{row}：得分 {score} 与按「正向比例」规则计算的 3.89 不符（68人 对 ≥70人，比例 0.9714），请核对得分。"
 
 
@@ -85,7 +86,9 @@ def main() -> None:
         return
     rows = []
     with tempfile.TemporaryDirectory(prefix="xlperf-ref-") as tmp:
-        writers = [("this checkout", None)] + ([(f"git {args.against}", export(args.against, Path(tmp)))]
+        ref = args.against and subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.against],
+                                              capture_output=True, text=True, check=True).stdout.strip()
+        writers = [("this checkout", None)] + ([(f"git {args.against} ({ref})", export(args.against, Path(tmp)))]
                                                if args.against else [])
         for n in args.n or [1000, 10000]:
             for name, path in writers:
@@ -101,8 +104,10 @@ def main() -> None:
         f"{load[0]:.1f} at the end, {time.strftime('%Y-%m-%d')}).", "",
         "| writer | files | wall s | CPU s | peak RSS (MB) | file size (MB) |", "|---|---:|---:|---:|---:|---:|", *rows, ""])
     print(text)
-    if args.write:
-        (ROOT / "bench" / "RESULTS_summary.md").write_text(text, encoding="utf-8")
+    if args.write:  # what follows the notes marker (written by hand) is kept
+        target = ROOT / "bench" / "RESULTS_summary.md"
+        notes = target.read_text(encoding="utf-8").partition(NOTES)[2] if target.exists() else ""
+        target.write_text(text + "\n" + NOTES + notes, encoding="utf-8")
 
 
 if __name__ == "__main__":
