@@ -34,11 +34,25 @@ def cmd_check(args: argparse.Namespace) -> int:
         batch = run_batch(args.paths, opts, run)
     except RuntimeError as exc:
         raise UsageError(str(exc)) from exc
+    if args.db:
+        record_to_store(args, out_dir)
     if args.json:
         print((out_dir / "results.json").read_text(encoding="utf-8"))
     else:
         print(MESSAGES[args.lang].format(files=batch.files, summary=batch.summary_path, **batch.counts))
     return 1 if batch.has_errors else 0
+
+
+def record_to_store(args: argparse.Namespace, out_dir: Path) -> None:
+    """--db: keep every file's result in the results store (xlperf.store)."""
+    from xlperf.cli import UsageError
+    from xlperf.store.db import StoreError
+    from xlperf.store.record import record_check
+
+    try:
+        record_check(args.db, args.paths, out_dir)
+    except StoreError as exc:
+        raise UsageError(f"{exc}（校验结果已写入 {out_dir}）") from exc
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="不重算工作簿自身公式（只按核心规则复算）/ skip the formula engine")
     parser.add_argument("--timeout", type=float, default=120.0, help="单个文件的时限（秒）/ per-file time limit")
     scoring_options(parser)
+    from xlperf.store.commands import db_option
+
+    db_option(parser)
     parser.set_defaults(func=cmd_check)
 
 
