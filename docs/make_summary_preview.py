@@ -20,17 +20,15 @@ from xlperf import libreoffice  # noqa: E402
 from xlperf.batch.runner import RunOptions, run_batch  # noqa: E402
 from xlperf.batch.task import CheckOptions  # noqa: E402
 
-RETURNS = [  # unit, file, edits
-    ("城东街道办事处", "城东街道.xlsx", {}),
-    ("城东街道办事处", "城东街道（补报）.xlsx", {("actual", "培训场次"): 14}),
-    ("城西街道办事处", "城西街道.xlsx", {("actual", "服务对象满意度"): 0.62, ("actual", "培训场次"): 12}),
-    ("城西街道办事处", "城西社区.xlsx", {("weight", "培训场次"): 25}),
-    ("人才服务中心", "人才服务中心.xlsx", {("score", "制度执行有效性"): 8}),
-    ("人才服务中心", "人才服务中心（WPS 另存）.xls", {}),
-    ("职业培训学校", "职业培训学校.xlsx", {("typed", "培训合格率"): 15}),
-    ("职业培训学校", "职业培训学校（二）.xlsx", {("actual", "培训合格率"): 0.5, ("actual", "培训场次"): 8,
-                                            ("actual", "服务对象满意度"): 0.5}),
-]
+UNITS = ["城东街道办事处", "城西街道办事处", "人才服务中心", "职业培训学校", "创业孵化中心", "青年就业服务站"]
+ACTUALS = [{}, {("actual", "培训场次"): 18}, {("actual", "服务对象满意度"): 0.8}, {},
+           {("actual", "培训合格率"): 0.9, ("actual", "培训场次"): 15}, {}]
+DEFECTS = {  # file number → (edits, saved as .xls)
+    3: ({("weight", "培训场次"): 25}, False), 8: ({("typed", "培训合格率"): 15}, False),
+    11: ({("score", "制度执行有效性"): 8}, False), 14: ({}, True), 19: ({}, True),
+    22: ({("actual", "培训合格率"): 0.5, ("actual", "培训场次"): 8, ("actual", "服务对象满意度"): 0.5}, False)}
+RETURNS = [(UNITS[i % 6], f"{UNITS[i % 6]}（{i // 6 + 1}）" + (".xls" if DEFECTS.get(i, ({}, False))[1] else ".xlsx"),
+            {**ACTUALS[i % 6], **DEFECTS.get(i, ({}, False))[0]}) for i in range(26)]
 
 
 def main() -> None:
