@@ -155,3 +155,19 @@ def test_unreadable_legacy_file_is_an_error(tmp_path, monkeypatch):
     broken = results["broken.xls"]
     assert broken["status"] == "failed" and [f["code"] for f in broken["findings"]] == ["file-legacy-xls"]
     assert "python-calamine 也无法读取" in broken["findings"][0]["message"] and batch.has_errors
+
+
+@needs_lo
+def test_write_back_of_a_legacy_return_is_an_xlsx_beside_the_others(tmp_path):
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    src = make_return(tmp_path / "stale.xlsx", "某单位", {("cached", "培训场次"): 3})
+    libreoffice.convert([src], folder, "xls", timeout=180)
+    before = _digest(folder)
+    run_batch([folder], CheckOptions(write_back_dir=str(tmp_path / "fixed")), RunOptions(tmp_path / "out", jobs=1))
+    entry = _results(tmp_path / "out")["stale.xls"]
+    assert ("cached-value-mismatch", "G8") in [(f["code"], f["cell"]) for f in entry["findings"]]
+    written = tmp_path / "fixed" / "stale.xls.xlsx"
+    assert load_workbook(written, data_only=True)["评分表"]["G8"].value == 20 and _digest(folder) == before
