@@ -152,9 +152,9 @@ def _reason(key: str) -> dict[str, str]:
     return {"reason": zh, "reason_en": en}
 
 
-def check_legacy(task: Task, opts: Any) -> tuple[Any, list[Finding]]:
-    """Check a legacy return: its converted copy, holding the values the original saved; else its saved
-    values alone (formula-free); else one error for the file."""
+def check_legacy(task: Task, opts: Any) -> tuple[Any, list[Finding], Any]:
+    """Check a legacy return (result, findings, scored table): its converted copy, holding the values the
+    original saved; else its saved values alone (formula-free); else one error for the file."""
     from xlperf.batch.results import failed
 
     started = time.perf_counter()
@@ -171,10 +171,10 @@ def check_legacy(task: Task, opts: Any) -> tuple[Any, list[Finding]]:
         params = {"format": legacy.format, "reason": f"{_reason(reason)['reason']}，python-calamine 也无法读取（{type(exc).__name__}）",
                   "reason_en": f"{_reason(reason)['reason_en']}, and python-calamine cannot read it ({type(exc).__name__})"}
         finding = Finding("file-legacy-xls", params=params).with_file(task.name)
-        return failed(task.name, finding, opts.lang), [finding]
+        return failed(task.name, finding, opts.lang), [finding], None
 
 
-def _check_converted(task: Task, legacy: Legacy, opts: Any, started: float) -> tuple[Any, list[Finding]] | str:
+def _check_converted(task: Task, legacy: Legacy, opts: Any, started: float) -> tuple[Any, list[Finding], Any] | str:
     """The check of the converted copy, or why it cannot be used (a REASONS key)."""
     from xlperf.batch.task import check_view
     from xlperf.workbook.legacy_values import adopt_saved_values
@@ -194,23 +194,24 @@ def _check_converted(task: Task, legacy: Legacy, opts: Any, started: float) -> t
         adopt_saved_values(view, task.path)
     except Exception:  # noqa: BLE001 - calamine cannot read the original: LibreOffice's values stand
         pass
-    result, findings = check_view(task, view, opts, started)
+    result, findings, scored = check_view(task, view, opts, started)
     _add(result, findings, Finding("file-converted", params={"format": legacy.format}), task, opts)
     if result.written:  # a corrected copy is an .xlsx package: name it so
         os.replace(result.written, result.written + ".xlsx")
         result.written += ".xlsx"
-    return result, findings
+    return result, findings, scored
 
 
-def _check_values(task: Task, legacy: Legacy, opts: Any, started: float, reason: str) -> tuple[Any, list[Finding]]:
+def _check_values(task: Task, legacy: Legacy, opts: Any, started: float,
+                  reason: str) -> tuple[Any, list[Finding], Any]:
     from xlperf.batch.task import check_view
     from xlperf.workbook.legacy_values import values_view
 
     view = values_view(task.path)
-    result, findings = check_view(task, view, opts, started, formula_free=True)
+    result, findings, scored = check_view(task, view, opts, started, formula_free=True)
     _add(result, findings, Finding("formulas-not-checked", params={"format": legacy.format, **_reason(reason)}),
          task, opts)
-    return result, findings
+    return result, findings, scored
 
 
 def _add(result: Any, findings: list[Finding], finding: Finding, task: Task, opts: Any) -> None:
