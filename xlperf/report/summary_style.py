@@ -139,7 +139,6 @@ def link_formula(path: str | None, out_dir: str, text: str, sheet: str | None = 
     target = rel.replace(os.sep, "/").replace("%", "%25").replace("#", "%23")
     if sheet and cell:
         target += "#'" + sheet.replace("'", "''") + "'!" + cell
-    text = " ".join(text.split()) or text
     if len(target) > MAX_LITERAL or len(text) > MAX_LITERAL:
         return None
     return f"=HYPERLINK({_literal(target)},{_literal(text)})"

@@ -12,6 +12,7 @@ landscape, fitted to the page width, header row repeated.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections import Counter
 from contextlib import ExitStack
@@ -52,11 +53,6 @@ class SummaryBook:
         self.statuses: Counter = Counter()
         self.returns = ReturnList(self._tmp)
 
-    @property
-    def rows(self) -> dict[str, int]:
-        """Data rows written so far, per streamed sheet."""
-        return {"summary": self.written["summary"], "findings": self.written["findings"]}
-
     def _header(self, ws: Any, columns: list[str], widths: list[int]) -> None:
         for col, (title, width) in enumerate(zip(columns, widths)):
             ws.set_column(col, col, width)
@@ -71,7 +67,7 @@ class SummaryBook:
         ws.write_string(row, col, text, self.fmt.get(style, formula_like(text)))
 
     def _number(self, ws: Any, row: int, col: int, value: Any, style: str) -> None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
             ws.write_number(row, col, value, self.fmt.get(style))
         else:
             self._text(ws, row, col, value, style)
@@ -86,7 +82,7 @@ class SummaryBook:
     def _link(self, ws: Any, row: int, col: int, text: str, path: str | None, sheet: str | None = None,
               cell: str | None = None) -> None:
         """The file's name as a link to it (``link_formula``), its name as plain text where no link can be made."""
-        shown = neutralise(text)
+        shown = " ".join(neutralise(text).split()) or neutralise(text)  # a name on one line, as the link shows it
         formula = link_formula(path, self.out_dir, shown, sheet, cell)
         if formula is None:
             self._text(ws, row, col, shown)
