@@ -93,7 +93,7 @@ def prepare(tasks: Sequence[Task], out_dir: Path, timeout: float | None = None, 
     else:
         cleanup(out_dir)
         try:
-            made = convert_all(legacy, Path(out_dir) / FOLDER, timeout or SINGLE_LIMIT, jobs)
+            made = convert_all(legacy, Path(out_dir).resolve() / FOLDER, timeout or SINGLE_LIMIT, jobs)
         except BaseException:  # interrupted (Ctrl-C): no copies left behind
             cleanup(out_dir)
             raise
