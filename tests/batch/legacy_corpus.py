@@ -112,8 +112,8 @@ def make_returns(folder: Path) -> list[Path]:
 
 
 def make_legacy_twins(xlsx: list[Path], folder: Path) -> dict[str, Path]:
-    """Each .xlsx saved as .xls by LibreOffice (one process), plus the first one as a WPS .et:
-    twin name → its .xlsx."""
+    """Each .xlsx saved as .xls by LibreOffice (one process), plus the first one as a WPS .et and as an .xls
+    renamed .xlsx (as a unit asked for .xlsx may do): twin name → its .xlsx."""
     from xlperf import libreoffice
 
     done = libreoffice.convert(xlsx, folder, "xls", timeout=300)
@@ -122,4 +122,7 @@ def make_legacy_twins(xlsx: list[Path], folder: Path) -> dict[str, Path]:
     et = folder / f"{xlsx[0].stem}_wps.et"
     shutil.copyfile(done.output(xlsx[0]), et)
     twins[et.name] = xlsx[0]
+    renamed = folder / f"{xlsx[0].stem}_renamed.xlsx"
+    shutil.copyfile(done.output(xlsx[0]), renamed)
+    twins[renamed.name] = xlsx[0]
     return twins

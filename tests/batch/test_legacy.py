@@ -69,7 +69,7 @@ def test_defects_are_found_in_legacy_copies_at_their_cells(checked):
                                                       for f in results["stale_cache.xls"]["findings"]]
     assert ("formula-missing", "评分表", "G9") in [(f["code"], f["sheet"], f["cell"])
                                                 for f in results["typed_over.xls"]["findings"]]
-    for clean in ("clean_a.xls", "clean_b.xls", "clean_a_wps.et"):
+    for clean in ("clean_a.xls", "clean_b.xls", "clean_a_wps.et", "clean_a_renamed.xlsx"):
         assert results[clean]["status"] == "ok" and results[clean]["counts"] == {"error": 0, "warning": 0, "info": 1}
 
 
@@ -77,7 +77,7 @@ def test_originals_unchanged_and_copies_removed(twins, checked):
     folder, _ = twins
     out, batch, before = checked
     assert _digest(folder) == before
-    assert not (out / legacy.FOLDER).exists() and batch.files == 13
+    assert not (out / legacy.FOLDER).exists() and batch.files == 14
 
 
 @needs_lo
