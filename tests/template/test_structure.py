@@ -347,7 +347,7 @@ def test_marker(book, framework, formulas):
 def test_framework_text_round_trips_every_setting():
     fw = load_framework("dapeng")
     cfg = replace(fw.config, reverse_mode="linear", equal_mode="all_or_nothing", na_policy="rescale",
-                  method_overrides={"成本节约率": "reverse"}, rate_digits=2)
+                  method_overrides={"成本节约率": "reverse"}, rate_digits=2, lower_better_level2=("成本", "费用"))
     fw = replace(fw, config=cfg, indicators=fw.indicators[:2] + (replace(fw.indicators[2], criteria='含"引号"\n两行'),))
     again = parse_framework(tomllib.loads(framework_toml(fw)))
     assert replace(again, extra={}) == replace(fw, extra={})

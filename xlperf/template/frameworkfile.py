@@ -41,6 +41,7 @@ def _scoring(fw: Framework) -> list[str]:
         "rate_digits": cfg.rate_digits, "tolerance": cfg.tolerance, "total_weight": cfg.total_weight,
         "interval_bands": [[low, share] for low, share in cfg.interval_bands],
         "split_rules": [rule.label() for rule in cfg.split_rules], "judgement_roles": list(cfg.judgement_roles),
+        "lower_better_level2": list(cfg.lower_better_level2),
     }
     lines += [f"{key} = {_value(value)}" for key, value in settings.items()]
     if cfg.scales_path:
