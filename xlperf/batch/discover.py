@@ -1,7 +1,7 @@
 """Find the files to check under the given paths; every file found is reported, checked or not.
 
-Nothing below an input is passed over in silence: spreadsheets in a format xlperf cannot check, files
-that are not spreadsheets, links that lead nowhere, special files and the outputs of earlier runs all
+Nothing below an input is passed over in silence: spreadsheets in a format xlperf cannot check (a legacy
+.xls/.et workbook is converted first, by ``batch.legacy``), files that are not spreadsheets, links that lead nowhere, special files and the outputs of earlier runs all
 become tasks (``kind``), and each gets its own result. Only the run's own output folder is left out (by
 its real path; ``outdir`` lets it lie inside an input only when it holds nothing but xlperf's outputs),
 never a folder merely because it holds a state file: in an earlier run's output folder only that run's
@@ -14,7 +14,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from xlperf.batch.names import distinct_names
 
@@ -54,6 +54,7 @@ class Task:
     name: str
     checkable: bool  # a workbook xlperf reads; everything else gets its result from batch.unchecked
     kind: str = field(default="")
+    legacy: Any = None  # an .xls/.et converted for this batch: xlperf.batch.legacy.Legacy
 
     def __post_init__(self) -> None:
         if not self.kind:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from xlperf.batch import legacy
 from xlperf.batch.discover import Task, discover
 from xlperf.batch.outdir import OutDir
 from xlperf.batch.results import FileResult, failed
@@ -211,8 +212,8 @@ def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) 
     paths = [str(p) for p in paths]
     out = OutDir(run.out_dir).open(run.resume, paths)
     try:  # the workers keep their temporary files in out.tmp (this process's own are deleted when closed)
-        if opts.write_back_dir:
-            opts = dataclasses.replace(opts, write_back_dir=str(out.corrected))
+        if opts.write_back_dir and os.path.abspath(opts.write_back_dir) == os.path.abspath(out.path / "corrected"):
+            opts = dataclasses.replace(opts, write_back_dir=str(out.corrected))  # staged, swapped in with the set
         pool = _start_pool(run, opts, out)
         try:
             batch = _run_batch(paths, opts, run, pool, out)
@@ -245,16 +246,16 @@ def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any,
     state = StateFile(out.path, run.resume, run_options(paths, opts))
     keys = [task_key(t) for t in tasks]
     index_of = {task.path: i for i, task in enumerate(tasks)}
-    todo = [t for t, k in zip(tasks, keys) if k not in state.done]
+    todo = legacy.prepare([t for t, k in zip(tasks, keys) if k not in state.done], out.work, run.timeout, run.jobs)
     progress = Progress(len(todo), run.progress, opts.lang)
     runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
     batch = BatchResult(out.path, len(tasks))
-    outputs = Outputs(out.staged, opts)
+    outputs = Outputs(out.staged, opts, final_dir=out.path)
     in_order = _InOrder(keys, state, outputs, batch)
     try:
         in_order.flush()  # files finished by an earlier, interrupted run
         for task, result in runner(todo, opts, run, outputs.open):
-            index = index_of[task.path]
+            index, result.path = index_of[task.path], task.path
             result.written = out.final(result.written)
             state.record(keys[index], result)
             in_order.put(index, result)
@@ -267,5 +268,6 @@ def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any,
     finally:
         progress.close()
         state.close()
+        legacy.cleanup(out.work)
     batch.seconds = round(time.monotonic() - started, 2)
     return batch

@@ -146,12 +146,14 @@ def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, lis
 def check_file_scored(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding], Any]:
     """check_file_findings, also returning the scored table (a ScoreResult, None when there is none):
     ``xlperf score`` prints it with exactly the findings ``xlperf check`` reports."""
-    from xlperf.batch.template_check import recognise
-    from xlperf.workbook.info import find_info
     from xlperf.workbook.sniff import sniff
     from xlperf.workbook.view import open_view
 
     started = time.perf_counter()
+    if task.legacy is not None:  # an .xls/.et return, converted for this batch
+        from xlperf.batch.legacy import check_legacy
+
+        return check_legacy(task, opts)
     if not task.checkable:
         return (*_unsupported(task, opts), None)
     if task.path.lower().endswith(".docx"):  # a Word evaluation report (xlperf.reports)
@@ -169,6 +171,16 @@ def check_file_scored(task: Task, opts: CheckOptions) -> tuple[FileResult, list[
         finding = getattr(exc, "finding", None) or Finding("file-corrupt", params={"detail": type(exc).__name__})
         finding = finding.with_file(task.name)
         return failed(task.name, finding, opts.lang), [finding], None
+    return check_view(task, view, opts, started)
+
+
+def check_view(task: Task, view, opts: CheckOptions, started: float,
+               formula_free: bool = False) -> tuple[FileResult, list[Finding], Any]:
+    """The checks of one opened workbook (result, findings, scored table); ``formula_free``: a view of saved
+    values only (no formulas to compare or recompute), which is scored and nothing else."""
+    from xlperf.batch.template_check import recognise
+    from xlperf.workbook.info import find_info
+
     result = FileResult(task.name, info=find_info(view.data_grids()))
     template, findings = recognise(view)
     if template is not None:
@@ -178,7 +190,7 @@ def check_file_scored(task: Task, opts: CheckOptions) -> tuple[FileResult, list[
     steps = [("score", lambda: _score(view, opts, cfg, result, template)),
              ("structure", lambda: (_structure(view, scored, template), None)),
              ("formulas", lambda: (_recompute(view, template, opts, result) if opts.formulas else [], None))]
-    for name, step in steps:
+    for name, step in steps[:1] if formula_free else steps:
         try:
             found, produced = step()
             findings.extend(found)

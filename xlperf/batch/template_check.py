@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from xlperf.core.frameworks import Framework, load_framework
+from xlperf.core.frameworks import Framework
 from xlperf.findings import Finding
 from xlperf.template.fingerprint import MARKER_SHEET, canonical, hash_lines
 from xlperf.template.sheetlines import sheet_lines
@@ -31,6 +31,8 @@ class Template:
     actual: str
     layout: dict[str, Any]
     vba_sha256: str | None = None
+    spec: str = ""  # what the reference is rebuilt from: a bundled framework id, or the definition the marker carries
+    formulas: str = "udf"  # the template's formula kind: udf (xlwings functions) or excel (plain formulas)
 
     @property
     def intact(self) -> bool:
@@ -60,16 +62,18 @@ def recognise(view) -> tuple[Template | None, list[Finding]]:
         return None, []
     from xlperf.template.version import TEMPLATE_VERSION
 
-    name = str(marker["framework"])
+    from xlperf.template.frameworkfile import load_spec, spec_of
+
+    name, spec = str(marker["framework"]), spec_of(marker)
     try:
-        framework = load_framework(name)
+        framework = load_spec(spec)
     except ValueError:
         return None, [Finding("template-unknown", MARKER_SHEET, found=name)]
     if str(marker.get("template_version")) != TEMPLATE_VERSION or not framework.indicators:
         return None, [Finding("template-unknown", MARKER_SHEET, found=f"{name} v{marker.get('template_version')}")]
     layout = marker.get("layout") if isinstance(marker.get("layout"), dict) else {}
     template = Template(framework, TEMPLATE_VERSION, str(marker.get("fingerprint") or ""), fingerprint(view), layout,
-                        str(marker.get("vba_sha256") or "") or None)
+                        str(marker.get("vba_sha256") or "") or None, spec, str(marker.get("formulas") or "udf"))
     return template, []
 
 
@@ -84,22 +88,28 @@ class Reference:
 
 
 @lru_cache(maxsize=16)
-def reference_cells(framework_id: str) -> Reference:
-    """The reference for a framework: from the on-disk cache when its key matches, else rebuilt."""
+def reference_cells(framework_id: str, formulas: str = "udf", counts: tuple = ()) -> Reference:
+    """The reference for a framework (an id or a definition), formula kind and grown rows: from the on-disk
+    cache when its key matches, else rebuilt."""
     from xlperf.batch.reference_cache import cached_reference
+    from xlperf.template.frameworkfile import load_spec
 
-    return cached_reference(framework_id, repr(load_framework(framework_id)),
-                            lambda: build_reference(framework_id), Reference)
+    extra = repr(load_spec(framework_id)) + ("" if (formulas, counts) == ("udf", ()) else f"|{formulas}|{counts}")
+    return cached_reference(framework_id, extra, lambda: build_reference(framework_id, formulas, counts), Reference)
 
 
-def build_reference(framework_id: str) -> Reference:
+def build_reference(framework_id: str, formulas: str = "udf", counts: tuple = ()) -> Reference:
     """The template rebuilt in memory by the builder, and its locked non-empty cells read back."""
     from openpyxl.worksheet.formula import ArrayFormula
 
     from xlperf.template.builder import TEMPLATE_VERSION, make_workbook
     from xlperf.template.fingerprint import read_marker
+    from xlperf.template.frameworkfile import load_spec
+    from xlperf.template.plan import plan_rows
+    from xlperf.template.table import expand
 
-    wb = make_workbook(framework_id)
+    framework = load_spec(framework_id)
+    wb = make_workbook(framework, formulas, dict(counts))
     layout = read_marker(wb)["layout"]
     cells: dict[str, dict[tuple[int, int], tuple[bool, Any]]] = {}
     for ws in wb.worksheets:
@@ -112,9 +122,7 @@ def build_reference(framework_id: str) -> Reference:
                 if value is None or value == "" or not cell.protection.locked:
                     continue
                 sheet[(cell.row, cell.column)] = (isinstance(value, str) and value.startswith("="), value)
-    from xlperf.core.frameworks import load_framework as _load
-
-    rows = [row_key(ind.level1, ind.level2, ind.level3, layout) for ind in _load(framework_id).indicators]
+    rows = [row_key(p.ind.level1, p.ind.level2, p.ind.level3, layout) for p in expand(plan_rows(framework), dict(counts))]
     return Reference(TEMPLATE_VERSION, layout, cells, rows)
 
 
@@ -223,9 +231,14 @@ def template_findings(view, template: Template, table) -> list[Finding]:
         findings.append(Finding("macro-changed", params={"detail": detail}))
     if template.intact:
         return findings
+    from xlperf.template.grow import grown_counts, grown_fingerprint
+
+    counts = grown_counts(template.layout, table)  # rows the unit may add (self-evaluation forms)
+    if counts and grown_fingerprint(template.spec, template.formulas, counts) == template.actual:
+        return findings
     findings.append(Finding("template-modified", MARKER_SHEET, expected=template.fingerprint[:12],
                             found=template.actual[:12]))
-    ref = reference_cells(template.framework.id)
+    ref = reference_cells(template.spec or template.framework.id, template.formulas, counts)
     for sheet in ref.cells:
         if view.grid(sheet) is None:
             findings.append(Finding("sheet-missing", expected=sheet))

@@ -21,8 +21,9 @@ class Outputs:
     (in input order) and complete on ``close``; ``abort`` removes what was begun. A batch writes them into
     its work folder and swaps the three in as one set (``batch.outdir``)."""
 
-    def __init__(self, out_dir: Path, opts: Any):
+    def __init__(self, out_dir: Path, opts: Any, final_dir: Path | None = None):
         self.out_dir, self.opts = Path(out_dir), opts
+        self.final_dir = Path(final_dir) if final_dir is not None else self.out_dir  # where the set will be
         self._writers: list[Any] | None = None
 
     def open(self) -> None:
@@ -35,8 +36,8 @@ class Outputs:
 
         lang = getattr(self.opts, "lang", "zh")
         meta = {"xlperf_version": __version__, "framework": self.opts.cfg.framework, "lang": lang}
-        self._writers = [SummaryBook(self.out_dir / summary_name(lang), lang), FindingsCsv(self.out_dir / "findings.csv"),
-                         ResultsJson(self.out_dir / "results.json", meta)]
+        self._writers = [SummaryBook(self.out_dir / summary_name(lang), lang, link_base=self.final_dir),
+                         FindingsCsv(self.out_dir / "findings.csv"), ResultsJson(self.out_dir / "results.json", meta)]
 
     def add(self, result: FileResult) -> None:
         self.open()

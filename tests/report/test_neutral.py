@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xlperf.report.safe_text import formula_like, neutralise, safe_value
+from xlperf.report.neutral import formula_like, neutralise, safe_value
 
 
 @pytest.mark.parametrize("text, unsafe", [
@@ -19,3 +19,8 @@ def test_what_a_spreadsheet_would_read_as_a_formula(text, unsafe):
 
 def test_only_texts_change():
     assert [safe_value(v) for v in (1, 2.5, None, True, "=x")] == [1, 2.5, None, True, "'=x"]
+
+
+def test_cells_stay_xml_safe_and_within_excels_length():
+    assert neutralise("bell\x07bell") == "bell\ufffdbell" and len(neutralise("x" * 40000)) == 32767
+    assert neutralise("多行\n文本") == "多行\n文本" and neutralise(12) == "12"
