@@ -177,7 +177,7 @@ def main() -> None:
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "xlperf"), str(ROOT / "bench")], check=True)
     # The rebuilt-template cache (~/.cache/xlperf) as after any earlier run of this xlperf: a first run
     # ever rebuilds each template once per worker with openpyxl (≈ 0.3 s and ≈ 20 MB more per worker).
-    subprocess.run([PY, "-c", "from xlperf.batch.template_check import reference_cells as r\n"
+    subprocess.run([PY, "-c", "from xlperf.batch.template_check import reference_structure as r\n"
                     "from xlperf.core.frameworks import framework_names as n, load_framework as f\n"
                     "[r(x) for x in n() if f(x).indicators]"], check=True)
     rows = [(n, run_size(n, args)) for n in args.n or [1000]]

@@ -175,6 +175,7 @@ def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) 
 
 
 def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions, pool: Any) -> BatchResult:
+    from xlperf.batch.infer import deferred
     from xlperf.report.outputs import Outputs
 
     started = time.monotonic()
@@ -188,7 +189,7 @@ def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
     progress = Progress(len(todo), run.progress)
     runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
     batch = BatchResult(out_dir, len(tasks))
-    outputs = Outputs(out_dir, opts)
+    outputs = deferred(Outputs(out_dir, opts), batch, opts)  # adds what copies of one template disagree on
     in_order = _InOrder(keys, state, outputs, batch)
     try:
         in_order.flush()  # files finished by an earlier, interrupted run

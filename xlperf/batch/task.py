@@ -26,6 +26,7 @@ class CheckOptions:
     formulas: bool = True  # recompute the workbook's own formulas with the formula engine
     write_back_dir: str | None = None  # corrected copies go here (never over an original)
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
+    templates: tuple = ()  # bureau templates (--template), as batch.structure.Structure
 
 
 def _unsupported(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding]]:
@@ -86,21 +87,25 @@ def _score(view, opts: CheckOptions, cfg: ScoringConfig, result: FileResult) -> 
     return list(scored.findings), tables[0]
 
 
-def _structure(view, table, template) -> list[Finding]:
+def _structure(view, table, template, opts: CheckOptions, result: FileResult) -> list[Finding]:
     if template is not None:
         from xlperf.batch.template_check import template_findings
 
         return template_findings(view, template, table)
-    from xlperf.checks.formula_shape import check_formula_shapes_view
+    from xlperf.batch.bureau import structure_findings
 
-    return check_formula_shapes_view(view)
+    return structure_findings(view, table, opts, result)
 
 
-def _recompute(view, template, opts: CheckOptions, result: FileResult) -> list[Finding]:
+def _recompute(view, template, opts: CheckOptions, result: FileResult, values: dict | None) -> list[Finding]:
+    from xlperf.checks.text_inputs import text_in_number_cells
+
+    if not opts.formulas:
+        return text_in_number_cells(view)
     from xlperf.engine.compiled import recompute
 
-    values = recompute(view, template)
-    findings = cached_mismatches(view, values)
+    values = values if values is not None else recompute(view, template)
+    findings = cached_mismatches(view, values) + text_in_number_cells(view, values)
     if opts.write_back_dir:
         from xlperf.batch.writeback import write_back
 
@@ -115,6 +120,7 @@ def check_file(task: Task, opts: CheckOptions) -> FileResult:
 
 def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding]]:
     """check_file, also returning the Finding values (for callers that render them themselves)."""
+    from xlperf.batch.foreign import not_calculated_here
     from xlperf.batch.template_check import recognise
     from xlperf.workbook.info import find_info
     from xlperf.workbook.sniff import sniff
@@ -136,16 +142,19 @@ def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, lis
     if template is not None:
         result.framework, result.template_version = template.framework.id, template.version
     cfg = template.framework.config if template is not None else opts.cfg
-    table = None
-    steps = [("score", lambda: _score(view, opts, cfg, result)),
-             ("structure", lambda: (_structure(view, table, template), None)),
-             ("formulas", lambda: (_recompute(view, template, opts, result) if opts.formulas else [], None))]
+    table = values = None
+    steps = [("saved", lambda: not_calculated_here(view, opts.formulas, template is not None)),
+             ("score", lambda: _score(view, opts, cfg, result)),
+             ("structure", lambda: (_structure(view, table, template, opts, result), None)),
+             ("formulas", lambda: (_recompute(view, template, opts, result, values), None))]
     for name, step in steps:
         try:
             found, produced = step()
             findings.extend(found)
             if name == "score":
                 table = produced
+            elif name == "saved":
+                values = produced
         except Exception as exc:  # noqa: BLE001
             findings.append(Finding("file-failed", params={"detail": f"{name}: {type(exc).__name__}: {exc}"[:300]}))
     findings = [f.with_file(task.name) for f in findings]

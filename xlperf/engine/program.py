@@ -149,7 +149,7 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
 
     produced = {out for node in dsp.function_nodes.values() for out in node["outputs"]}
     for node_id, node in dsp.data_nodes.items():
-        if node_id in produced:
+        if node_id in produced or node_id is sh.START:  # START feeds a function without arguments: FALSE()
             continue
         if node_id in dsp.default_values:
             constants.append((slot(node_id), dsp.default_values[node_id]["value"]))
@@ -158,7 +158,8 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
     for node in sorted(dsp.function_nodes.values(), key=lambda n: n["index"]):
         if set(node) - _NODE_KEYS or len(node["outputs"]) != 1 or not callable(node["function"]):
             raise Unsupported(f"function node in {text}")
-        steps.append((node["function"], tuple(slot(i) for i in node["inputs"] or ()), slot(node["outputs"][0])))
+        args = tuple(slot(i) for i in node["inputs"] or () if i is not sh.START)
+        steps.append((node["function"], args, slot(node["outputs"][0])))
     result = slot(output)
     return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced)
 
