@@ -106,7 +106,7 @@ def defects(layout: str, rng: random.Random) -> list[tuple[str, Copy, Callable[[
     if layout == "mof":
         add("formula_typed", lambda c, p, v: _override(c, p["named"]["exec_score"], 10, "formula-missing"))
         add("values_pasted", lambda c, p, v: [e for col in "CDE" for e in _paste(c, f"项目支出绩效自评表!{col}6", v)])
-        add("text_in_number", lambda c, p, v: _override(c, p["rows"][judged[1]]["score"], "9分", "score-invalid"))
+        add("text_in_number", lambda c, p, v: _override(c, p["rows"][judged[1]]["score"], "9分", "number-as-text"))
     else:
         add("formula_typed", lambda c, p, v: _override(c, p["rows"][first]["score"], 8.5, "formula-missing"))
         add("values_pasted", lambda c, p, v: [e for name in second for e in _paste(c, p["rows"][name]["score"], v)])
@@ -177,17 +177,25 @@ def _rename_info(copy: Copy) -> list[Expect]:
     return [("sheet-missing", None, None)]
 
 
-def make_layout_corpus(layout: str, folder: Path, clean: int = 5, seed: int = 13) -> list[Defect]:
+def _places(layout: str, copy: Copy) -> Places:
+    """Where the layout puts each cell for this copy's rows (written in memory, never saved)."""
+    return LAYOUTS[layout].build(LIBRARIES["openpyxl"](), copy.rows, copy.inputs)
+
+
+def make_layout_corpus(layout: str, folder: Path, clean: int = 4, seed: int = 13) -> list[Defect]:
     """``clean`` correct copies plus one copy per defect in ``folder``; returns what each must produce."""
     rng = random.Random(f"{layout}-{seed}")
     made: list[Defect] = []
     for i in range(clean):
-        write_copy(layout, Copy(make_inputs(layout, rng, i + 1), list(ROWS[layout])), folder / f"{layout}_clean_{i + 1:02d}.xlsx")
-        made.append(Defect(f"{layout}_clean_{i + 1:02d}.xlsx"))
+        name = f"{layout}_clean_{i + 1:02d}.xlsx"
+        write_copy(layout, Copy(make_inputs(layout, rng, i + 1), list(ROWS[layout])), folder / name)
+        made.append(Defect(name))
     for name, copy, change, names in defects(layout, rng):
-        probe = Copy(copy.inputs, copy.rows)
-        with tempfile.TemporaryDirectory() as tmp:
-            places, values = write_copy(layout, probe, Path(tmp) / "probe.xlsx")
+        values: dict = {}
+        if name == "values_pasted":  # the values the formulas gave, pasted over them
+            with tempfile.TemporaryDirectory() as tmp:
+                values = write_copy(layout, Copy(copy.inputs, copy.rows), Path(tmp) / "probe.xlsx")[1]
+        places = _places(layout, copy)
         expect = change(copy, {"rows": places.rows, "named": places.named, "table_sheet": places.table_sheet}, values)
         write_copy(layout, copy, folder / f"{layout}_{name}.xlsx")
         made.append(Defect(f"{layout}_{name}.xlsx", expect, names))
@@ -216,3 +224,69 @@ def lo_saves(folder: Path, resave: list[str], as_xls: list[str]) -> list[Defect]
             shutil.copyfile(produced, folder / target)
             made.append(Defect(target, twin=name))
     return made
+
+
+def write_lone(path: Path) -> Defect:
+    """A workbook alone in its structure: per-row formulas, one typed over between two of them (found by
+    Excel's neighbour rule, as a warning) and a typed year under two formulas (not flagged)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "考核表"
+    for col, text in zip("ABCDE", ("序号", "指标名称", "分值", "完成率", "得分")):
+        ws[f"{col}2"] = text
+    for i, (name, rate) in enumerate((("培训完成率", 0.96), ("补贴发放率", 1), ("服务满意率", 0.92),
+                                      ("制度执行率", 0.98), ("资料归档率", 1)), start=3):
+        ws[f"A{i}"], ws[f"B{i}"], ws[f"C{i}"], ws[f"D{i}"] = i - 2, name, 20, rate
+        ws[f"E{i}"] = f"=ROUND(C{i}*MIN(1,D{i}),2)"
+    ws["E5"] = 18.4  # typed over, between two equal formulas
+    ws["B8"], ws["C8"], ws["E8"] = "合计", "=SUM(C3:C7)", "=SUM(E3:E7)"
+    ws["G3"], ws["G4"], ws["G5"] = "=D3*100", "=D4*100", 2024  # a typed year under two formulas
+    ws["F2"] = "扣分说明"
+    for r, note in ((3, "未全部完成"), (5, "满意率未达标"), (6, "个别未执行")):
+        ws[f"F{r}"] = note
+    raw = path.with_name(path.stem + "~.xlsx")
+    wb.save(raw)
+    try:
+        from tests.corpus import _formula_cells
+        from xlperf.engine.recalc import recalc_workbook
+        from xlperf.workbook.package import patch_values
+
+        cells = _formula_cells(raw)
+        values = {c: v for (s, c), v in recalc_workbook(raw).values.items() if (s, c) in cells}
+        patch_values(raw, path, {"考核表": values})
+    finally:
+        raw.unlink()
+    return Defect(path.name, [("formula-pattern-break", "考核表", "E5")])
+
+
+@dataclass
+class BureauCorpus:
+    """The returns folder, the blank templates, and what each return must produce."""
+
+    returns: Path
+    templates: dict[str, Path]
+    defects: dict[str, Defect]
+
+
+RESAVED = ("county_clean_01.xlsx", "info_clean_01.xlsx", "mof_clean_01.xlsx", "info_weight_edited.xlsx")
+AS_XLS = ("county_clean_02.xlsx", "info_clean_02.xlsx", "mof_clean_02.xlsx", "county_formula_typed.xlsx",
+          "info_weight_edited.xlsx", "mof_target_edited.xlsx")
+
+
+def make_bureau_corpus(root: Path, clean: int = 4, libreoffice: bool = True) -> BureauCorpus:
+    """Three bureau templates, their filled copies with every defect, LibreOffice saves and .xls copies
+    (``libreoffice``), and a workbook alone in its structure, all returns in one folder."""
+    returns, blank = root / "returns", root / "templates"
+    templates = {layout: write_template(layout, blank / f"{layout}.xlsx") for layout in LAYOUTS}
+    found: dict[str, Defect] = {}
+    for layout in LAYOUTS:
+        for defect in make_layout_corpus(layout, returns, clean):
+            found[defect.name] = defect
+    found["lone_form.xlsx"] = write_lone(returns / "lone_form.xlsx")
+    if libreoffice:
+        for defect in lo_saves(returns, list(RESAVED), list(AS_XLS)):
+            twin = found[defect.twin]
+            found[defect.name] = Defect(defect.name, list(twin.expect), twin.names, twin.name)
+    return BureauCorpus(returns, templates, found)
