@@ -59,7 +59,7 @@ def _run(corpus: str, count: int, upto: int) -> None:
             cfg = template.framework.config if template else opts.cfg
             table = _score(view, opts, cfg, result)[1]
             if upto >= 7:
-                _structure(view, table, template)
+                _structure(view, table, template, opts, result)
 
 
 def _instructions(corpus: str, count: int, upto: int) -> int:

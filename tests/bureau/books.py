@@ -47,8 +47,7 @@ class XlsxWriterBook(Book):
         import xlsxwriter
 
         super().__init__(overrides)
-        self._path = Path(".xlperf-pending.xlsx")
-        self._wb = xlsxwriter.Workbook(str(self._path), {"strings_to_numbers": False})
+        self._wb = xlsxwriter.Workbook("pending.xlsx", {"strings_to_numbers": False})  # named on save
         border = {"border": 1, "valign": "vcenter"}
         self._formats = {
             "title": self._wb.add_format({"bold": True, "font_size": 14, "align": "center"}),

@@ -60,10 +60,19 @@ def write_template(layout: str, path: Path) -> Path:
     return book.save(path)
 
 
-def write_copy(layout: str, copy: Copy, path: Path) -> tuple[Places, dict[tuple[str, str], Any]]:
-    """One filled copy with the cached values a spreadsheet would save; returns places and those values."""
+def formulas_values(raw: Path) -> dict[tuple[str, str], Any]:
+    """Every formula cell's value as ``formulas``' ExcelModel computes it (independent of xlperf's engine)."""
     from tests.corpus import _formula_cells
     from xlperf.engine.recalc import recalc_workbook
+
+    formula_cells = _formula_cells(raw)
+    return {key: value for key, value in recalc_workbook(raw).values.items() if key in formula_cells}
+
+
+def write_copy(layout: str, copy: Copy, path: Path,
+               values_of: Callable[[Path], dict[tuple[str, str], Any]] = formulas_values
+               ) -> tuple[Places, dict[tuple[str, str], Any]]:
+    """One filled copy with the cached values a spreadsheet would save; returns places and those values."""
     from xlperf.workbook.package import patch_values
 
     spec = LAYOUTS[layout]
@@ -72,8 +81,7 @@ def write_copy(layout: str, copy: Copy, path: Path) -> tuple[Places, dict[tuple[
     work = Path(tempfile.mkdtemp(prefix="xlperf-bureau-"))
     try:
         raw = book.save(work / "raw.xlsx")
-        formula_cells = _formula_cells(raw)
-        values = {key: value for key, value in recalc_workbook(raw).values.items() if key in formula_cells}
+        values = values_of(raw)
         cached = {**values, **copy.stale}
         per_sheet: dict[str, dict[str, Any]] = {}
         for (sheet, cell), value in cached.items():
@@ -177,9 +185,10 @@ def _rename_info(copy: Copy) -> list[Expect]:
     return [("sheet-missing", None, None)]
 
 
-def _places(layout: str, copy: Copy) -> Places:
-    """Where the layout puts each cell for this copy's rows (written in memory, never saved)."""
-    return LAYOUTS[layout].build(LIBRARIES["openpyxl"](), copy.rows, copy.inputs)
+def inject(layout: str, copy: Copy, change: Callable, values: dict | None = None) -> list[Expect]:
+    """Apply a defect to a copy before it is written; returns what checking it must report."""
+    places = LAYOUTS[layout].build(LIBRARIES["openpyxl"](), copy.rows, copy.inputs)  # where each cell goes
+    return change(copy, {"rows": places.rows, "named": places.named, "table_sheet": places.table_sheet}, values or {})
 
 
 def make_layout_corpus(layout: str, folder: Path, clean: int = 4, seed: int = 13) -> list[Defect]:
@@ -195,8 +204,7 @@ def make_layout_corpus(layout: str, folder: Path, clean: int = 4, seed: int = 13
         if name == "values_pasted":  # the values the formulas gave, pasted over them
             with tempfile.TemporaryDirectory() as tmp:
                 values = write_copy(layout, Copy(copy.inputs, copy.rows), Path(tmp) / "probe.xlsx")[1]
-        places = _places(layout, copy)
-        expect = change(copy, {"rows": places.rows, "named": places.named, "table_sheet": places.table_sheet}, values)
+        expect = inject(layout, copy, change, values)
         write_copy(layout, copy, folder / f"{layout}_{name}.xlsx")
         made.append(Defect(f"{layout}_{name}.xlsx", expect, names))
     return made

@@ -18,67 +18,71 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from xlperf.batch.structure import NO_TABLE, STRUCTURE_ROLES, Structure, Table, ViewCells, cell_id, data_sheets, \
+from xlperf.batch.canon import canon
+from xlperf.batch.structure import NO_TABLE, SEP, STRUCTURE_ROLES, Structure, Table, cell_id, constant, data_sheets, \
     group_key, table_of
 
 MAX_BASES = 64
 _bases: "OrderedDict[str, tuple[str, dict]]" = OrderedDict()
+_formulas: "OrderedDict[tuple, dict[str, str]]" = OrderedDict()
 _lock = threading.Lock()
 
 
-def _typed(view, anchor: Table) -> dict[str, Any]:
-    """Constants shown if the template has a formula there: in columns holding formulas, and numbers
-    outside the indicator rows (budget blocks, 基本信息)."""
-    out: dict[str, Any] = {}
-    data_rows = set(anchor.rows)
+def _formula_cells(view, table: Table) -> dict[str, str]:
+    """Every formula's canonical content by cell id (cached per formula set and table: copies share it)."""
+    from xlperf.engine.compiled import formula_key
+
+    key = (formula_key(view), table)
+    with _lock:
+        found = _formulas.get(key)
+    if found is None:
+        found = {cell_id(sheet, table(sheet, row), col): canon(text, sheet, row, table)
+                 for sheet in data_sheets(view) for (row, col), text in view.formulas.get(sheet, {}).items()}
+        with _lock:
+            _formulas[key] = found
+            while len(_formulas) > MAX_BASES:
+                _formulas.popitem(last=False)
+    return found
+
+
+def _constants(view, table: Table) -> tuple[dict[str, str], dict[str, Any]]:
+    """Constants a template fixes (the table's names, weights, targets; texts outside its rows), and the
+    ones only shown if the template has a formula there (in formula columns; numbers off the table)."""
+    cells: dict[str, str] = {}
+    typed: dict[str, Any] = {}
+    data_rows = set(table.rows)
+    fixed = {col for col, role in table.roles if role in STRUCTURE_ROLES}
     for sheet in data_sheets(view):
         formulas, grid = view.formulas.get(sheet, {}), view.grid(sheet)
+        if grid is None:
+            continue
         columns = {col for _, col in formulas}
-        table_sheet = sheet == anchor.sheet
-        for (row, col), value in (grid.values.items() if grid is not None else ()):
+        on_table = sheet == table.sheet
+        prefixes: dict[int, str] = {}
+        for (row, col), value in grid.values.items():
             if (row, col) in formulas:
                 continue
-            number = isinstance(value, (int, float)) and not (table_sheet and row in data_rows)
-            if col in columns or number:
-                out[cell_id(sheet, anchor(sheet, row), col)] = value if isinstance(value, (int, float, str)) \
-                    else str(value)
-    return out
-
-
-def _candidates(view, table: Table | None) -> dict[str, str]:
-    """Formulas everywhere; constants where a template fixes them (never inputs)."""
-    cells = ViewCells(view, table)
-    anchor = cells.table
-    out: dict[str, str] = {}
-    for sheet in data_sheets(view):
-        for (row, col), text in view.formulas.get(sheet, {}).items():
-            out[cell_id(sheet, anchor(sheet, row), col)] = cells.content(sheet, row, col)
-    if table is None:
-        return out
-    grid = view.grid(table.sheet)
-    formulas = view.formulas.get(table.sheet, {})
-    fixed = {col for col, role in table.roles if role in STRUCTURE_ROLES}
-    data_rows = set(table.rows)
-    for (row, col), value in (grid.values.items() if grid is not None else ()):
-        if (row, col) in formulas:
-            continue
-        if row in data_rows:
-            wanted = col in fixed
-        else:
-            wanted = isinstance(value, str)  # titles, headers, 合计 and other labels (typed figures are inputs)
-        if wanted:
-            content = cells.content(table.sheet, row, col)
-            if content is not None:
-                out[cell_id(table.sheet, anchor(table.sheet, row), col)] = content
-    return out
+            in_rows = on_table and row in data_rows
+            fixes = on_table and (col in fixed if in_rows else isinstance(value, str))
+            shown = col in columns or (isinstance(value, (int, float)) and not in_rows)
+            if not (fixes or shown):
+                continue
+            prefix = prefixes.get(row)
+            if prefix is None:
+                prefix = prefixes[row] = f"{sheet}{SEP}{table(sheet, row)}{SEP}"
+            if fixes:
+                cells[prefix + str(col)] = constant(value)
+            else:
+                typed[prefix + str(col)] = value if isinstance(value, (int, float, str)) else str(value)
+    return cells, typed
 
 
 def file_facts(view, indicator_table: Any) -> Structure:
-    """The file's facts as a Structure (cells: the candidate cells above)."""
+    """The file's facts as a Structure: candidate cells, and constants shown in messages only."""
     table = table_of(indicator_table)
     sheets = data_sheets(view)
-    cells = _candidates(view, table)
-    typed = {cid: v for cid, v in _typed(view, table or NO_TABLE).items() if cid not in cells}
+    cells, typed = _constants(view, table or NO_TABLE)
+    cells.update(_formula_cells(view, table or NO_TABLE))
     return Structure(group_key(table, sheets), sheets, table, cells, typed=typed)
 
 
@@ -129,3 +133,4 @@ def expand(sent: dict, bases: dict[str, dict]) -> Structure | None:
 def clear() -> None:
     with _lock:
         _bases.clear()
+        _formulas.clear()

@@ -82,6 +82,8 @@ class _Group:
         if self._reference is None:
             cells = {}
             for cid, counter in self.cells.items():
+                if not counter:
+                    continue  # every content outvoted: no template content here
                 content, count = max(counter.items(), key=lambda kv: kv[1])
                 held = count * 2 > self.n if content.startswith("=") else count * 3 >= self.n * 2 and count >= 3
                 if held:
@@ -195,7 +197,10 @@ class InferredOutputs:
     def _apply(self, result: FileResult, group: _Group, facts: Structure | None) -> None:
         counts, status = dict(result.counts), result.status
         _drop_provisional(result)
-        found = compare(group.reference(), facts, "template-cell-changed") if facts is not None else []
+        try:
+            found = compare(group.reference(), facts, "template-cell-changed") if facts is not None else []
+        except Exception as exc:  # noqa: BLE001 - this file's comparison failed; the batch goes on
+            found = [Finding("file-failed", params={"detail": f"template inference: {type(exc).__name__}: {exc}"[:300]})]
         if found:
             found.insert(0, Finding("template-inferred", params={"count": group.n}))
             result.add([f.with_file(result.file) for f in found], self.lang)

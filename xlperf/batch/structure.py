@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
 from xlperf.batch.canon import canon
@@ -132,6 +133,14 @@ def group_key(table: Table | None, sheets: tuple[str, ...]) -> str:
 
 def constant(value: Any) -> str:
     """A constant's canonical content (text stripped; numbers as Decimal text)."""
+    try:
+        return _constant(value, type(value))
+    except TypeError:  # unhashable: not cached
+        return canonical(value)
+
+
+@lru_cache(maxsize=65536)
+def _constant(value: Any, kind: type) -> str:
     return canonical(value.strip() if isinstance(value, str) else value)
 
 

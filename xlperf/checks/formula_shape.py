@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
@@ -136,6 +137,7 @@ def _convert(formula: str, parse: Callable[[str], _Part | None], render: Callabl
     return "=" + "".join(out)
 
 
+@lru_cache(maxsize=16384)  # copies of a template hold the same formula at the same cell
 def to_r1c1(formula: str, row: int, col: int) -> str:
     """An A1 formula at (row, col) in relative R1C1 form: B3 at C5 -> R[-2]C[-1], $B$3 -> R3C2, A:A -> C[..]:C[..].
 
