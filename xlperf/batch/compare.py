@@ -41,6 +41,10 @@ class _Rows:
         self.deleted: list[tuple[str, int]] = []  # (template key, file row where it would stand)
         self.inserted: list[tuple[str, int]] = []  # (file key, file row)
         self.order = list(ref.table.keys) if ref.table else []
+        self.identity = ref.table is not None and file.table is not None and ref.table.keys == file.table.keys
+        if self.identity:
+            self.keymap = dict(zip(self.order, self.order))
+            return
         if ref.table is None or file.table is None:
             return
         theirs = list(zip(file.table.keys, file.table.rows))
@@ -87,6 +91,8 @@ def _quoted(name: str) -> str:
 
 def expected_formula(want: str, rows: _Rows, renamed: dict[str, str]) -> str:
     """The template's canonical formula as it should read in the file."""
+    if rows.identity and not renamed:
+        return want
     out = rewrite(want, lambda anchor, starts, ends: rows.anchor(anchor, starts, ends))
     for old, new in renamed.items():
         out = out.replace(_quoted(old), _quoted(new)).replace(old + "!", new + "!")
@@ -157,8 +163,19 @@ def _level3_column(ref: Structure, file: Structure) -> str:
     return "A"
 
 
+def _identical(ref: Structure, file: Structure) -> bool:
+    """The usual case, decided quickly: same rows and sheets, and every template cell as the template has it."""
+    same_rows = (ref.table.keys if ref.table else None) == (file.table.keys if file.table else None)
+    if not same_rows or not set(ref.sheets) <= set(file.sheets):
+        return False
+    get = file.cells.get
+    return all(get(cid) == want for cid, want in ref.cells.items())
+
+
 def compare(ref: Structure, file: Structure, label_code: str = "template-cell-changed") -> list[Finding]:
     """Every difference between a file and its template: sheets, rows (by name), then cell by cell."""
+    if _identical(ref, file):
+        return []
     mapping, missing, renamed = _sheets(ref, file)
     findings = [Finding("sheet-missing", expected=sheet, found=renamed.get(sheet)) for sheet in missing]
     rows = _Rows(ref, file)

@@ -19,8 +19,9 @@ from collections import OrderedDict
 from typing import Any
 
 from xlperf.batch.canon import canon
+from xlperf.engine.key import formula_key
 from xlperf.batch.structure import NO_TABLE, SEP, STRUCTURE_ROLES, Structure, Table, cell_id, constant, data_sheets, \
-    group_key, table_of
+    group_key, similar_rows, table_of
 
 MAX_BASES = 64
 _bases: "OrderedDict[str, tuple[str, dict]]" = OrderedDict()
@@ -30,8 +31,6 @@ _lock = threading.Lock()
 
 def _formula_cells(view, table: Table) -> dict[str, str]:
     """Every formula's canonical content by cell id (cached per formula set and table: copies share it)."""
-    from xlperf.engine.compiled import formula_key
-
     key = (formula_key(view), table)
     with _lock:
         found = _formulas.get(key)
@@ -91,7 +90,8 @@ def _digest(data: Any) -> str:
 
 
 def compact(facts: Structure) -> dict:
-    """The facts to send: in full for the first file of its group in this process, else as changes."""
+    """The facts to send: in full for the first file of its group in this process, else as changes
+    (``"alone": False`` when this process already met a copy of the same template)."""
     full = facts.to_json()
     with _lock:
         known = _bases.get(facts.key)
@@ -109,6 +109,9 @@ def compact(facts: Structure) -> dict:
     out: dict[str, Any] = {"key": facts.key, "base": base_id,
                            "set": {cid: c for cid, c in cells.items() if theirs.get(cid) != c},
                            "drop": [cid for cid in theirs if cid not in cells]}
+    base_table = Table.from_json(base["table"]) if base["table"] else None
+    if similar_rows(base_table, facts.table):
+        out["alone"] = False
     for part in ("sheets", "table", "typed"):
         if full[part] != base[part]:
             out[part] = full[part]

@@ -23,13 +23,12 @@ from typing import Any, Iterator
 from xlperf.batch.compare import compare
 from xlperf.batch.facts import expand
 from xlperf.batch.results import FileResult
-from xlperf.batch.structure import Structure, Table
+from xlperf.batch.structure import Structure, Table, similar_rows
 from xlperf.findings import Finding
 
 PROVISIONAL = frozenset({"formula-pattern-break", "formula-inconsistent", "formula-error"})  # a lone file's
 SPOOL_NAME = ".xlperf-infer.jsonl"
 K = 4
-JACCARD = 0.5
 
 
 def _vote(counter: dict, value: Any, weight: int = 1) -> None:
@@ -58,11 +57,7 @@ class _Group:
     _reference: Structure | None = None
 
     def similar(self, facts: Structure) -> bool:
-        mine = set(self.first.table.keys) if self.first.table else set()
-        theirs = set(facts.table.keys) if facts.table else set()
-        if not mine and not theirs:
-            return True
-        return len(mine & theirs) >= JACCARD * len(mine | theirs)
+        return similar_rows(self.first.table, facts.table)
 
     def add(self, facts: Structure) -> None:
         self.n += 1
@@ -96,24 +91,26 @@ class _Group:
 
 
 class _Spool:
-    """Results written to disk as ``header<TAB>result`` lines (the header: structure key and base)."""
+    """Results on disk, one line each: ``header<TAB>structure facts<TAB>result`` (the header: structure key,
+    base, whether the facts are a base), so each pass parses only the part it needs."""
 
     def __init__(self, path: Path):
         self.path = path
         self._handle = open(path, "w", encoding="utf-8")
 
     def write(self, result: FileResult) -> None:
-        sent = result.structure or {}
+        sent, result.structure = result.structure or {}, None
         header = {"k": sent.get("key"), "b": sent.get("base"), "f": int("full" in sent)}
-        self._handle.write(json.dumps(header, ensure_ascii=False) + "\t"
-                           + json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        self._handle.write("\t".join(json.dumps(part, ensure_ascii=False)
+                                      for part in (header, sent, result.to_dict())) + "\n")
 
-    def lines(self) -> Iterator[tuple[dict, str]]:
+    def lines(self) -> Iterator[tuple[dict, str, str]]:
+        """(header, facts JSON, result JSON) per line, in input order."""
         self._handle.flush()
         with open(self.path, encoding="utf-8") as handle:
             for line in handle:
-                head, _, body = line.partition("\t")
-                yield json.loads(head), body
+                head, sent, body = line.split("\t", 2)
+                yield json.loads(head), sent, body
 
     def remove(self) -> None:
         self._handle.close()
@@ -172,26 +169,26 @@ class InferredOutputs:
         self.outputs.abort()
 
     def _replay(self, spool: _Spool) -> None:
+        """Pass 1 counts files per structure key, pass 2 reads the bases of keys with several files, pass 3
+        groups and votes, pass 4 compares each copy with its group's template and writes the outputs."""
         sizes: dict[str, int] = {}
-        for head, _ in spool.lines():
+        for head, _, _ in spool.lines():
             if head["k"] is not None:
                 sizes[head["k"]] = sizes.get(head["k"], 0) + 1
-        bases = {head["b"]: json.loads(body)["structure"]["full"] for head, body in spool.lines()
+        bases = {head["b"]: json.loads(sent)["full"] for head, sent, _ in spool.lines()
                  if head["f"] and sizes.get(head["k"], 0) > 1}
         groups: dict[str, list[_Group]] = {}
         member: list[_Group | None] = []
-        for head, body in spool.lines():
-            facts = expand(json.loads(body)["structure"], bases) if sizes.get(head["k"], 0) > 1 else None
+        for head, sent, _ in spool.lines():
+            facts = expand(json.loads(sent), bases) if sizes.get(head["k"], 0) > 1 else None
             group = _assign(groups, facts) if facts is not None else None
             if group is not None:
                 group.add(facts)
             member.append(group)
-        for index, (head, body) in enumerate(spool.lines()):
+        for group, (head, sent, body) in zip(member, spool.lines()):
             result = FileResult.from_dict(json.loads(body))
-            group = member[index]
             if group is not None and group.n > 1:
-                self._apply(result, group, expand(result.structure, bases))
-            result.structure = None
+                self._apply(result, group, expand(json.loads(sent), bases))
             self.outputs.add(result)
 
     def _apply(self, result: FileResult, group: _Group, facts: Structure | None) -> None:

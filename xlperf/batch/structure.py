@@ -131,6 +131,15 @@ def group_key(table: Table | None, sheets: tuple[str, ...]) -> str:
     return "table:" + ",".join(f"{col}={role}" for col, role in table.roles)
 
 
+def similar_rows(a: Table | None, b: Table | None, share: float = 0.5) -> bool:
+    """Two files are copies of one template when they share at least ``share`` of their indicator rows
+    (Jaccard; two files without a table count as similar)."""
+    mine, theirs = set(a.keys) if a else set(), set(b.keys) if b else set()
+    if not mine and not theirs:
+        return True
+    return len(mine & theirs) >= share * len(mine | theirs)
+
+
 def constant(value: Any) -> str:
     """A constant's canonical content (text stripped; numbers as Decimal text)."""
     try:

@@ -17,22 +17,13 @@ from collections import OrderedDict
 from typing import Any
 
 from xlperf.engine.program import Unsupported, WorkbookProgram, compile_workbook
+from xlperf.engine.key import formula_key
 from xlperf.engine.recalc import Recalc, recalc_workbook
 from xlperf.workbook.grid import a1
 
 _MAX_PROGRAMS = 64
 _programs: "OrderedDict[tuple, WorkbookProgram | None]" = OrderedDict()
 _lock = threading.Lock()
-
-
-def formula_key(view) -> tuple:
-    """The file's formula set (sheet names and every formula text by cell), computed once per view."""
-    key = view.__dict__.get("_formula_key")
-    if key is None:
-        key = (tuple(view.sheet_names),
-               tuple((sheet, tuple(sorted(texts.items()))) for sheet, texts in view.formulas.items()))
-        view.__dict__["_formula_key"] = key
-    return key
 
 
 def _program(view) -> WorkbookProgram | None:
