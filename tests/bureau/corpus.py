@@ -135,6 +135,8 @@ def defects(layout: str, rng: random.Random) -> list[tuple[str, Copy, Callable[[
         (NEW_ROW[layout].level3,), inserted)
     if layout == "info":
         add("sheet_renamed", lambda c, p, v: _rename_info(c))
+    if layout == "county":
+        add("macro_added", lambda c, p, v: _add_macros(c))
     return out
 
 
@@ -152,6 +154,18 @@ def _paste(copy: Copy, ref: str, values: dict) -> list[Expect]:
 def _stale(copy: Copy, ref: str, value: Any) -> list[Expect]:
     copy.stale[_split(ref)] = value
     return [("cached-value-mismatch", *_split(ref))]
+
+
+def _add_macros(copy: Copy) -> list[Expect]:
+    """Saved as .xlsm with a vbaProject the template does not have."""
+    def to_xlsm(path: Path) -> None:
+        from tests.corpus import _with_vba
+
+        _with_vba(path, b"\xd0\xcf\x11\xe0 a unit's own macros")
+        path.unlink()
+
+    copy.after = to_xlsm
+    return [("macro-added", None, None)]
 
 
 def _rename_info(copy: Copy) -> list[Expect]:
@@ -206,7 +220,7 @@ def make_layout_corpus(layout: str, folder: Path, clean: int = 4, seed: int = 13
                 values = write_copy(layout, Copy(copy.inputs, copy.rows), Path(tmp) / "probe.xlsx")[1]
         expect = inject(layout, copy, change, values)
         write_copy(layout, copy, folder / f"{layout}_{name}.xlsx")
-        made.append(Defect(f"{layout}_{name}.xlsx", expect, names))
+        made.append(Defect(f"{layout}_{name}.xls{'m' if name == 'macro_added' else 'x'}", expect, names))
     return made
 
 
@@ -216,21 +230,14 @@ def lo_saves(folder: Path, resave: list[str], as_xls: list[str]) -> list[Defect]
 
     made: list[Defect] = []
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        done = convert([folder / n for n in resave], out / "xlsx", "xlsx", recalc=True)
-        for name in resave:
-            produced = done.output(folder / name)
-            assert produced is not None, done.stderr
-            target = f"{Path(name).stem}_lo.xlsx"
-            shutil.copyfile(produced, folder / target)
-            made.append(Defect(target, twin=name))
-        done = convert([folder / n for n in as_xls], out / "xls", "xls")
-        for name in as_xls:
-            produced = done.output(folder / name)
-            assert produced is not None, done.stderr
-            target = f"{Path(name).stem}.xls"
-            shutil.copyfile(produced, folder / target)
-            made.append(Defect(target, twin=name))
+        for names, fmt, recalc, suffix in ((resave, "xlsx", True, "_lo.xlsx"), (as_xls, "xls", False, ".xls")):
+            done = convert([folder / n for n in names], Path(tmp) / fmt, fmt, recalc=recalc)
+            for name in names:
+                produced = done.output(folder / name)
+                assert produced is not None, done.stderr
+                target = Path(name).stem + suffix
+                shutil.copyfile(produced, folder / target)
+                made.append(Defect(target, twin=name))
     return made
 
 

@@ -79,6 +79,19 @@ def _grade(cell: str) -> str:
     return f'=IF({cell}>=90,"优",IF({cell}>=80,"良",IF({cell}>=60,"中","差")))'
 
 
+def _totals(book: Book, sheet: str, first: int, last: int, columns: str) -> tuple[int, str]:
+    """合计 under the table (label merged up to the weight column, weight and score sums) and the grade
+    row below it; ``columns``: label end, weight, grade label, score. Returns the total row and score column."""
+    label_end, weight, label, score = columns
+    total = last + 1
+    book.merge(sheet, f"A{total}:{label_end}{total}", "合计", "head")
+    book.put(sheet, f"{weight}{total}", f"=SUM({weight}{first}:{weight}{last})", "num")
+    book.put(sheet, f"{score}{total}", f"=SUM({score}{first}:{score}{last})", "score")
+    book.put(sheet, f"{label}{total + 1}", "评价等级", "head")
+    book.put(sheet, f"{score}{total + 1}", _grade(f"{score}{total}"))
+    return total, score
+
+
 class County:
     """One sheet, 指标性质 and 度量单位 columns, score formulas on every quantitative row (xlsxwriter)."""
 
@@ -110,13 +123,8 @@ class County:
             book.put(s, f"J{r}", inputs.note.get(row.level3) if inputs else None, "wrap")
             places.rows[row.level3] = {role: f"{s}!{col}{r}" for role, col in (
                 ("level3", "C"), ("target", "E"), ("weight", "G"), ("actual", "H"), ("score", "I"), ("note", "J"))}
-        last, total = first + len(rows) - 1, first + len(rows)
-        book.merge(s, f"A{total}:F{total}", "合计", "head")
-        book.put(s, f"G{total}", f"=SUM(G{first}:G{last})", "num")
-        book.put(s, f"I{total}", f"=SUM(I{first}:I{last})", "score")
-        book.put(s, f"H{total + 1}", "评价等级", "head")
-        book.put(s, f"I{total + 1}", _grade(f"I{total}"), "text")
-        places.named.update(total=f"{s}!I{total}", grade=f"{s}!I{total + 1}", weights=f"{s}!G{total}")
+        total, score = _totals(book, s, first, first + len(rows) - 1, "FGHI")
+        places.named.update(total=f"{s}!{score}{total}", grade=f"{s}!{score}{total + 1}")
         for col, width in zip("ABCDEFGHIJ", (10, 12, 24, 8, 10, 8, 8, 12, 8, 28)):
             book.width(s, col, width)
         return places
@@ -171,12 +179,7 @@ class Info:
             book.put(s, f"H{r}", inputs.note.get(row.level3) if inputs else None, "wrap")
             places.rows[row.level3] = {role: f"{s}!{col}{r}" for role, col in (
                 ("level3", "C"), ("weight", "D"), ("target", "E"), ("actual", "F"), ("score", "G"), ("note", "H"))}
-        last, total = first + len(rows) - 1, first + len(rows)
-        book.merge(s, f"A{total}:C{total}", "合计", "head")
-        book.put(s, f"D{total}", f"=SUM(D{first}:D{last})", "num")
-        book.put(s, f"G{total}", f"=SUM(G{first}:G{last})", "score")
-        book.put(s, f"F{total + 1}", "评价等级", "head")
-        book.put(s, f"G{total + 1}", _grade(f"G{total}"))
+        total, _ = _totals(book, s, first, first + len(rows) - 1, "CDFG")
         top = total + 3
         for col, text in zip("ABC", ("一级指标", "分值", "得分")):
             book.put(s, f"{col}{top}", text, "head")

@@ -102,3 +102,29 @@ def test_xls_copies_equal_their_xlsx_twins(corpus, checked):
         def shown(entry):
             return sorted((f["code"], f["sheet"], f["cell"]) for f in entry["findings"] if f["code"] not in CONVERTED)
         assert shown(a) == shown(b), (mode, xls)
+
+
+def test_an_interrupted_run_resumed_reports_what_a_whole_run_does(corpus, tmp_path):
+    """The inferred template is voted from every file, finished earlier or now; the batch's counts (exit
+    status, console line) include its findings."""
+    from xlperf.batch.runner import RunOptions, run_batch
+    from xlperf.batch.task import CheckOptions
+
+    opts = CheckOptions(formulas=False)
+    whole = run_batch([corpus.returns], opts, RunOptions(tmp_path / "whole", jobs=1))
+    out = tmp_path / "resumed"
+    run_batch([corpus.returns], opts, RunOptions(out, jobs=1))
+    state = out / ".xlperf-progress.jsonl"
+    lines = state.read_text(encoding="utf-8").splitlines()
+    state.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
+    resumed = run_batch([corpus.returns], opts, RunOptions(out, jobs=2, resume=True))
+
+    def files(folder):
+        data = json.loads((folder / "results.json").read_text(encoding="utf-8"))["files"]
+        return {e["file"]: (e["status"], sorted((f["code"], f["cell"]) for f in e["findings"])) for e in data}
+    assert files(out) == files(tmp_path / "whole")
+    assert resumed.counts == whole.counts and resumed.statuses == whole.statuses
+    listed = json.loads((out / "results.json").read_text(encoding="utf-8"))["files"]
+    assert whole.counts == {s: sum(e["counts"][s] for e in listed) for s in ("error", "warning", "info")}
+    assert any(f["code"] == "template-inferred" for e in listed for f in e["findings"])
+    assert not (out / ".xlperf-infer.jsonl").exists()

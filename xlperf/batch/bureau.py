@@ -93,9 +93,9 @@ def match(templates: Iterable[Structure], view, table: Any) -> tuple[Structure, 
 
 
 def structure_findings(view, table: Any, opts: Any, result: Any) -> list[Finding]:
-    """A return that is not an xlperf template: compared with its --template, else left to the batch
-    (facts for the parent) with Excel's neighbour checks, which the parent keeps if it stands alone (not
-    run when this worker already met a copy of the same template: such a file is never alone)."""
+    """A return that is not an xlperf template: compared with its --template, else (in a batch) left to the
+    batch, facts for the parent, with Excel's neighbour checks, which the parent keeps if it stands alone
+    (not run when this worker already met a copy of the same template: such a file is never alone)."""
     from xlperf.batch.facts import compact, file_facts
     from xlperf.checks.formula_shape import check_formula_shapes_view
 
@@ -107,7 +107,8 @@ def structure_findings(view, table: Any, opts: Any, result: Any) -> list[Finding
             ref, file = matched
             return macro_findings(ref.vba_sha256, view.vba_sha256) + compare(ref, file)
         findings.append(Finding("template-unmatched"))
-    result.structure = compact(file_facts(view, table))
-    if result.structure.get("alone") is False:  # a copy of a template this worker met: never alone
-        return findings
+    if getattr(opts, "in_batch", False):
+        result.structure = compact(file_facts(view, table))
+        if result.structure.get("alone") is False:  # a copy of a template this worker met: never alone
+            return findings
     return findings + check_formula_shapes_view(view)

@@ -82,7 +82,7 @@ def file_facts(view, indicator_table: Any) -> Structure:
     sheets = data_sheets(view)
     cells, typed = _constants(view, table or NO_TABLE)
     cells.update(_formula_cells(view, table or NO_TABLE))
-    return Structure(group_key(table, sheets), sheets, table, cells, typed=typed)
+    return Structure(group_key(table, sheets), sheets, table, cells, typed=typed, vba_sha256=view.vba_sha256)
 
 
 def _digest(data: Any) -> str:
@@ -112,7 +112,7 @@ def compact(facts: Structure) -> dict:
     base_table = Table.from_json(base["table"]) if base["table"] else None
     if similar_rows(base_table, facts.table):
         out["alone"] = False
-    for part in ("sheets", "table", "typed"):
+    for part in ("sheets", "table", "typed", "vba_sha256"):
         if full[part] != base[part]:
             out[part] = full[part]
     return out
@@ -129,7 +129,8 @@ def expand(sent: dict, bases: dict[str, dict]) -> Structure | None:
     for cid in sent.get("drop", ()):
         cells.pop(cid, None)
     cells.update(sent.get("set", {}))
-    data = {**base, "cells": cells, **{part: sent[part] for part in ("sheets", "table", "typed") if part in sent}}
+    data = {**base, "cells": cells,
+            **{part: sent[part] for part in ("sheets", "table", "typed", "vba_sha256") if part in sent}}
     return Structure.from_json(data)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from xlperf.batch.compare import compare
+from xlperf.batch.compare import compare, macro_findings
 from xlperf.batch.facts import expand
 from xlperf.batch.results import FileResult
 from xlperf.batch.structure import Structure, Table, similar_rows
@@ -29,6 +29,7 @@ from xlperf.findings import Finding
 PROVISIONAL = frozenset({"formula-pattern-break", "formula-inconsistent", "formula-error"})  # a lone file's
 SPOOL_NAME = ".xlperf-infer.jsonl"
 K = 4
+NO_MAJORITY = "?"  # no majority for the macros: not compared
 
 
 def _vote(counter: dict, value: Any, weight: int = 1) -> None:
@@ -54,6 +55,7 @@ class _Group:
     cells: dict[str, dict[str, int]] = field(default_factory=dict)
     rows: dict[str, dict[str, int]] = field(default_factory=dict)  # key → {"n": count, "at": index sum}
     sheets: dict[str, dict[str, int]] = field(default_factory=dict)
+    macros: dict[str, int] = field(default_factory=dict)
     _reference: Structure | None = None
 
     def similar(self, facts: Structure) -> bool:
@@ -61,6 +63,7 @@ class _Group:
 
     def add(self, facts: Structure) -> None:
         self.n += 1
+        _vote(self.macros, facts.vba_sha256 or "")
         for cid, content in facts.cells.items():
             _vote(self.cells.setdefault(cid, {}), content)
         for ordered, counts in (((facts.table.keys if facts.table else ()), self.rows), (facts.sheets, self.sheets)):
@@ -86,7 +89,9 @@ class _Group:
             keys, first = self._most(self.rows), self.first.table
             table = Table(first.sheet, keys, tuple(range(1, len(keys) + 1)), first.roles, first.header_row) \
                 if first is not None else None
-            self._reference = Structure(self.key, self._most(self.sheets), table, cells)
+            macro = max(self.macros.items(), key=lambda kv: kv[1], default=("", 0))
+            self._reference = Structure(self.key, self._most(self.sheets), table, cells,
+                                        vba_sha256=(macro[0] or None) if macro[1] * 2 > self.n else NO_MAJORITY)
         return self._reference
 
 
@@ -127,6 +132,14 @@ def _assign(groups: dict[str, list[_Group]], facts: Structure) -> _Group:
     group = _Group(facts.key, facts)
     groups[facts.key].append(group)
     return group
+
+
+def _differences(ref: Structure, facts: Structure | None) -> list[Finding]:
+    """What a copy changed against the batch's template: macros (when most copies agree on them), cells."""
+    if facts is None:
+        return []
+    macros = macro_findings(ref.vba_sha256, facts.vba_sha256) if ref.vba_sha256 != NO_MAJORITY else []
+    return macros + compare(ref, facts, "template-cell-changed")
 
 
 def _drop_provisional(result: FileResult) -> None:
@@ -195,7 +208,7 @@ class InferredOutputs:
         counts, status = dict(result.counts), result.status
         _drop_provisional(result)
         try:
-            found = compare(group.reference(), facts, "template-cell-changed") if facts is not None else []
+            found = _differences(group.reference(), facts)
         except Exception as exc:  # noqa: BLE001 - this file's comparison failed; the batch goes on
             found = [Finding("file-failed", params={"detail": f"template inference: {type(exc).__name__}: {exc}"[:300]})]
         if found:

@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -166,6 +166,7 @@ class _InOrder:
 def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) -> BatchResult:
     """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``,
     written while the files are checked and put in place when the last one is done."""
+    opts = replace(opts, in_batch=True)  # workers send structure facts for the inferred template
     pool = _start_pool(run, opts)
     try:
         return _run_batch(paths, opts, run, pool)

@@ -27,6 +27,7 @@ class CheckOptions:
     write_back_dir: str | None = None  # corrected copies go here (never over an original)
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
     templates: tuple = ()  # bureau templates (--template), as batch.structure.Structure
+    in_batch: bool = False  # results go through the batch's inferred template (set by run_batch)
 
 
 def _unsupported(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding]]:
