@@ -1,4 +1,5 @@
-"""Command line: ``xlperf score``, ``xlperf check``, ``xlperf template``. Thin: parse, call, render, exit.
+"""Command line: ``xlperf score``, ``check``, ``template``, ``report``, ``history``, ``serve``. Thin: parse, call, render,
+exit.
 
 Exit status: 0 no error findings, 1 error findings, 2 bad usage or unreadable input.
 """
@@ -58,7 +59,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     from xlperf.report.json_report import score_dict
     from xlperf.scoring import score_workbook
 
-    result = score_workbook(args.file, build_config(args), args.sheet)
+    score = score_workbook
+    if str(args.file).lower().endswith(".docx"):  # a Word evaluation report: its tables, checked against its text
+        from xlperf.reports.score_report import score_report as score
+    result = score(args.file, build_config(args), args.sheet)
     if args.json:
         print(json.dumps(score_dict(result, args.lang), ensure_ascii=False, indent=1))
     else:
@@ -73,17 +77,29 @@ def build_parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="复算一个工作簿的评分表 / score one workbook",
                            description="复算工作簿中指标表的得分、小计、总分和等级，并列出问题。",
                            epilog=f"示例 / example: {EXAMPLES['score']}")
-    score.add_argument("file", help="工作簿 (.xlsx/.xlsm)")
+    score.add_argument("file", help="工作簿 (.xlsx/.xlsm) 或 Word 评价报告 (.docx)")
     score.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
-    score.add_argument("--sheet", help="指定工作表 / sheet holding the table")
+    score.add_argument("--sheet", help="指定工作表（Word 报告：表号，如 表3-1）/ sheet holding the table")
     scoring_options(score)
     score.set_defaults(func=cmd_score)
     from xlperf.batch.commands import register as register_check
     from xlperf.template.commands import register as register_template
+    from xlperf.reports.commands import register as register_report
 
     register_check(sub)
     register_template(sub)
+    register_store_and_server(sub)
+    register_report(sub)
     return parser
+
+
+def register_store_and_server(sub: argparse._SubParsersAction) -> None:
+    """``xlperf history`` and ``xlperf serve`` (issue 18)."""
+    from xlperf.server.commands import register as register_serve
+    from xlperf.store.commands import register as register_history
+
+    register_history(sub)
+    register_serve(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

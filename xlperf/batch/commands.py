@@ -35,6 +35,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         batch = run_batch(args.paths, opts, run)
     except RuntimeError as exc:
         raise UsageError(str(exc)) from exc
+    if args.db:
+        record_to_store(args, out_dir)
     if args.json:
         print((out_dir / "results.json").read_text(encoding="utf-8"))
     else:
@@ -53,6 +55,18 @@ def _templates(paths: list[str]) -> tuple:
         return load_templates(paths)
     except TemplateError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def record_to_store(args: argparse.Namespace, out_dir: Path) -> None:
+    """--db: keep every file's result in the results store (xlperf.store)."""
+    from xlperf.cli import UsageError
+    from xlperf.store.db import StoreError
+    from xlperf.store.record import record_check
+
+    try:
+        record_check(args.db, args.paths, out_dir)
+    except StoreError as exc:
+        raise UsageError(f"{exc}（校验结果已写入 {out_dir}）") from exc
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -78,6 +92,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="下发的空白模板（.xlsx/.xlsm/.xls，可多次）；不给则按同批文件推断 / "
                              "the blank template(s) sent out, repeatable; without it, inferred from the batch")
     scoring_options(parser)
+    from xlperf.store.commands import db_option
+
+    db_option(parser)
     parser.set_defaults(func=cmd_check)
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Iterable
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+REPORT_SUFFIXES = (".docx",)  # Word evaluation reports, checked by xlperf.reports
+CHECKED_SUFFIXES = WORKBOOK_SUFFIXES + REPORT_SUFFIXES
 STATE_NAME = ".xlperf-progress.jsonl"
 
 
@@ -57,6 +59,6 @@ def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[
             if is_dir and len(paths) > 1:
                 name = os.path.join(Path(root).name, name)
             leaf = os.path.basename(file)
-            checkable = os.path.splitext(leaf)[1].lower() in WORKBOOK_SUFFIXES and not leaf.startswith("~$")
+            checkable = os.path.splitext(leaf)[1].lower() in CHECKED_SUFFIXES and not leaf.startswith("~$")
             tasks.append(Task(file, name.replace(os.sep, "/"), checkable))
     return tasks

@@ -130,6 +130,10 @@ def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, lis
     started = time.perf_counter()
     if not task.checkable:
         return _unsupported(task, opts)
+    if task.path.lower().endswith(".docx"):  # a Word evaluation report (xlperf.reports)
+        from xlperf.reports.check_task import check_report_file
+
+        return check_report_file(task, opts)
     kind = sniff(task.path, opts.max_uncompressed, keep_parts=True)
     if kind.finding is not None:
         return failed(task.name, kind.finding, opts.lang), [kind.finding.with_file(task.name)]
