@@ -24,6 +24,7 @@ from formulas.functions import replace_empty
 from formulas.ranges import Ranges
 from formulas.tokens.operand import Error
 
+from xlperf.engine.fastops import fast_function
 from xlperf.engine.functions import register, to_python
 from xlperf.workbook.xlsxparts import CellError
 
@@ -155,11 +156,11 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
             constants.append((slot(node_id), dsp.default_values[node_id]["value"]))
         else:
             leaves.append((slot(node_id), _leaf(node_id, sheets)))
-    for node in sorted(dsp.function_nodes.values(), key=lambda n: n["index"]):
+    for name, node in sorted(dsp.function_nodes.items(), key=lambda item: item[1]["index"]):
         if set(node) - _NODE_KEYS or len(node["outputs"]) != 1 or not callable(node["function"]):
             raise Unsupported(f"function node in {text}")
         args = tuple(slot(i) for i in node["inputs"] or () if i is not sh.START)
-        steps.append((node["function"], args, slot(node["outputs"][0])))
+        steps.append((fast_function(str(name), node["function"]), args, slot(node["outputs"][0])))
     result = slot(output)
     return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced)
 
