@@ -128,7 +128,8 @@ def verify(folder: Path, count: int) -> str:
         compiled += _program(view) is not None
         for key, value in recompute(view, template).items():
             cells += 1
-            differ += expected.get(key, "missing") != value
+            want = expected.get(key, "missing")
+            differ += bool(want != value) or type(want) is not type(value)
     return (f"Formula engine vs per-file `formulas` on {len(files)} files taken across the corpus ({compiled} of them "
             f"run by the compiled program): {cells} formula cells compared, {differ} differ.")
 

@@ -79,6 +79,14 @@ def _grade(cell: str) -> str:
     return f'=IF({cell}>=90,"优",IF({cell}>=80,"良",IF({cell}>=60,"中","差")))'
 
 
+def _helpers(book: Book, sheet: str, r: int, cols: tuple[str, str, str], into: tuple[str, str]) -> None:
+    """The helper columns bureaus add to a score table: 得分率 and a 校验 text (``cols``: weight, score, note)."""
+    weight, score, note = (f"{c}{r}" for c in cols)
+    book.put(sheet, f"{into[0]}{r}", f"=IF({weight}=0,0,ROUND({score}/{weight},4))", "pct")
+    book.put(sheet, f"{into[1]}{r}", f'=IF({score}>{weight},"得分超过分值",IF(AND({score}<{weight},{note}=""),'
+                                     f'"请填写扣分说明",""))', "wrap")
+
+
 def _totals(book: Book, sheet: str, first: int, last: int, columns: str) -> tuple[int, str]:
     """合计 under the table (label merged up to the weight column, weight and score sums) and the grade
     row below it; ``columns``: label end, weight, grade label, score. Returns the total row and score column."""
@@ -96,12 +104,13 @@ class County:
     """One sheet, 指标性质 and 度量单位 columns, score formulas on every quantitative row (xlsxwriter)."""
 
     name, library, sheet, first = "county", "xlsxwriter", "评分表", 4
-    HEAD = ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值", "实际完成值", "得分", "扣分说明")
+    HEAD = ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值", "实际完成值", "得分", "扣分说明",
+            "得分率", "校验")
 
     def build(self, book: Book, rows: list[Row], inputs: Inputs | None) -> Places:
         s, first = self.sheet, self.first
         book.sheet(s)
-        book.merge(s, "A1:J1", "2024年度项目绩效评价评分表", "title")
+        book.merge(s, "A1:L1", "2024年度项目绩效评价评分表", "title")
         book.put(s, "A2", "填报单位：")
         book.merge(s, "B2:D2", inputs.unit_name if inputs else None)
         for col, text in enumerate(self.HEAD, 1):
@@ -121,11 +130,12 @@ class County:
             else:
                 book.put(s, f"I{r}", f'=ROUND(IF(D{r}="≤",IF(H{r}<=E{r},1,E{r}/H{r}),MIN(1,H{r}/E{r}))*G{r},2)', "score")
             book.put(s, f"J{r}", inputs.note.get(row.level3) if inputs else None, "wrap")
+            _helpers(book, s, r, ("G", "I", "J"), ("K", "L"))
             places.rows[row.level3] = {role: f"{s}!{col}{r}" for role, col in (
                 ("level3", "C"), ("target", "E"), ("weight", "G"), ("actual", "H"), ("score", "I"), ("note", "J"))}
         total, score = _totals(book, s, first, first + len(rows) - 1, "FGHI")
         places.named.update(total=f"{s}!{score}{total}", grade=f"{s}!{score}{total + 1}")
-        for col, width in zip("ABCDEFGHIJ", (10, 12, 24, 8, 10, 8, 8, 12, 8, 28)):
+        for col, width in zip("ABCDEFGHIJKL", (10, 12, 24, 8, 10, 8, 8, 12, 8, 28, 8, 16)):
             book.width(s, col, width)
         return places
 
@@ -136,7 +146,7 @@ class Info:
     name, library, sheet, first = "info", "openpyxl", "评分表", 4
     INFO = ("项目名称", "年初预算数", "全年预算数", "实际到位资金", "全年执行数", "资金到位率", "预算执行率", "评价年度",
             "主管部门", "实施单位")
-    HEAD = ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分", "扣分说明")
+    HEAD = ("一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分", "扣分说明", "得分率", "校验")
 
     def _info(self, book: Book, inputs: Inputs | None) -> None:
         s = "基本信息"
@@ -159,7 +169,7 @@ class Info:
         self._info(book, inputs)
         s, first = self.sheet, self.first
         book.sheet(s)
-        book.merge(s, "A1:H1", "项目绩效评价指标体系及评分表", "title")
+        book.merge(s, "A1:J1", "项目绩效评价指标体系及评分表", "title")
         book.put(s, "A2", "单位：分")
         for col, text in enumerate(self.HEAD, 1):
             book.put(s, f"{column_letter(col)}3", text, "head")
@@ -177,6 +187,7 @@ class Info:
             score = (inputs.score.get(row.level3) if inputs else None) if judged else f"=ROUND(MIN(1,F{r}/E{r})*D{r},2)"
             book.put(s, f"G{r}", score, "score")
             book.put(s, f"H{r}", inputs.note.get(row.level3) if inputs else None, "wrap")
+            _helpers(book, s, r, ("D", "G", "H"), ("I", "J"))
             places.rows[row.level3] = {role: f"{s}!{col}{r}" for role, col in (
                 ("level3", "C"), ("weight", "D"), ("target", "E"), ("actual", "F"), ("score", "G"), ("note", "H"))}
         total, _ = _totals(book, s, first, first + len(rows) - 1, "CDFG")
@@ -190,7 +201,7 @@ class Info:
             book.put(s, f"B{top + i}", f"=SUM(D{span[0]}:D{span[-1]})", "num")
             book.put(s, f"C{top + i}", f"=SUM(G{span[0]}:G{span[-1]})", "score")
         places.named.update(total=f"{s}!G{total}", grade=f"{s}!G{total + 1}", subtotal1=f"{s}!C{top + 1}")
-        for col, width in zip("ABCDEFGH", (10, 12, 24, 8, 12, 12, 8, 28)):
+        for col, width in zip("ABCDEFGHIJ", (10, 12, 24, 8, 12, 12, 8, 28, 8, 16)):
             book.width(s, col, width)
         return places
 

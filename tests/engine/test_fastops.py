@@ -61,9 +61,10 @@ def test_rounding(name, x, digits, kind, one):
     _same(fast_function(name, slow), slow, *args)
 
 
-@given(st.sampled_from(["MIN", "MAX"]), st.lists(st.tuples(SCALARS, st.integers(0, 2)), min_size=1, max_size=4))
-def test_min_max(name, values):
+@given(st.sampled_from(["MIN", "MAX", "AND", "OR"]), st.lists(st.tuples(SCALARS, st.integers(0, 2)), min_size=1, max_size=4))
+def test_min_max_and_or(name, values):
     from xlperf.engine.functions import register
 
     slow = register()[name]
+    slow = slow["function"] if isinstance(slow, dict) else slow
     _same(fast_function(name, slow), slow, *(_as_argument(v, k) for v, k in values))

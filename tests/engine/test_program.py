@@ -32,7 +32,7 @@ def _assert_same(path) -> int:
     assert got, "no formulas compiled"
     for key, value in got.items():
         assert key in expected, key
-        assert value == expected[key], (key, value, expected[key])
+        assert value == expected[key] and type(value) is type(expected[key]), (key, value, expected[key])
     return len(got)
 
 

@@ -6,7 +6,7 @@ per copy; the rounding functions and MIN/MAX the rest). When every argument is o
 ``formulas`` computes it then: arithmetic on two numbers (int or float, not TRUE/FALSE) in floats,
 comparisons in ``formulas``' type order (numbers, text in upper case, TRUE/FALSE), IF on a number or
 TRUE/FALSE, ROUND/ROUNDUP/ROUNDDOWN by xlperf's Excel rounding (as registered in ``functions``), MIN and
-MAX of numbers, with an empty cell read as ``formulas`` reads it; the result is wrapped in the array shape ``formulas`` gives (0-d, or 1×1 when
+MAX of numbers, AND and OR of TRUE/FALSE and numbers, with an empty cell read as ``formulas`` reads it; the result is wrapped in the array shape ``formulas`` gives (0-d, or 1×1 when
 an argument was a one-cell reference). Anything else (text, errors, areas, a zero divisor, a result
 that is not finite) goes to ``formulas``' own function.
 """
@@ -32,8 +32,25 @@ ROUNDING = {"ROUND": excel_round, "ROUNDUP": excel_roundup, "ROUNDDOWN": excel_r
 _SLOW = object()
 
 
+class OneCell:
+    """A one-cell reference's value; the ``Ranges`` ``formulas``' functions take is built only when one of
+    them gets it (the program hands a fast function the value itself)."""
+
+    __slots__ = ("value", "_make", "_built")
+
+    def __init__(self, value: Any, make: Callable[[], Ranges]):
+        self.value, self._make, self._built = value, make, None
+
+    def ranges(self) -> Ranges:
+        if self._built is None:
+            self._built = self._make()
+        return self._built
+
+
 def _one(arg: Any) -> tuple[Any, bool] | None:
     """(the value, whether it came as a 1×1 array) of a single-value argument; None for anything else."""
+    if type(arg) is OneCell:
+        return arg.value, True
     if isinstance(arg, Ranges):
         arg = arg.value
     if isinstance(arg, np.ndarray):
@@ -109,11 +126,20 @@ def _if(condition: Any, x: Any, y: Any = False) -> Any:
     return x if condition else y
 
 
+def _logical(reduce: Callable[[tuple], Any]) -> Callable[..., Any]:
+    """AND/OR of TRUE/FALSE and numbers, reduced by the numpy function ``formulas`` uses (its type too)."""
+    def rule(*values: Any) -> Any:
+        if values and all(isinstance(v, (bool, np.bool_)) or _number(v) for v in values):
+            return reduce(values)
+        return _SLOW
+    return rule
+
+
 def _fast(rule: Callable[..., Any], slow: Callable[..., Any], arity: tuple[int, ...] | None,
           wrap: bool = True) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
         if arity is not None and len(args) not in arity:  # a unary minus is named "-" too
-            return slow(*args)
+            return slow(*(a.ranges() if type(a) is OneCell else a for a in args))
         ones = [_one(a) for a in args]
         if all(o is not None for o in ones):
             try:
@@ -122,9 +148,10 @@ def _fast(rule: Callable[..., Any], slow: Callable[..., Any], arity: tuple[int, 
                 result = _SLOW
             if result is not _SLOW and not isinstance(result, np.ndarray):
                 return _wrap(result, any(o[1] for o in ones)) if wrap else result
-        return slow(*args)
+        return slow(*(a.ranges() if type(a) is OneCell else a for a in args))
 
     call.__name__ = getattr(slow, "__name__", "fast")
+    call.takes_cells = True  # type: ignore[attr-defined]
     return call
 
 
@@ -141,4 +168,7 @@ def fast_function(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         return _fast(_rounding(ROUNDING[base]), func, (1, 2))
     if base in ("MIN", "MAX"):  # formulas' MIN and MAX give a plain value, not an array
         return _fast(_extreme(min if base == "MIN" else max), func, None, wrap=False)
+    if base in ("AND", "OR"):
+        return _fast(_logical(np.logical_and.reduce if base == "AND" else np.logical_or.reduce), func, None,
+                     wrap=False)
     return func

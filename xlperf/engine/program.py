@@ -13,6 +13,7 @@ nodes); anything else raises :class:`Unsupported` and the caller uses the full `
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +25,7 @@ from formulas.functions import replace_empty
 from formulas.ranges import Ranges
 from formulas.tokens.operand import Error
 
-from xlperf.engine.fastops import fast_function
+from xlperf.engine.fastops import OneCell, fast_function
 from xlperf.engine.functions import register, to_python
 from xlperf.workbook.xlsxparts import CellError
 
@@ -75,13 +76,20 @@ class FormulaProgram:
         for slot, value in self.constants:
             slots[slot] = value
         for slot, leaf in self.leaves:
-            slots[slot] = _ranges(leaf, value_of)
+            if leaf.r1 == leaf.r2 and leaf.c1 == leaf.c2:  # its Ranges built only for a function that needs one
+                slots[slot] = OneCell(value_of(leaf.sheet, leaf.r1, leaf.c1), functools.partial(_ranges, leaf, value_of))
+            else:
+                slots[slot] = _ranges(leaf, value_of)
         for func, args, out in self.steps:
-            value = func(*(slots[i] for i in args))
+            values = [slots[i] for i in args]
+            if not getattr(func, "takes_cells", False):
+                values = [v.ranges() if type(v) is OneCell else v for v in values]
+            value = func(*values)
             if value is sh.NONE:
                 raise Unsupported("a function gave no value")
             slots[out] = value
-        return _cell_value(slots[self.result])
+        result = slots[self.result]
+        return _cell_value(result.ranges() if type(result) is OneCell else result)
 
 
 
@@ -111,6 +119,9 @@ def _cell_value(value: Any) -> Any:
     """What ``formulas`` stores in a one-cell output: the top-left of the result."""
     if isinstance(value, Ranges):
         value = value.value
+    if isinstance(value, np.ndarray) and value.size == 1:  # the usual case, without replace_empty's array work
+        value = value.ravel()[0]
+        return 0 if value is sh.EMPTY else value
     value = replace_empty(value)  # the filter ``formulas`` puts on every formula cell's output
     if np.ndim(value):
         value = np.asarray(value, object)
