@@ -54,12 +54,12 @@ def _run(corpus: str, count: int, upto: int) -> None:
         result = FileResult(task.name, info=find_info(view.data_grids()) if upto >= 3 else {})
         template = recognise(view)[0] if upto >= 4 else None
         if upto == 5:
-            read_tables(view.path, view.data_grids())
+            read_tables(view.path, view.data_grids(), view.formulas)
         elif upto >= 6:
             cfg = template.framework.config if template else opts.cfg
-            table = _score(view, opts, cfg, result)[1]
+            scored = _score(view, opts, cfg, result)[1]
             if upto >= 7:
-                _structure(view, table, template, opts, result)
+                _structure(view, scored, template, opts, result)
 
 
 def _instructions(corpus: str, count: int, upto: int) -> int:

@@ -59,10 +59,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from xlperf.report.json_report import score_dict
     from xlperf.scoring import score_workbook
 
-    score = score_workbook
-    if str(args.file).lower().endswith(".docx"):  # a Word evaluation report: its tables, checked against its text
-        from xlperf.reports.score_report import score_report as score
-    result = score(args.file, build_config(args), args.sheet)
+    result = score_workbook(args.file, build_config(args), args.sheet, args.lang)  # .docx reports too
     if args.json:
         print(json.dumps(score_dict(result, args.lang), ensure_ascii=False, indent=1))
     else:

@@ -1,16 +1,30 @@
-"""Score one workbook: read its indicator table, evaluate it through the core, collect findings."""
+"""Score one workbook: read its indicator table, evaluate it through the core, collect findings.
+
+One way in for every caller: the workbook is read once by ``workbook.view.open_view`` (xlperf's own
+reader); ``xlperf check`` scores the view it already holds (``score_view``), ``xlperf score`` runs that
+same per-file check (``score_workbook`` → ``batch.task.check_file_scored``), so both give the same
+totals and findings.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from xlperf.checks.tables import check_table
 from xlperf.core.config import ScoringConfig
 from xlperf.core.evaluate import Evaluation, evaluate
-from xlperf.core.model import IndicatorTable
+from xlperf.core.model import Indicator, IndicatorTable
+from xlperf.core.numbers import read_number
+from xlperf.core.quantity import parse_quantity
 from xlperf.errors import XlperfError
 from xlperf.findings import Finding, Severity
+
+# xlperf's own functions in any stored spelling: their rule is the one the row's text gives
+_XLPERF_CALL = re.compile(r"^=?\s*(?:\[\d+\]!|_xldudf_\w*?_)?PERF_[A-Z]+\s*\(", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,9 +56,92 @@ def pick_table(tables: list[IndicatorTable], path: str, sheet: str | None = None
     return tables[0]
 
 
-def score_workbook(path: str | Path, cfg: ScoringConfig | None = None, sheet: str | None = None) -> ScoreResult:
-    """Read ``path`` (never modified), find its indicator table and score it."""
-    from xlperf.workbook.open import open_tables
+_A1 = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
-    tables = open_tables(path)
-    return score_table(pick_table(tables, str(path), sheet), cfg)
+
+def _pos(ref: str) -> tuple[int, int]:
+    letters, row = _A1.match(ref).groups()  # type: ignore[union-attr] - the reader writes plain A1 refs
+    col = 0
+    for letter in letters:
+        col = col * 26 + ord(letter) - 64
+    return int(row), col
+
+
+def _roles(table: IndicatorTable, ind: Indicator) -> dict[tuple[str, int, int], str]:
+    """The cells a row's score formula may read, by role: its target, actual and weight, and for the budget
+    block's 预算执行率 the spent and base figures the rate is made of."""
+    sheet = ind.sheet or table.sheet
+    roles = {(sheet, *_pos(ref)): role for role, ref in ind.cells.items() if role in ("target", "actual", "weight")}
+    budget = table.budget
+    if ind is table.exec_row and budget is not None:
+        for name, role in (("spent", "spent"), ("annual", "base"), ("received", "base")):
+            if name in budget.cells:
+                roles[(budget.sheet or sheet, *_pos(budget.cells[name]))] = role
+    return roles
+
+
+def _own(ind: Indicator) -> tuple[Decimal | None, Decimal | None]:
+    """The row's own target and weight as numbers, where they are (tiers written in points need them)."""
+    target = parse_quantity(ind.target, "target" in ind.percent)
+    weight = read_number(ind.weight).value
+    return (target.value if target.numeric else None), weight
+
+
+def with_formula_rules(table: IndicatorTable, view: Any) -> IndicatorTable:
+    """The table with each formula-scored row's rule read from its formula (``engine.rulefit``).
+
+    Rows whose score is typed, or computed by xlperf's own PERF_* functions, keep the rule their text gives.
+    """
+    todo = [ind for ind in table.all_rows() if ind.score_formula and not _XLPERF_CALL.match(ind.score_formula)]
+    if not todo:
+        return table
+    from xlperf.engine.rulefit import read_rule
+
+    grids = {grid.name: grid for grid in view.grids}
+    sheets = {name.upper(): name for name in grids}
+
+    def value_at(sheet: str, row: int, col: int) -> Any:
+        grid = grids.get(sheet)
+        return grid.get(row, col) if grid is not None else None
+
+    fitted: dict[int, Indicator] = {}
+    for ind in todo:
+        row, col = _pos(ind.cells["score"])
+        rule = read_rule(ind.score_formula, ind.sheet or table.sheet, row, col, _roles(table, ind), value_at,
+                         sheets, _own(ind))
+        fitted[id(ind)] = replace(ind, rule=rule)
+    exec_row = fitted.get(id(table.exec_row), table.exec_row) if table.exec_row else None
+    return replace(table, rows=tuple(fitted.get(id(ind), ind) for ind in table.rows), exec_row=exec_row)
+
+
+def score_view(view: Any, cfg: ScoringConfig, sheet: str | None = None, own_rules: bool = True) -> ScoreResult:
+    """Read and score the indicator table of an open WorkbookView (on ``sheet``, else the first one).
+
+    ``own_rules`` False skips reading rules from score formulas (an intact xlperf template's formulas are
+    its framework's rules). XlperfError (table-not-found) when the workbook has no indicator table."""
+    from xlperf.workbook.reader import read_tables
+
+    table = pick_table(read_tables(view.path, view.data_grids(), view.formulas), view.path, sheet)
+    if own_rules:
+        table = with_formula_rules(table, view)
+    return score_table(table, cfg)
+
+
+def score_workbook(path: str | Path, cfg: ScoringConfig | None = None, sheet: str | None = None,
+                   lang: str = "zh") -> ScoreResult:
+    """What ``xlperf score`` prints: the per-file check ``xlperf check`` runs on ``path`` (never modified), so
+    the same totals and findings, with the scored table kept. An xlperf template copy is scored by the
+    framework its ``_xlperf`` sheet names, else by ``cfg``. XlperfError when the file cannot be read or
+    holds no indicator table."""
+    from xlperf.batch.discover import Task
+    from xlperf.batch.task import CheckOptions, check_file_scored
+
+    path = Path(path)
+    if not path.is_file():
+        raise XlperfError(Finding("file-not-found", file=str(path)))
+    opts = CheckOptions(cfg or ScoringConfig(), lang, sheet=sheet)
+    _, findings, scored = check_file_scored(Task(str(path), str(path), True), opts)
+    if scored is None:
+        fatal = next((f for f in findings if f.code.startswith("file-") or f.code == "table-not-found"), None)
+        raise XlperfError(fatal or Finding("table-not-found", sheet, file=str(path)))
+    return ScoreResult(str(path), scored.evaluation, tuple(findings))

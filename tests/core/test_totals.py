@@ -35,6 +35,8 @@ def test_custom_bands_and_aliases():
         parse_bands("优90")
 
 
-def test_level_totals_keep_missing_stated_as_none():
-    out = level_totals([(("产出",), D(3), D(3), D(3)), (("产出",), D(2), None, D(1))])
-    assert out[("产出",)].stated is None and out[("产出",)].score == D(4)
+def test_level_totals_leave_blank_stated_scores_out():
+    """A blank score does not switch the subtotal check off (issue 14): the stated sum is of the others."""
+    out = level_totals([(("产出",), D(3), D(3), D(3)), (("产出",), D(2), None, D(1)), (("效益",), D(2), None, D(2))])
+    assert out[("产出",)].stated == D(3) and out[("产出",)].score == D(4)
+    assert out[("效益",)].stated is None

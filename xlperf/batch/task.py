@@ -28,6 +28,7 @@ class CheckOptions:
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
     templates: tuple = ()  # bureau templates (--template), as batch.structure.Structure
     in_batch: bool = False  # results go through the batch's inferred template (set by run_batch)
+    sheet: str | None = None  # score the table on this sheet (xlperf score --sheet), else the first one
 
 
 def _unsupported(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding]]:
@@ -71,24 +72,26 @@ def cached_mismatches(view, values: dict[tuple[str, str], Any]) -> list[Finding]
     return out
 
 
-def _score(view, opts: CheckOptions, cfg: ScoringConfig, result: FileResult) -> tuple[list[Finding], Any]:
+def _score(view, opts: CheckOptions, cfg: ScoringConfig, result: FileResult, template=None) -> tuple[list[Finding], Any]:
+    """Score the view's table (the one reader, as ``xlperf score``); returns its findings and the ScoreResult."""
+    from xlperf.errors import XlperfError
     from xlperf.report.json_report import totals_dict
-    from xlperf.scoring import score_table
-    from xlperf.workbook.reader import read_tables
+    from xlperf.scoring import score_view
 
-    tables = read_tables(view.path, view.data_grids())
-    if not tables:
-        return [Finding("table-not-found")], None
-    scored = score_table(tables[0], cfg)
+    try:
+        scored = score_view(view, cfg, opts.sheet, own_rules=template is None)
+    except XlperfError as exc:
+        return [exc.finding], None
     data = totals_dict(scored)
     result.sheet = data["sheet"]
     result.stated_total, result.total = data["stated_total"], data["total"]
     result.stated_grade, result.grade = data["stated_grade"], data["grade"]
     result.level_totals = data["level_totals"]
-    return list(scored.findings), tables[0]
+    return list(scored.findings), scored
 
 
-def _structure(view, table, template, opts: CheckOptions, result: FileResult) -> list[Finding]:
+def _structure(view, scored, template, opts: CheckOptions, result: FileResult) -> list[Finding]:
+    table = scored.evaluation.table if scored is not None else None
     if template is not None:
         from xlperf.batch.template_check import template_findings
 
@@ -103,6 +106,8 @@ def _recompute(view, template, opts: CheckOptions, result: FileResult, values: d
 
     if not opts.formulas:
         return text_in_number_cells(view)
+    if not opts.write_back_dir and not any(view.formulas.values()):
+        return []  # nothing to recompute: no formula engine for a workbook without formulas
     from xlperf.engine.compiled import recompute
 
     values = values if values is not None else recompute(view, template)
@@ -121,6 +126,13 @@ def check_file(task: Task, opts: CheckOptions) -> FileResult:
 
 def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding]]:
     """check_file, also returning the Finding values (for callers that render them themselves)."""
+    result, findings, _ = check_file_scored(task, opts)
+    return result, findings
+
+
+def check_file_scored(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding], Any]:
+    """check_file_findings, also returning the scored table (a ScoreResult, None when there is none):
+    ``xlperf score`` prints it with exactly the findings ``xlperf check`` reports."""
     from xlperf.batch.foreign import not_calculated_here
     from xlperf.batch.template_check import recognise
     from xlperf.workbook.info import find_info
@@ -129,35 +141,35 @@ def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, lis
 
     started = time.perf_counter()
     if not task.checkable:
-        return _unsupported(task, opts)
+        return (*_unsupported(task, opts), None)
     if task.path.lower().endswith(".docx"):  # a Word evaluation report (xlperf.reports)
-        from xlperf.reports.check_task import check_report_file
+        from xlperf.reports.check_task import check_report_scored
 
-        return check_report_file(task, opts)
+        return check_report_scored(task, opts)
     kind = sniff(task.path, opts.max_uncompressed, keep_parts=True)
     if kind.finding is not None:
-        return failed(task.name, kind.finding, opts.lang), [kind.finding.with_file(task.name)]
+        return failed(task.name, kind.finding, opts.lang), [kind.finding.with_file(task.name)], None
     try:
         view = open_view(task.path, package=kind.package)
     except Exception as exc:  # noqa: BLE001 - a damaged package is a finding for this file
         finding = Finding("file-corrupt", file=task.name, params={"detail": type(exc).__name__})
-        return failed(task.name, finding, opts.lang), [finding]
+        return failed(task.name, finding, opts.lang), [finding], None
     result = FileResult(task.name, info=find_info(view.data_grids()))
     template, findings = recognise(view)
     if template is not None:
         result.framework, result.template_version = template.framework.id, template.version
     cfg = template.framework.config if template is not None else opts.cfg
-    table = values = None
+    scored = values = None
     steps = [("saved", lambda: not_calculated_here(view, opts.formulas, template is not None)),
-             ("score", lambda: _score(view, opts, cfg, result)),
-             ("structure", lambda: (_structure(view, table, template, opts, result), None)),
+             ("score", lambda: _score(view, opts, cfg, result, template)),
+             ("structure", lambda: (_structure(view, scored, template, opts, result), None)),
              ("formulas", lambda: (_recompute(view, template, opts, result, values), None))]
     for name, step in steps:
         try:
             found, produced = step()
             findings.extend(found)
             if name == "score":
-                table = produced
+                scored = produced
             elif name == "saved":
                 values = produced
         except Exception as exc:  # noqa: BLE001
@@ -165,7 +177,7 @@ def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, lis
     findings = [f.with_file(task.name) for f in findings]
     result.add(findings, opts.lang)
     result.seconds = round(time.perf_counter() - started, 4)
-    return result.settle(), findings
+    return result.settle(), findings, scored
 
 
 def run_task_limited(item: tuple[Task, CheckOptions, float | None]) -> tuple[FileResult, str | None]:

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from xlperf.core.evaluate import RowResult
 from xlperf.core.quantity import Kind
-from xlperf.core.rules import METHOD_LABELS
+from xlperf.core.rules import FORMULA, method_label
 from xlperf.findings import Finding
 
 ZERO = Decimal(0)
@@ -36,13 +36,23 @@ def _cells(res: RowResult) -> Iterator[Finding]:
         yield _at(res, "weight", "weight-invalid", found=res.weight.raw)
 
 
+def _blank(res: RowResult) -> Iterator[Finding]:
+    """A score left blank: the evaluator's cell of a judged row, or a typed score cell (a rule never fills it in)."""
+    cells = res.indicator.cells
+    if res.not_applicable or res.stated.invalid or res.judgement.invalid:
+        return
+    if "judgement" in cells:  # templates: only the 评价人评分 of rows no rule scores is typed
+        if res.outcome.score is None and res.outcome.problem is None:
+            yield _at(res, "judgement", "score-missing")
+    elif res.indicator.score_formula is None:
+        yield _at(res, "score", "score-missing")
+
+
 def _bounds(res: RowResult, weight: Decimal) -> Iterator[Finding]:
     own = res.judgement if res.judgement.value is not None else res.stated
     field = "judgement" if own is res.judgement else "score"
     if own.value is None:
-        if not own.invalid and not res.not_applicable and res.outcome.score is None and res.outcome.problem is None:
-            where = "judgement" if "judgement" in res.indicator.cells else "score"  # templates: 评价人评分
-            yield _at(res, where, "score-missing")
+        yield from _blank(res)
         return
     if own.value > weight:
         yield _at(res, field, "score-above-weight", expected=weight, found=own.value)
@@ -50,13 +60,22 @@ def _bounds(res: RowResult, weight: Decimal) -> Iterator[Finding]:
         yield _at(res, field, "score-negative", expected=weight, found=own.value)
 
 
+def _note_cell(res: RowResult) -> bool:
+    """Whether the row has a place for a deduction note (the budget block's 预算执行率 has none)."""
+    cells = res.indicator.cells
+    return not cells or "note" in cells
+
+
 def _explain(res: RowResult) -> str:
     """A short account of the rule's arithmetic for the message."""
     out = res.outcome
     actual = res.actual.describe() if res.budget_rate is None else f"{res.budget_rate * 100:.2f}%"
+    target = res.target.describe()
+    if res.method == "reverse" and res.target.comparator is None:
+        target = f"≤{target}"  # 成本 written as a plain number: lower is better
     if out.met:
-        return f"{actual} 已达到 {res.target.describe()}，应得满分"
-    return f"{actual} 对 {res.target.describe()}，比例 {out.ratio:.4f}" if out.ratio is not None else actual
+        return f"{actual} 已达到 {target}，应得满分"
+    return f"{actual} 对 {target}，比例 {out.ratio:.4f}" if out.ratio is not None else actual
 
 
 def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) -> Iterator[Finding]:
@@ -72,11 +91,11 @@ def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) 
     if out.met and evaluator < weight and not note:
         yield _at(res, "score", "target-met-deducted", expected=weight, found=evaluator,
                   params={"target": _shown(res, "target"), "actual": _shown(res, "actual")})
-    elif has_notes and evaluator < weight and not note and not res.not_applicable:
+    elif has_notes and _note_cell(res) and evaluator < weight and not note and not res.not_applicable:
         yield _at(res, "note", "note-missing", expected=weight, found=evaluator)
     if out.score is not None and stated is not None and abs(stated - out.score) > tolerance:
         yield _at(res, "score", "score-rule-mismatch", expected=out.score, found=stated,
-                  params={"method": METHOD_LABELS[res.method], "explain": _explain(res)})
+                  params={"method": method_label(res.method), "explain": _explain(res)})
     elif out.score is None and out.bounds and not (out.bounds[0] <= evaluator <= out.bounds[1]):
         field = "judgement" if res.judgement.value is not None else "score"
         yield _at(res, field, "tier-mismatch", found=evaluator,
@@ -93,18 +112,22 @@ def _budget(res: RowResult) -> Iterator[Finding]:
                   found=res.actual.text, params={"name": res.indicator.level3, "formula": res.budget_formula})
 
 
-def check_row(res: RowResult, has_notes: bool = True, tolerance: Decimal = Decimal("0.01")) -> list[Finding]:
-    """All row-level findings for one evaluated row (positions from the row's cells)."""
+def check_row(res: RowResult, has_notes: bool = True, tolerance: Decimal = Decimal("0.01"),
+              scored: bool = True) -> list[Finding]:
+    """All row-level findings for one evaluated row (positions from the row's cells). ``scored`` False: the
+    form has no score at all (one table finding says so), so blank scores are not reported row by row."""
     weight = res.weight.value if res.weight.value is not None and res.weight.value >= 0 else ZERO
     found = list(_cells(res))
+    if res.method == FORMULA:
+        found.append(_at(res, "score", "score-formula-unrecognised", params={"formula": res.indicator.score_formula}))
     if res.method_error:
-        found.append(_at(res, "method", "method-unknown", found=res.method_error, expected=METHOD_LABELS[res.method]))
+        found.append(_at(res, "method", "method-unknown", found=res.method_error, expected=method_label(res.method)))
     if res.percent_doubt:
         found.append(_at(res, "actual", "percent-doubtful", found=res.indicator.actual,
-                         params={"target": _shown(res, "target"), "percent": f"{res.actual.value * 100:f}".rstrip("0").rstrip(".") + "%"}))
+                         params={"target": _shown(res, "target"), "percent": f"{(res.actual.value * 100).normalize():f}%"}))
     if res.not_applicable and weight > 0:
         found.append(_at(res, "weight", "na-weighted", found=weight))
-    found.extend(_bounds(res, weight))
+    found.extend(_bounds(res, weight) if scored else ())
     found.extend(_budget(res))
     found.extend(_rule(res, weight, has_notes, tolerance))
     return found

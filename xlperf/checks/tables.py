@@ -62,7 +62,7 @@ def _stated(ev: Evaluation) -> Iterator[Finding]:
     if stated_total is not None and ev.stated_sum is not None and points(stated_total) != ev.stated_sum:
         yield Finding("total-mismatch", table.stated_total.sheet or table.sheet, table.stated_total.cell,
                       expected=ev.stated_sum, found=points(stated_total))
-    if table.stated_grade and str(table.stated_grade.value or "").strip():
+    if table.stated_grade and str(table.stated_grade.value or "").strip() and not ev.unscored:
         basis = stated_total if stated_total is not None else ev.stated_sum
         if basis is not None:
             expected = grade_for(basis, ev.config.grade_bands)
@@ -73,16 +73,35 @@ def _stated(ev: Evaluation) -> Iterator[Finding]:
                               params={"total": points(basis)})
 
 
+def _labelled_weights(ev: Evaluation) -> Iterator[Finding]:
+    """Weights written into labels (产出指标（50分）, 绩效指标（90分）) against the weights of their rows."""
+    table = ev.table
+    for label in table.stated_weights:
+        rows = [r for r in table.rows if (label.level1 is None or r.level1 == label.level1)
+                and (label.level2 is None or r.level2 == label.level2)]
+        if not rows:
+            continue
+        found = points(sum((read_number(r.weight).value or ZERO for r in rows), ZERO))
+        expected = points(read_number(label.value).value or ZERO)
+        if found != expected:
+            name = label.level2 or label.level1 or "绩效指标"
+            yield Finding("weight-label-mismatch", label.sheet or table.sheet, label.cell, expected=expected,
+                          found=found, params={"label": name})
+
+
 def check_table(ev: Evaluation) -> list[Finding]:
     """Every finding for an evaluated table: its rows, then the table as a whole."""
     table = ev.table
     findings: list[Finding] = []
     if not table.has_notes and table.rows:
         findings.append(Finding("notes-column-missing", table.sheet, _header_cell(ev)))
+    if ev.unscored and ev.rows:
+        findings.append(Finding("form-unscored", table.sheet, _header_cell(ev)))
     for res in ev.rows:
-        for finding in check_row(res, table.has_notes, ev.config.tolerance):
+        for finding in check_row(res, table.has_notes, ev.config.tolerance, not ev.unscored):
             findings.append(finding if finding.sheet else _on_sheet(finding, table.sheet))
     findings.extend(_weights(ev))
+    findings.extend(_labelled_weights(ev))
     findings.extend(_stated(ev))
     return findings
 

@@ -69,6 +69,7 @@ class ScoringConfig:
     level1_weights: dict[str, Decimal] = field(default_factory=dict)  # role → weight the framework fixes
     split_rules: tuple[SplitRule, ...] = ()  # checked only when set (off by default)
     method_overrides: dict[str, str] = field(default_factory=dict)  # level-3 name → method id
+    lower_better_level2: tuple[str, ...] = ("成本",)  # plain-number targets under these level 2s: 反向
     scales_path: str | None = None
 
     def role_of(self, level1: str) -> str | None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 
 from xlperf.core.config import ScoringConfig
 from xlperf.core.frozen import frozen
 from xlperf.core.grades import grade_for
 from xlperf.core.model import Budget, Indicator, IndicatorTable
 from xlperf.core.numbers import CellNumber, read_number
-from xlperf.core.quantity import Kind, Quantity, parse_quantity
-from xlperf.core.rounding import excel_round
+from xlperf.core.quantity import Kind, Quantity, nature_of, parse_quantity
+from xlperf.core.rounding import excel_round, points
 from xlperf.core.rules import Outcome, infer_method, score_rule
 from xlperf.core.scales import load_scales
 from xlperf.core.totals import LevelTotal, level_totals, total_score
@@ -57,10 +58,15 @@ class Evaluation:
     level1: dict[str, LevelTotal]
     level2: dict[tuple[str, str], LevelTotal]
     weight: Decimal
-    stated_sum: Decimal | None
-    total: Decimal
-    grade: str
+    stated_sum: Decimal | None  # Σ of the scores the table states (blank ones left out); None if it states none
+    total: Decimal | None  # None (and no grade) for a form with no score at all: it is not graded
+    grade: str | None
     config: ScoringConfig
+
+    @property
+    def unscored(self) -> bool:
+        """No row has a score, an evaluator's score or a score formula: the form was returned unscored."""
+        return self.total is None
 
 
 def budget_rate(name: str, budget: Budget | None, cfg: ScoringConfig) -> tuple[Decimal, str] | None:
@@ -77,20 +83,35 @@ def budget_rate(name: str, budget: Budget | None, cfg: ScoringConfig) -> tuple[D
     return None
 
 
-_NATURE = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", "=": "=", "＝": "=", ">": ">", "<": "<",
-           "正向": ">=", "反向": "<="}
+_COMPARATORS = {">=": ">=", "<=": "<=", "=": "=", ">": ">", "<": "<"}
 
 
-def in_context(q: Quantity, nature: str | None, unit: str | None) -> Quantity:
-    """Apply the row's 指标性质 (comparator) and 度量单位 (unit) where the value itself has none."""
+PERCENT_UNITS = frozenset({"%", "％", "百分比", "百分率"})
+
+
+def in_context(q: Quantity, nature: str | None, unit: str | None, points: bool = True) -> Quantity:
+    """Apply the row's 指标性质 (comparator) and 度量单位 (unit) where the value itself has none.
+
+    With ``points``, a plain number whose 度量单位 is % is a percentage written in points (指标值 95,
+    单位 % → 95 %); an actual is read so only when its target was (else it is a fraction, see as_percent)."""
     if not q.numeric:
         return q
-    comparator = q.comparator or _NATURE.get((nature or "").strip())
-    unit_text = (unit or "").strip()
+    comparator = q.comparator or (_COMPARATORS.get(nature_of(nature)) if nature else None)
+    unit_text = unit.strip() if unit else ""
+    if points and unit_text in PERCENT_UNITS and q.kind is Kind.NUMBER and not q.unit:
+        high = q.high / 100 if q.high is not None else None
+        return replace(q, kind=Kind.PERCENT, comparator=comparator, value=q.value / 100, high=high, unit="%")
     unit = q.unit or (unit_text if q.kind is Kind.NUMBER else "")
     if comparator == q.comparator and unit == q.unit:
         return q  # nothing to add: most values carry their own comparator and unit
     return replace(q, comparator=comparator, unit=unit)
+
+
+@lru_cache(maxsize=1024)
+def method_text(text: str) -> str | None:
+    """A per-row method cell: a short label is a method (checked), longer text is a 评分标准 description."""
+    label = text.strip()
+    return label if label and len(label) <= 8 and not any(ch.isdigit() for ch in label) else None
 
 
 def as_percent(target: Quantity, actual: Quantity, raw: object) -> Quantity:
@@ -107,25 +128,34 @@ def _clamp(value: Decimal | None, weight: Decimal) -> Decimal | None:
     return max(ZERO, min(weight, value))
 
 
+def _method(ind: Indicator, target: Quantity, actual: Quantity, cfg: ScoringConfig) -> tuple[str, str | None]:
+    """The row's method (the form's own formula's rule first) and an unknown method label written in it."""
+    if ind.rule is not None:
+        return ind.rule.method, None
+    written = method_text(str(ind.method)) if ind.method is not None else None
+    try:
+        return infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, written, ind.level2), None
+    except ValueError:
+        return infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, None, ind.level2), written
+
+
 def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = None) -> RowResult:
     """Parse and score one row. Never raises on bad cell contents: problems stay in the result."""
     scales = load_scales(cfg.scales_path) if cfg.scales_path else None
     weight = read_number(ind.weight)
-    target = in_context(parse_quantity(ind.target, "target" in ind.percent, scales), ind.nature, ind.unit)
-    actual = in_context(parse_quantity(ind.actual, "actual" in ind.percent, scales), None, ind.unit)
+    unit = None if ind.rule is not None and ind.rule.basis == "actual" else ind.unit  # tiers on the cell as it is
+    written = parse_quantity(ind.target, "target" in ind.percent, scales)
+    target = in_context(written, ind.nature, unit)
+    points = written.kind is Kind.NUMBER and target.kind is Kind.PERCENT  # 指标值 95 with 单位 %: actuals in points too
+    actual = in_context(parse_quantity(ind.actual, "actual" in ind.percent, scales), None, unit, points)
     coerced = as_percent(target, actual, ind.actual)
     percent_doubt = coerced is not actual and coerced.value is not None and coerced.value > PERCENT_DOUBT
     actual = coerced
-    method_error = None
-    try:
-        method = infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, ind.method)
-    except ValueError:
-        method_error = str(ind.method)
-        method = infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, None)
+    method, method_error = _method(ind, target, actual, cfg)
     w = weight.value if weight.value is not None and weight.value >= 0 else ZERO
     found = budget_rate(ind.level3, budget, cfg) if method == "rate" else None
     rate, formula = found if found else (None, None)
-    outcome = score_rule(method, w, target, actual, cfg, rate)
+    outcome = score_rule(method, w, target, actual, cfg, rate, ind.rule)
     stated, judgement = read_number(ind.stated_score), read_number(ind.judgement)
     evaluator = judgement.value if judgement.value is not None else stated.value
     score = outcome.score if outcome.score is not None else _clamp(evaluator, w)
@@ -140,9 +170,12 @@ def evaluate(table: IndicatorTable, cfg: ScoringConfig | None = None) -> Evaluat
     counted = [r for r in rows if not (r.not_applicable and cfg.na_policy == "rescale")]
     l1 = level_totals(((r.indicator.level1,), r.weight.value, r.stated.value, r.score) for r in counted)
     l2 = level_totals(((r.indicator.level1, r.indicator.level2), r.weight.value, r.stated.value, r.score) for r in counted)
-    total = total_score(((r.weight.value, r.score, r.not_applicable) for r in rows), cfg.na_policy)
-    stated_sum = total_score(((r.weight.value, r.stated.value, False) for r in rows), "zero") \
-        if all(r.stated.value is not None or r.not_applicable for r in rows) else None
+    stated = [r.stated.value for r in rows if r.stated.value is not None]
+    stated_sum = points(sum(stated, ZERO)) if stated else None
     weight = sum((r.weight.value or ZERO for r in rows), ZERO)
+    total = grade = None
+    if stated or any(r.judgement.value is not None or r.indicator.score_formula for r in rows):
+        total = total_score(((r.weight.value, r.score, r.not_applicable) for r in rows), cfg.na_policy)
+        grade = grade_for(total, cfg.grade_bands)
     return Evaluation(table, rows, {k[0]: v for k, v in l1.items()}, {(k[0], k[1]): v for k, v in l2.items()},
-                      weight, stated_sum, total, grade_for(total, cfg.grade_bands), cfg)
+                      weight, stated_sum, total, grade, cfg)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from xlperf.core.config import ScoringConfig, parse_split_rule
+from xlperf.core.grades import band_ranges
 from xlperf.core.rules import method_id
 
 
@@ -64,11 +65,13 @@ def config_from(data: dict[str, Any], framework_id: str, base: ScoringConfig | N
     if "rate_digits" in scoring:
         updates["rate_digits"] = int(scoring["rate_digits"])
     if "grade_bands" in scoring:
-        updates["grade_bands"] = tuple((_dec(low), str(name)) for low, name in scoring["grade_bands"])
+        updates["grade_bands"] = _bands(scoring["grade_bands"])
     if "interval_bands" in scoring:
         updates["interval_bands"] = tuple((_dec(low), _dec(share)) for low, share in scoring["interval_bands"])
     if "split_rules" in scoring:
         updates["split_rules"] = tuple(parse_split_rule(rule) for rule in scoring["split_rules"])
+    if "lower_better_level2" in scoring:
+        updates["lower_better_level2"] = tuple(str(word) for word in scoring["lower_better_level2"])
     if "judgement_roles" in scoring:
         updates["judgement_roles"] = tuple(scoring["judgement_roles"])
     if "method_overrides" in scoring:
@@ -76,6 +79,13 @@ def config_from(data: dict[str, Any], framework_id: str, base: ScoringConfig | N
     if "level1_weights" in data:
         updates["level1_weights"] = {k: _dec(v) for k, v in data["level1_weights"].items()}
     return replace(cfg, **updates)
+
+
+def _bands(items: list) -> tuple[tuple[Decimal, str], ...]:
+    """``[[90, "优"], …]`` (lower bounds) or the printed ranges ``[["优", 90, 100], ["良", 80, 89], …]``."""
+    if items and all(len(item) == 3 for item in items):
+        return band_ranges(items)
+    return tuple((_dec(low), str(name)) for low, name in items)
 
 
 def _indicators(rows: list[dict[str, Any]]) -> tuple[FrameworkIndicator, ...]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from xlperf.core.frozen import frozen
+
+if TYPE_CHECKING:
+    from xlperf.core.rulespec import RuleSpec
 
 # Field names used for cell positions (Indicator.cells) and in findings.
 FIELDS = ("level1", "level2", "level3", "nature", "unit", "weight", "target", "actual",
@@ -33,6 +36,8 @@ class Indicator:
     cells: Mapping[str, str] = field(default_factory=dict)  # field → A1 reference
     sheet: str | None = None  # set when the row is not on the table's sheet (the budget block's 预算执行率)
     percent: frozenset[str] = frozenset()  # fields whose cells are formatted as percentages
+    score_formula: str | None = None  # the score cell's formula, as written (A1)
+    rule: RuleSpec | None = None  # the rule that formula implements (set where a form scores by its own formula)
 
 
 @frozen
@@ -46,6 +51,7 @@ class Budget:
     unit: str = ""
     cells: Mapping[str, str] = field(default_factory=dict)
     sheet: str | None = None
+    lines: tuple[tuple[str, Mapping[str, Decimal]], ...] = ()  # 其中 rows (当年财政拨款 …): label → figures
 
     def figure(self, name: str, execution_base: str = "received") -> Decimal | None:
         """A named figure; ``execution_base`` resolves to received, falling back to annual."""
@@ -55,9 +61,13 @@ class Budget:
         return getattr(self, name)
 
     def as_dict(self) -> dict[str, Any]:
-        return {key: (float(val) if val is not None else None)
-                for key, val in (("initial", self.initial), ("annual", self.annual),
-                                 ("received", self.received), ("spent", self.spent))} | {"unit": self.unit}
+        out: dict[str, Any] = {key: (float(val) if val is not None else None)
+                               for key, val in (("initial", self.initial), ("annual", self.annual),
+                                                ("received", self.received), ("spent", self.spent))}
+        out["unit"] = self.unit
+        if self.lines:
+            out["lines"] = [{"label": label, **{k: float(v) for k, v in figures.items()}} for label, figures in self.lines]
+        return out
 
 
 @frozen
@@ -85,6 +95,7 @@ class IndicatorTable:
     stated_grade: Stated | None = None
     stated_subtotals: tuple[Stated, ...] = ()
     exec_row: Indicator | None = None  # self-evaluation form: 预算执行率 scored from the budget block
+    stated_weights: tuple[Stated, ...] = ()  # weights written in labels: 产出指标（50分）(level1/level2 set) …
 
     @property
     def has_notes(self) -> bool:

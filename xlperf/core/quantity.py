@@ -92,10 +92,13 @@ _YEAR_END = re.compile(r"^(\d{4})年?(年底|年末|底)(前|之前)?$")
 _SPACE = re.compile(r"\s+")
 
 
+# Comparator glyphs NFKC leaves alone, as one form each (＞ ＜ ＝ and full-width digits NFKC folds itself).
+_GLYPHS = str.maketrans({"≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "═": "="})
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), one form of ≥/≤, no whitespace."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("≧", "≥").replace("≦", "≤").replace("＝", "=")
+    """NFKC (full-width → half-width), one form of ≥/≤/=, no whitespace."""
+    text = unicodedata.normalize("NFKC", text).translate(_GLYPHS)
     return _SPACE.sub("", text)
 
 
@@ -107,6 +110,21 @@ def _strip_comparator(text: str) -> tuple[str | None, str]:
         if text.endswith(word) and len(text) > len(word):
             return op, text[: -len(word)]
     return None, text
+
+
+_NATURE_WORDS = {"正向": ">=", "正向指标": ">=", "反向": "<=", "反向指标": "<=", "定性": "定性", "定性指标": "定性"}
+
+
+@lru_cache(maxsize=256)
+def nature_of(text: str | None) -> str | None:
+    """A 指标性质 cell as ">=", "<=", "=", ">", "<" or "定性" (any glyph: ≧ ＞＝ => ═ …); None when blank or other."""
+    norm = normalise(text or "")
+    if not norm:
+        return None
+    if norm in _NATURE_WORDS:
+        return _NATURE_WORDS[norm]
+    comparator, rest = _strip_comparator(norm.replace("≥", ">=").replace("≤", "<="))
+    return comparator if comparator and not rest else None
 
 
 def _decimal(text: str) -> Decimal:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import operator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Callable
 
 from xlperf.core.config import ScoringConfig
 from xlperf.core.frozen import frozen
-from xlperf.core.quantity import Kind, Quantity
+from xlperf.core.quantity import Kind, Quantity, nature_of
 from xlperf.core.rounding import excel_round, points
+from xlperf.core.rulespec import RuleSpec, band_share
 from xlperf.core.scales import Scales, load_scales
 
 ZERO, ONE, CENT = Decimal(0), Decimal(1), Decimal("0.01")
@@ -27,11 +29,18 @@ METHOD_LABELS: dict[str, str] = {
     "na": "不适用",
 }
 NUMERIC_METHODS = frozenset({"proportional", "reverse", "equal", "rate", "interval"})
+FORMULA = "formula"  # a form's own score formula that matches none of the rules: its result is accepted
+FORMULA_LABEL = "表内公式"
 _ALIASES = {label: key for key, label in METHOD_LABELS.items()} | {
     "正向": "proportional", "比例": "proportional", "比例法": "proportional", "反向指标": "reverse",
     "比率": "rate", "比率法": "rate", "区间法": "interval", "定性": "qualitative", "判断": "judgement",
     "人工": "judgement", "评价人评分": "judgement", "时效": "deadline",
 }
+
+
+def method_label(method: str) -> str:
+    """The Chinese label of a method id (the form's own unrecognised formula included)."""
+    return METHOD_LABELS.get(method, FORMULA_LABEL)
 
 
 def method_id(text: str | None) -> str | None:
@@ -72,6 +81,8 @@ def _numbers(target: Quantity, actual: Quantity, scales: Scales) -> str | None:
         return "actual-missing"
     if not actual.numeric:
         return "actual-unparsed"
+    if actual.comparator is not None:
+        return "actual-is-threshold"  # ≥80% written as the actual: the target copied, not a result
     if target.kind is not actual.kind or not scales.same_unit(target.unit, actual.unit):
         return "unit-mismatch"
     return None
@@ -150,6 +161,26 @@ def interval(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringCo
     return Outcome("interval", points(weight * share), ratio >= 1, ratio=ratio)
 
 
+def uncapped(weight: Decimal, target: Quantity, actual: Quantity, method: str, rate: Decimal | None = None) -> Outcome:
+    """A form's ``F/E*G`` (proportional) or ``F*G`` (rate) without a cap: above the weight when exceeded."""
+    if method == "rate":
+        ratio = rate if rate is not None else actual.value
+    else:
+        ratio = actual.value / target.value if target.value else ONE
+    ratio = max(ZERO, ratio)
+    return Outcome(method, points(weight * ratio), ratio >= 1, ratio=ratio)
+
+
+def tiers(weight: Decimal, target: Quantity, actual: Quantity, spec: RuleSpec) -> Outcome:
+    """IF tiers of a form's formula: a share of the weight by the band the achievement ratio actual/target
+    (or the actual itself) falls in."""
+    a, t = actual.value, target.value
+    x = a if spec.basis == "actual" else (a / t if t else ONE)
+    share = band_share(x, spec.bands, spec.lower_better)
+    top = max((band[1] for band in spec.bands), default=ONE)
+    return Outcome("interval", points(weight * share), share >= top, ratio=x)
+
+
 NUMERIC_RULES: dict[str, Callable[..., Outcome]] = {
     "proportional": proportional,
     "reverse": reverse,
@@ -196,33 +227,56 @@ def judged(method: str, weight: Decimal, target: Quantity, actual: Quantity, sca
     return Outcome(method, None, met, bounds=judgement_bounds(weight, met, actual, scales), problem=problem)
 
 
+def _with_spec(spec: RuleSpec | None, cfg: ScoringConfig) -> tuple[Callable[..., Outcome] | None, ScoringConfig]:
+    """The rule function a form's formula calls for (None: the method's own) and the settings it implies."""
+    if spec is None:
+        return None, cfg
+    if spec.method == "interval" and spec.bands:
+        return lambda weight, target, actual, cfg, rate=None: tiers(weight, target, actual, spec), cfg
+    if not spec.capped:
+        return lambda weight, target, actual, cfg, rate=None: uncapped(weight, target, actual, spec.method, rate), cfg
+    if spec.mode and spec.method in ("reverse", "equal"):
+        return None, replace(cfg, **{f"{spec.method}_mode": spec.mode})
+    return None, cfg
+
+
 def score_rule(method: str, weight: Decimal, target: Quantity, actual: Quantity,
-               cfg: ScoringConfig | None = None, rate: Decimal | None = None) -> Outcome:
-    """Apply ``method`` to one row. ``rate`` is a budget-derived rate for rate rows."""
+               cfg: ScoringConfig | None = None, rate: Decimal | None = None, spec: RuleSpec | None = None) -> Outcome:
+    """Apply ``method`` to one row. ``rate`` is a budget-derived rate for rate rows; ``spec`` the settings a
+    form's own score formula encodes (its method is ``method``)."""
     cfg = cfg or ScoringConfig()
     scales = load_scales(cfg.scales_path)
     if method == "na":
         return Outcome("na", ZERO, None)
-    if method in NUMERIC_RULES:
+    if method == FORMULA:  # the form's own formula, not one of these rules: its result stands, within the weight
+        return Outcome(FORMULA, None, None, bounds=(ZERO, weight))
+    rule = NUMERIC_RULES.get(method)
+    if rule is not None:
+        if spec is not None:
+            own, cfg = _with_spec(spec, cfg)
+            rule = own or rule
         if method == "rate" and rate is not None and target.kind in (Kind.PERCENT, Kind.EMPTY):
-            return rate_times_weight(weight, target, actual, cfg, rate)
+            return rule(weight, target, actual, cfg, rate)
         problem = _numbers(target, actual, scales)
         if problem is None:
-            return NUMERIC_RULES[method](weight, target, actual, cfg, rate)
+            return rule(weight, target, actual, cfg, rate)
         return judged(method, weight, target, actual, scales, problem)
     return judged(method, weight, target, actual, scales)
 
 
 def infer_method(level1: str, level3: str, target: Quantity, actual: Quantity,
-                 cfg: ScoringConfig, nature: str | None = None, override: str | None = None) -> str:
-    """The method for a row: an explicit override, else inferred from 指标性质, name and target."""
+                 cfg: ScoringConfig, nature: str | None = None, override: str | None = None, level2: str = "") -> str:
+    """The method for a row: an explicit override, else inferred from 指标性质, name and target.
+
+    A plain number (no comparator, no 指标性质) under a level 2 the framework names lower-is-better
+    (成本指标 by default) is scored as 反向, as the forms' own formulas for them do."""
     chosen = method_id(override) or method_id(cfg.method_overrides.get(level3.strip()))
     if chosen:
         return chosen
     if target.kind is Kind.NA or actual.kind is Kind.NA or "不适用" in level3:
         return "na"
-    nature = (nature or "").strip()
-    if nature in ("≤", "<=", "反向", "反向指标") and target.numeric:
+    nature = nature_of(nature)
+    if nature in ("<=", "<") and target.numeric:
         return "reverse"
     if nature == "定性":
         return "judgement" if cfg.role_of(level1) in cfg.judgement_roles else "qualitative"
@@ -231,8 +285,11 @@ def infer_method(level1: str, level3: str, target: Quantity, actual: Quantity,
     if target.kind is Kind.DATE:
         return "deadline"
     if target.numeric:
-        if nature in ("=", "＝") or target.comparator == "=":
+        if nature == "=" or target.comparator == "=":
             return "equal"
+        if target.comparator is None and not nature and target.kind is Kind.NUMBER and \
+                any(word in level2 for word in cfg.lower_better_level2):
+            return "reverse"
         return "reverse" if target.comparator in ("<", "<=") else "proportional"
     if cfg.role_of(level1) in cfg.judgement_roles or target.kind is not Kind.QUALITATIVE:
         return "judgement"

@@ -9,7 +9,7 @@ from xlperf.core.frozen import frozen
 from xlperf.core.rounding import points
 
 ZERO = Decimal(0)
-_NO_SUMS = (ZERO, ZERO, ZERO)
+_NO_STATED = (ZERO, None, ZERO)
 
 
 @frozen
@@ -44,9 +44,11 @@ def total_score(items: Iterable[tuple[Decimal | None, Decimal | None, bool]], po
 
 
 def level_totals(rows: Iterable[tuple[tuple[str, ...], Decimal | None, Decimal | None, Decimal | None]]) -> dict[tuple[str, ...], LevelTotal]:
-    """Group (key, weight, stated, score) rows; a group's stated sum is None if any row lacks one."""
+    """Group (key, weight, stated, score) rows; a group's stated sum leaves blank scores out (None if all are)."""
     acc: dict[tuple[str, ...], tuple[Decimal, Decimal | None, Decimal]] = {}
     for key, weight, stated, score in rows:
-        w, s, c = acc.get(key, _NO_SUMS)
-        acc[key] = (w + (weight or ZERO), None if s is None or stated is None else s + stated, c + (score or ZERO))
+        w, s, c = acc.get(key, _NO_STATED)
+        if stated is not None:
+            s = stated if s is None else s + stated
+        acc[key] = (w + (weight or ZERO), s, c + (score or ZERO))
     return {key: LevelTotal(points(w), points(s) if s is not None else None, points(c)) for key, (w, s, c) in acc.items()}

@@ -85,6 +85,10 @@ _CODES = [
     Code("percent-doubtful", W, "parse",
          "实际完成值 {found} 是数字，按百分比指标值「{target}」读作 {percent}，数值可疑；若指 {found}% 请填写“{found}%”。",
          "The actual {found} is a plain number read against the percent target {target!r} as {percent}; if you mean {found}%, write {found}%."),
+    Code("actual-is-threshold", W, "parse",
+         "实际完成值「{found}」写成了指标值的样子（带比较符号），应填写实际达到的数值（指标值「{target}」）；该行未按规则计分。",
+         "The actual {found!r} is written like a target (with a comparator); enter the value actually reached (target "
+         "{target!r}). The row was not scored by rule."),
     Code("method-unknown", W, "parse", "评分方法「{found}」无法识别，已按指标值推断为「{expected}」。",
          "Unknown scoring method {found!r}; inferred {expected!r} from the target."),
     Code("rate-budget-mismatch", E, "budget",
@@ -92,7 +96,15 @@ _CODES = [
          "The stated {name} {found} contradicts the budget figures, which give {expected} ({formula})."),
     Code("na-weighted", W, "structure", "不适用的指标仍占分值 {found}，请将分值改为 0 或按百分制折算。",
          "A not-applicable row still carries weight {found}; set it to 0 or rescale to 100."),
+    Code("score-formula-unrecognised", I, "score",
+         "得分公式 {formula} 不属于 xlperf 认识的计分规则（正向、反向、比率×分值、封顶、IF 分档），已按公式结果计分。",
+         "The score formula {formula} matches none of xlperf's rules (proportional, reverse, rate × weight, capped, "
+         "IF tiers); the row is scored as the formula computes."),
     # --- table ---
+    Code("form-unscored", E, "score", "表中所有指标均未填写得分，未评定总分和等级；请逐项评分后重新提交。",
+         "No indicator in the table has a score, so no total or grade was given; score every row and resubmit."),
+    Code("weight-label-mismatch", E, "structure", "「{label}」标明 {expected} 分，其下各指标分值合计 {found} 分。",
+         "{label!r} states {expected} points, but the weights of its rows add up to {found}."),
     Code("weights-sum", E, "structure", "三级指标分值合计 {found}，应为 {expected}。",
          "The weights of the scored rows add up to {found}, not {expected}."),
     Code("level-weight", W, "structure", "一级指标「{level}」分值合计 {found}，框架规定为 {expected}。",

@@ -54,7 +54,7 @@ def render_score(result: ScoreResult, lang: str = "zh") -> str:
     out.append("")
     fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
     out.append(f"{t['total']}: {t['stated']} {fmt(data['stated_total'])}  {t['recomputed']} {fmt(data['total'])}   "
-               f"{t['grade']}: {t['stated']} {data['stated_grade'] or '-'}  {t['recomputed']} {data['grade']}")
+               f"{t['grade']}: {t['stated']} {data['stated_grade'] or '-'}  {t['recomputed']} {data['grade'] or '-'}")
     out.append("")
     out.append(f"{t['findings']} ({len(data['findings'])}):" if data["findings"] else t["none"])
     out.extend(f"  [{f['severity']}] {f['code']}  {f['message']}" for f in data["findings"])

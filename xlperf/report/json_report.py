@@ -22,7 +22,7 @@ def shown(raw: Any, percent: bool) -> Any:
     if raw is None:
         return None
     if percent and isinstance(raw, (int, float)):
-        return f"{Decimal(repr(raw)) * 100:f}".rstrip("0").rstrip(".") + "%"
+        return f"{(Decimal(repr(raw)) * 100).normalize():f}" + "%"
     if isinstance(raw, (int, float, str)):
         return raw
     return str(raw)

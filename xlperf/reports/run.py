@@ -13,11 +13,10 @@ from typing import Sequence
 
 from xlperf.core.config import ScoringConfig
 from xlperf.errors import XlperfError
-from xlperf.findings import Finding
 from xlperf.reports.content import report_context
 from xlperf.reports.render import render_docx, to_pdf
 from xlperf.reports.summary import Item, grade_counts, summary_context
-from xlperf.scoring import ScoreResult, pick_table, score_table
+from xlperf.scoring import ScoreResult
 
 REPORT_SUFFIX = "_评价报告.docx"
 SUMMARY_NAME = "汇总报告.docx"
@@ -43,20 +42,12 @@ class ReportRun:
 
 def score_workbook_info(path: Path, cfg: ScoringConfig) -> tuple[ScoreResult, dict[str, str]]:
     """Score a workbook read once (as ``xlperf check`` reads it) and its 项目名称/实施单位; XlperfError if unreadable."""
+    from xlperf.scoring import score_view
     from xlperf.workbook.info import find_info
-    from xlperf.workbook.reader import read_tables
-    from xlperf.workbook.sniff import sniff
-    from xlperf.workbook.view import open_view
+    from xlperf.workbook.open import open_checked_view
 
-    kind = sniff(path, keep_parts=True)
-    if kind.finding is not None:
-        raise XlperfError(kind.finding.with_file(str(path)))
-    try:
-        grids = open_view(path, package=kind.package).data_grids()
-    except Exception as exc:  # noqa: BLE001 - a damaged package is this file's finding
-        raise XlperfError(Finding("file-corrupt", file=str(path), params={"detail": type(exc).__name__})) from exc
-    table = pick_table(read_tables(path, grids), str(path))
-    return score_table(table, cfg), find_info(grids)
+    view = open_checked_view(path)
+    return score_view(view, cfg), find_info(view.data_grids())
 
 
 def _output_name(source: Path, taken: set[str]) -> str:

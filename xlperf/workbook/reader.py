@@ -1,71 +1,45 @@
 """Find indicator tables in any workbook by their header words and read them into IndicatorTables.
 
-Read-only: workbooks are opened for reading and never saved.
+Read-only: workbooks are opened for reading and never saved. The layouts offices publish are read
+as they are: any column order, header synonyms, a header over two rows (年度指标值 over 指标性质 /
+指标值 / 度量单位), the MoF form's left 绩效指标 column, merged level cells, weights written in the
+level labels (产出指标（50分）), placeholder (指标1：, ……) and 其中 rows left out, a 总分 row whose
+label sits left of the level columns, and the stated grade in the 总分 row or in a 评价等级 row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from xlperf.core.model import Indicator, IndicatorTable, Stated
 from xlperf.workbook.budget import find_budget
 from xlperf.workbook.grid import SheetGrid, a1, column_letter
-from xlperf.workbook.layout import (GRADE_WORDS, REQUIRED_ROLES, grade_label_value, header_role, is_subtotal_label,
-                                    total_kind)
+from xlperf.workbook.headers import Header, find_header
+from xlperf.workbook.layout import (header_role, is_placeholder, is_stop_label, is_sub_item, is_subtotal_label,
+                                    split_weight, total_kind)
+from xlperf.workbook.stated import grade_near_total, stated_grade
 
 LEVEL_ROLES = ("level1", "level2", "level3")
-MAX_HEADER_SCAN = 80
 BLANK_RUN_END = 8  # this many blank rows in a row end a table
-
-
-@dataclass(frozen=True)
-class Header:
-    """A header row and the column of each role."""
-
-    row: int
-    columns: dict[str, int]
-
-
-def _header_columns(grid: SheetGrid, origin: dict, row: int) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    get = grid.values.get
-    for col in range(1, grid.max_col + 1):
-        value = get((row, col))
-        if value is None and (row, col) in origin:
-            value = get(origin[(row, col)])  # header cells merged across rows or columns
-        role = header_role(value) if isinstance(value, str) else None
-        if role and role not in columns:
-            columns[role] = col
-    if "level3" not in columns and "level2" in columns:
-        columns["level3"] = columns.pop("level2")  # a two-level table scores its level-2 rows
-    return columns
-
-
-def find_header(grid: SheetGrid, start: int = 1, origin: dict | None = None) -> Header | None:
-    """The first header row at or after ``start`` naming level 3 (or 2), weight and score.
-
-    When the next row qualifies too (a two-row header, or cells merged over both rows) the
-    lower row wins, so data starts below the whole header. ``origin`` is ``grid.merged_origin()``.
-    """
-    origin = grid.merged_origin() if origin is None else origin
-    first: Header | None = None
-    for row in range(start, min(grid.max_row, start + MAX_HEADER_SCAN) + 1):
-        columns = _header_columns(grid, origin, row)
-        if not all(role in columns for role in REQUIRED_ROLES):
-            if first is not None:
-                return first
-            continue
-        if first is None:
-            first = Header(row, columns)
-        else:
-            return Header(row, columns) if len(columns) >= len(first.columns) else first
-    return first
+_DASHES = frozenset({"/", "-", "—", "——", "－", "、"})
 
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _blank(value: Any) -> bool:
+    """Empty, or a dash written in an unused cell."""
+    return value is None or (isinstance(value, str) and (not value.strip() or value.strip() in _DASHES))
+
+
+def _label_columns(header: Header) -> tuple[int, ...]:
+    """The columns a row label (合计, 评价结论) may sit in: the level columns and any unnamed column left of them."""
+    levels = {header.columns[role] for role in LEVEL_ROLES if role in header.columns}
+    named = set(header.columns.values())
+    return tuple(col for col in range(1, max(levels) + 1) if col in levels or col not in named)
 
 
 @dataclass(frozen=True)
@@ -75,16 +49,17 @@ class _Columns:
     roles: tuple[str, ...]
     cols: tuple[int, ...]
     letters: tuple[str, ...]
-    levels: tuple[int, ...]  # indexes of the level columns
+    labels: tuple[int, ...]  # columns that may hold a row label (合计, 评价结论)
     percent: tuple[tuple[str, int], ...]  # (role, column) of the columns holding any percent-formatted cell
+    score: int  # the score column
 
     @classmethod
-    def of(cls, header: Header, percent: set[tuple[int, int]]) -> "_Columns":
+    def of(cls, header: Header, percent: set[tuple[int, int]]) -> _Columns:
         roles, cols = tuple(header.columns), tuple(header.columns.values())
         percent_cols = {col for _, col in percent}
         return cls(roles, cols, tuple(column_letter(col) for col in cols),
-                   tuple(i for i, role in enumerate(roles) if role in LEVEL_ROLES),
-                   tuple((role, col) for role, col in zip(roles, cols) if col in percent_cols))
+                   _label_columns(header),
+                   tuple((role, col) for role, col in zip(roles, cols) if col in percent_cols), header.columns["score"])
 
 
 @dataclass
@@ -96,36 +71,63 @@ class _Scan:
     total: Stated | None = None
     grade: Stated | None = None
     last_row: int = 0
+    levels: dict[str, str] = field(default_factory=dict)
+    weights: dict[tuple[str, str | None], Stated] = field(default_factory=dict)  # labels with points
 
 
-def _row_kind(values: list[Any], columns: _Columns) -> str:
-    """total, subtotal, blank, header (repeated at a page break) or row, from a row's cells in column order."""
-    kinds = [total_kind(str(values[i])) for i in columns.levels if values[i] is not None]
-    if "total" in kinds:
-        return "total"
-    if "subtotal" in kinds:
-        return "subtotal"
-    if all(v is None or not str(v).strip() for v in values):
+def _label_kind(grid: SheetGrid, row: int, columns: _Columns) -> str | None:
+    """total / subtotal from any label cell (合计 may sit left of the level columns); stop when the row's
+    first label opens a free-text block (评价结论, 填表说明 …)."""
+    get = grid.values.get
+    first = None
+    for col in columns.labels:
+        value = get((row, col))
+        if isinstance(value, str) and value.strip():
+            kind = total_kind(value)
+            if kind:
+                return kind
+            first = first or value
+    return "stop" if first is not None and is_stop_label(first) else None
+
+
+def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: _Columns) -> str:
+    """total, subtotal, stop, blank, header (repeated at a page break) or row."""
+    kind = _label_kind(grid, row, columns)
+    if kind in ("total", "subtotal"):
+        return kind
+    if all(_blank(v) for v in values):
         return "blank"
+    if kind == "stop":
+        return "stop"
     if header_role(values[columns.roles.index("level3")]) == "level3" and \
             sum(header_role(value) == role for role, value in zip(columns.roles, values)) >= 3:
         return "header"  # the header repeated at a page break
     return "row"
 
 
-def _grade_in_row(grid: SheetGrid, row: int) -> Stated | None:
-    for col, value in grid.row_values(row):
-        if isinstance(value, str) and value.strip() in GRADE_WORDS:
-            return Stated(value.strip(), a1(row, col), grid.name)
-    return None
-
-
-def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], levels: dict[str, str]) -> Indicator:
-    values = dict(zip(columns.roles, cells))
+def _levels(scan: _Scan, grid: SheetGrid, row: int, values: dict[str, Any], columns: _Columns) -> None:
+    """Carry level 1/2 names down; record points written in their labels (产出指标（50分）) once each."""
     for role in ("level1", "level2"):
-        if role in values:
-            levels[role] = _text(values[role]) or levels.get(role, "")
+        if role not in values:
+            continue
+        raw = _text(values[role])
+        if not raw:
+            continue
+        name, points = split_weight(raw)
+        scan.levels[role] = name
+        if points is not None:
+            key = (scan.levels.get("level1", ""), name if role == "level2" else None)
+            if key not in scan.weights:
+                cell = a1(row, columns.cols[columns.roles.index(role)])
+                scan.weights[key] = Stated(points, cell, grid.name, key[0], key[1])
+
+
+def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], scan: _Scan,
+               formulas: dict) -> Indicator:
+    values = dict(zip(columns.roles, cells))
+    _levels(scan, grid, row, values, columns)
     number = str(row)
+    levels = scan.levels
     return Indicator(
         level1=levels.get("level1", ""), level2=levels.get("level2", ""), level3=_text(values.get("level3")),
         weight=values.get("weight"), target=values.get("target"), actual=values.get("actual"),
@@ -133,7 +135,19 @@ def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], l
         method=_text(values.get("method")) or None, nature=_text(values.get("nature")) or None,
         unit=_text(values.get("unit")) or None, judgement=values.get("judgement"), row=row,
         cells=dict(zip(columns.roles, [letter + number for letter in columns.letters])),
-        percent=frozenset([role for role, col in columns.percent if (row, col) in grid.percent]))
+        percent=frozenset([role for role, col in columns.percent if (row, col) in grid.percent]),
+        score_formula=formulas.get((row, columns.score)) if formulas else None)
+
+
+def _scored_row(ind: Indicator) -> bool:
+    """A row to score: one with a weight or a score, or a real name (not 指标1：, ……, 其中… or blank)."""
+    weight = ind.weight
+    if not _blank(weight) and weight != 0:
+        return True
+    if not _blank(ind.stated_score) or not _blank(ind.judgement) or ind.score_formula:
+        return True
+    name = ind.level3
+    return bool(name) and name not in _DASHES and not is_placeholder(name) and not is_sub_item(name)
 
 
 def _fill_merged_levels(grid: SheetGrid, header: Header, origin: dict) -> None:
@@ -146,80 +160,97 @@ def _fill_merged_levels(grid: SheetGrid, header: Header, origin: dict) -> None:
                 grid.values[(row, col)] = value
 
 
-def _scan_rows(grid: SheetGrid, header: Header) -> _Scan:
+def _subtotal(scan: _Scan, grid: SheetGrid, header: Header, row: int, score: Stated) -> None:
+    level1 = split_weight(_text(grid.get(row, header.columns.get("level1", 0))))[0] or scan.levels.get("level1", "")
+    level1 = "" if is_subtotal_label(level1) else level1
+    scan.subtotals.append(Stated(score.value, score.cell, grid.name, level1 or scan.levels.get("level1", "")))
+
+
+def _scan_rows(grid: SheetGrid, header: Header, formulas: dict) -> _Scan:
     scan = _Scan([], [])
-    levels: dict[str, str] = {}
     columns = _Columns.of(header, grid.percent)
     get = grid.values.get
     score_col = header.columns["score"]
-    score_cell = columns.letters[columns.roles.index("score")]
+    score_letter = column_letter(score_col)
     blanks = 0
     for row in range(header.row + 1, grid.max_row + 1):
         values = [get((row, col)) for col in columns.cols]
-        kind = _row_kind(values, columns)
+        kind = _row_kind(grid, row, values, columns)
         if kind == "blank":
             blanks += 1
             if blanks >= BLANK_RUN_END and scan.rows:
                 break
             continue
         blanks = 0
-        if kind == "total":
-            scan.total = Stated(get((row, score_col)), f"{score_cell}{row}", grid.name)
-            scan.grade = scan.grade or _grade_in_row(grid, row)
-            scan.last_row = row
+        if kind in ("total", "stop"):
+            if kind == "total":
+                scan.total = Stated(get((row, score_col)), f"{score_letter}{row}", grid.name)
+                scan.grade = grade_near_total(grid, row, score_col)
+                scan.last_row = row
             break
         if kind == "subtotal":
-            level1 = _text(grid.get(row, header.columns.get("level1", 0))) or levels.get("level1", "")
-            level1 = "" if is_subtotal_label(level1) else level1
-            scan.subtotals.append(Stated(get((row, score_col)), f"{score_cell}{row}", grid.name,
-                                         level1 or levels.get("level1", "")))
+            _subtotal(scan, grid, header, row, Stated(get((row, score_col)), f"{score_letter}{row}", grid.name))
         elif kind == "row":
-            ind = _indicator(grid, columns, row, values, levels)
-            if ind.level3 or ind.weight is not None:
+            ind = _indicator(grid, columns, row, values, scan, formulas)
+            if _scored_row(ind):
                 scan.rows.append(ind)
         scan.last_row = row
     return scan
 
 
-def _stated_grade(grid: SheetGrid, after: int) -> Stated | None:
-    """A grade written as 评价等级：优 / 评价等级 | 优 anywhere in the sheet, preferring cells below the table."""
-    labels = [(pos, label[1]) for pos, value in grid.values.items()
-              if isinstance(value, str) and (label := grade_label_value(value))[0]]
-    for (row, col), inline in sorted(labels, key=lambda item: (item[0][0] < after, item[0])):
-        if inline:
-            return Stated(inline, a1(row, col), grid.name)
-        for r, c in ((row, col + 1), (row, col + 2), (row + 1, col)):
-            near = grid.get(r, c)
-            if isinstance(near, str) and near.strip() in GRADE_WORDS:
-                return Stated(near.strip(), a1(r, c), grid.name)
+def _block_weight(grid: SheetGrid, header: Header, origin: dict) -> Stated | None:
+    """Points written in a label left of the level columns (绩效指标（90分）): the weight of all its rows."""
+    first = min(header.columns.get(role, 10**6) for role in LEVEL_ROLES)
+    for col in range(1, first):
+        pos = origin.get((header.row, col), (header.row, col))
+        value = grid.get(*pos)
+        if isinstance(value, str):
+            points = split_weight(value.strip())[1]
+            if points is not None:
+                return Stated(points, a1(*pos), grid.name)
     return None
 
 
-def read_grid_table(grid: SheetGrid, others: list[SheetGrid] = (), file: str = "", start: int = 1) -> IndicatorTable | None:
-    """Read the first indicator table at or after row ``start`` of a grid, or None if there is none."""
+def read_grid_table(grid: SheetGrid, others: list[SheetGrid] = (), file: str = "", start: int = 1,
+                    formulas: dict[str, dict] | None = None) -> IndicatorTable | None:
+    """Read the first indicator table at or after row ``start`` of a grid, or None if there is none.
+
+    ``formulas`` (sheet → {(row, col): formula text}) tells which score cells the form computes."""
+    formulas = formulas or {}
     origin = grid.merged_origin()
     header = find_header(grid, start, origin)
     if header is None:
         return None
     _fill_merged_levels(grid, header, origin)
-    scan = _scan_rows(grid, header)
-    exec_row, budget = find_budget([grid, *others])
-    grade = scan.grade or _stated_grade(grid, scan.last_row)
+    scan = _scan_rows(grid, header, formulas.get(grid.name, {}))
+    exec_row, budget = find_budget([grid, *others], formulas)
+    grade = scan.grade or stated_grade(grid, scan.last_row)
     columns = {role: column_letter(col) for role, col in header.columns.items()}
+    weights = tuple(scan.weights.values())
+    block = _block_weight(grid, header, origin)
     return IndicatorTable(rows=tuple(scan.rows), sheet=grid.name, file=file, header_row=header.row,
                           columns=columns, budget=budget, stated_total=scan.total, stated_grade=grade,
-                          stated_subtotals=tuple(scan.subtotals), exec_row=exec_row)
+                          stated_subtotals=tuple(scan.subtotals), exec_row=exec_row,
+                          stated_weights=weights + ((block,) if block else ()))
 
 
-def read_tables(path: str | Path, grids: list[SheetGrid] | None = None) -> list[IndicatorTable]:
-    """Every indicator table in a workbook (one per sheet that has a header row)."""
+def read_tables(path: str | Path, grids: list[SheetGrid] | None = None,
+                formulas: dict[str, dict] | None = None) -> list[IndicatorTable]:
+    """Every indicator table in a workbook (one per sheet that has a header row).
+
+    Without ``grids`` the workbook is read by xlperf's one reader (``workbook.view.open_view``)."""
     if grids is None:
-        from xlperf.workbook.open import load_grids
-        grids = load_grids(path)
+        from xlperf.workbook.view import open_view
+
+        view = open_view(path)
+        grids, formulas = view.data_grids(), view.formulas
     tables = []
     for grid in grids:
         others = [g for g in grids if g is not grid]
-        table = read_grid_table(grid, others, str(path))
+        table = read_grid_table(grid, others, str(path), formulas=formulas)
         if table is not None:
             tables.append(table)
     return tables
+
+
+__all__ = ["Header", "find_header", "read_grid_table", "read_tables"]

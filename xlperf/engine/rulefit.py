@@ -1,0 +1,200 @@
+"""Which scoring rule a form's own score formula implements, read by evaluating the formula.
+
+Where a row's score cell is a formula, the bureau wrote the rule, and xlperf scores the row by it.
+The formula is compiled with ``formulas``' parser (xlperf's Excel-exact ROUND registered), run on
+probe values put into the row's target, actual and weight cells (other cells it reads keep their
+values), and its results are compared with the core's own rules (``core.rules.score_rule`` under
+each candidate RuleSpec: proportional, reverse, equal, rate × weight, capped or not, and IF tiers
+read out of the formula by ``engine.ruletiers``). The first rule that gives the formula's result on
+every probe is the row's rule; none: the row's method is ``formula`` (its result accepted).
+
+Why evaluate rather than match the formula's tokens: one rule has many spellings (``MIN(1,F/E)*G``,
+``IF(F>=E,G,F/E*G)``, ``IF(F<=E,1,E/F)*G``, ROUND or IFERROR around any of them, 95% or 0.95,
+tiers in nested IFs in either order), and the comparison is with the core's rules themselves, so no
+rule is written a second time here. A formula is compiled once per R1C1 shape and each shape's rule,
+with the roles of the cells it reads, is cached: a batch of returns pays once per shape.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Callable
+
+from xlperf.checks.formula_shape import r1c1_to_a1, to_r1c1
+from xlperf.core.config import ScoringConfig
+from xlperf.core.quantity import Kind, Quantity
+from xlperf.core.rules import FORMULA, RuleSpec, score_rule
+from xlperf.engine.functions import register, to_python
+from xlperf.engine.ruletiers import fit_tiers
+
+ORIGIN = (500_000, 8_000)  # a shape is compiled here: relative references land far from any absolute one
+_A1 = re.compile(r"^(?:(?P<sheet>.+)!)?(?P<col>[A-Z]{1,3})(?P<row>\d+)$")
+TOLERANCE = Decimal("0.0051")  # the core rounds to the cent; a formula may not round at all
+CFG = ScoringConfig()
+CANDIDATES = (
+    RuleSpec("proportional"), RuleSpec("reverse", "ratio"), RuleSpec("rate"), RuleSpec("equal", "ratio"),
+    RuleSpec("reverse", "linear"), RuleSpec("equal", "all_or_nothing"), RuleSpec("proportional", capped=False),
+    RuleSpec("rate", capped=False),
+)
+_COMPARATOR = {"proportional": ">=", "reverse": "<=", "equal": "=", "rate": ">="}
+PROBES = tuple((t, w, t * k) for t, w in ((Decimal(80), Decimal(10)), (Decimal("2.5"), Decimal(4)))
+               for k in map(Decimal, ("0", "0.3", "0.5", "0.8", "0.9", "0.96", "1", "1.05", "1.25", "2")))
+
+Cell = tuple[str, int, int]  # sheet, row, column
+Probe = Callable[[Decimal, Decimal, Decimal], Decimal | None]  # (target, weight, actual) → the formula's result
+
+
+class Compiled:
+    """A formula shape compiled once: the callable and, per input, (sheet, row axis, column axis)."""
+
+    def __init__(self, shape: str):
+        import formulas
+
+        register()
+        self.fn = formulas.Parser().ast(r1c1_to_a1(shape, *ORIGIN))[1].compile()
+        self.inputs = [_axes(name) for name in self.fn.inputs]
+
+    def cells(self, sheet: str, row: int, col: int, sheets: dict[str, str]) -> list[Cell]:
+        """The cells the formula reads when it sits at (row, col) of ``sheet``."""
+        out = []
+        for ref_sheet, (rel_r, r), (rel_c, c) in self.inputs:
+            name = sheets.get(ref_sheet.upper(), ref_sheet) if ref_sheet else sheet
+            out.append((name, row + r if rel_r else r, col + c if rel_c else c))
+        return out
+
+
+def _axes(name: str) -> tuple[str | None, tuple[bool, int], tuple[bool, int]]:
+    found = _A1.match(name.replace("$", ""))
+    if found is None:
+        raise ValueError(f"unsupported reference {name}")  # ranges, names: not a row's rule
+    col = 0
+    for letter in found["col"]:
+        col = col * 26 + ord(letter) - 64
+    row = int(found["row"])
+    sheet = found["sheet"].strip("'") if found["sheet"] else None
+    rel_r, rel_c = row > ORIGIN[0] // 2, col > ORIGIN[1] // 2
+    return sheet, (rel_r, row - ORIGIN[0] if rel_r else row), (rel_c, col - ORIGIN[1] if rel_c else col)
+
+
+@lru_cache(maxsize=256)
+def _compiled(shape: str) -> Compiled | None:
+    try:
+        return Compiled(shape)
+    except Exception:  # noqa: BLE001 - formulas refuses some texts; such a formula is simply not a known rule
+        return None
+
+
+def _number(value: Any) -> Decimal | None:
+    value = to_python(getattr(value, "value", value))
+    if hasattr(value, "shape"):
+        value = to_python(value.ravel()[0]) if value.size else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return Decimal(repr(float(value)))
+
+
+def _prober(compiled: Compiled, roles: tuple[str | None, ...], fixed: tuple[Any, ...]) -> Probe:
+    """Run the formula with (target, weight, actual) in its role cells and the other cells as they are
+    (each probe once: the candidates are compared on the same results)."""
+    import schedula
+
+    fixed = tuple(schedula.EMPTY if value is None else value for value in fixed)
+    seen: dict[tuple[Decimal, Decimal, Decimal], Decimal | None] = {}
+
+    def run(t: Decimal, w: Decimal, a: Decimal) -> Decimal | None:
+        if (t, w, a) not in seen:
+            bound = {"target": t, "weight": w, "actual": a, "base": Decimal(100), "spent": a * 100}
+            args = [float(bound[role]) if role else value for role, value in zip(roles, fixed)]
+            try:
+                seen[(t, w, a)] = _number(compiled.fn(*args))
+            except Exception:  # noqa: BLE001 - an error value is "no number here"
+                seen[(t, w, a)] = None
+        return seen[(t, w, a)]
+    return run
+
+
+def core_score(spec: RuleSpec, t: Decimal, w: Decimal, a: Decimal) -> Decimal | None:
+    """What the core's rule gives for one probe (the target carries the comparator the rule reads)."""
+    kind = Kind.NUMBER
+    target = Quantity(str(t), kind, _COMPARATOR.get(spec.method), t)
+    return score_rule(spec.method, w, target, Quantity(str(a), kind, None, a), CFG, None, spec).score
+
+
+def matches(spec: RuleSpec, probe: Probe, probes: tuple[tuple[Decimal, Decimal, Decimal], ...] = PROBES) -> bool:
+    """The formula gives the rule's score on every probe where it gives a number (and on most probes)."""
+    seen = 0
+    for t, w, a in probes:
+        got = probe(t, w, a)
+        if got is None:
+            continue
+        want = core_score(spec, t, w, a)
+        if want is None or abs(got - want) > TOLERANCE:
+            return False
+        seen += 1
+    return seen >= len(probes) * 3 // 4
+
+
+_RULES: OrderedDict[tuple, RuleSpec | None] = OrderedDict()  # shape, roles, other cells → rule (None: try tiers)
+_LOCK = threading.Lock()
+MAX_RULES = 1024
+_MISSING = object()
+
+
+def _cached(key: tuple, fit: Callable[[], RuleSpec | None]) -> RuleSpec | None:
+    with _LOCK:
+        found = _RULES.get(key, _MISSING)
+        if found is not _MISSING:
+            _RULES.move_to_end(key)
+            return found  # type: ignore[return-value]
+    spec = fit()
+    with _LOCK:
+        _RULES[key] = spec
+        while len(_RULES) > MAX_RULES:
+            _RULES.popitem(last=False)
+    return spec
+
+
+def _fixed_rule(shape: str, probe: Probe, roles: tuple) -> RuleSpec | None:
+    """One of the core's rules as the formula computes it, or None (then tiers are tried)."""
+    if "actual" not in roles and "spent" not in roles:
+        return RuleSpec(FORMULA, formula=shape)  # not a function of the actual: no rule, the result stands
+    for spec in CANDIDATES:
+        if matches(spec, probe):
+            return RuleSpec(spec.method, spec.mode, spec.capped, formula=shape)
+    return None
+
+
+def _tiers_rule(shape: str, probe: Probe, roles: tuple, own: tuple[Decimal | None, Decimal | None]) -> RuleSpec:
+    found = fit_tiers(probe, "target" in roles, "weight" in roles, own)
+    if found is not None and matches(found[0], probe, found[1]):
+        tiers = found[0]
+        return RuleSpec(tiers.method, bands=tiers.bands, basis=tiers.basis, lower_better=tiers.lower_better,
+                        formula=shape)
+    return RuleSpec(FORMULA, formula=shape)
+
+
+def read_rule(formula: str, sheet: str, row: int, col: int, roles: dict[Cell, str],
+              value_at: Callable[[str, int, int], Any], sheets: dict[str, str],
+              own: tuple[Decimal | None, Decimal | None] = (None, None)) -> RuleSpec:
+    """The rule the score formula at (row, col) of ``sheet`` implements; method ``formula`` when none.
+
+    ``roles``: the row's target / actual / weight cells (and, for 预算执行率, the budget's spent and
+    base cells); ``own``: the row's own target and weight (tiers written in points are shares of it).
+    Cached by the formula's R1C1 shape, the roles of the cells it reads and the other cells' values."""
+    shape = to_r1c1(formula if formula.startswith("=") else "=" + formula, row, col)
+    compiled = _compiled(shape)
+    if compiled is None:
+        return RuleSpec(FORMULA, formula=shape)
+    cells = compiled.cells(sheet, row, col, sheets)
+    role_of = tuple(roles.get(cell) for cell in cells)
+    fixed = tuple(None if role else value_at(*cell) for role, cell in zip(role_of, cells))
+    key = (shape, role_of, tuple(map(repr, fixed)))
+    probe = _prober(compiled, role_of, fixed)
+    spec = _cached(key, lambda: _fixed_rule(shape, probe, role_of))
+    if spec is None:
+        spec = _cached(key + (own,), lambda: _tiers_rule(shape, probe, role_of, own))
+    return spec  # type: ignore[return-value]
