@@ -134,8 +134,9 @@ def _cell(ref: Structure, file: Structure, cid: str, want: str, rows: _Rows,
             return None
         shown_expected = render(expected, fsheet, row, row_of)
         if found is None or not found.startswith("="):
-            return Finding("formula-missing", fsheet, ref_a1, row, expected=shown_expected,
-                           found=_display(file, found, fsheet, row, col, fid))
+            typed = _display(file, found, fsheet, row, col, fid)
+            return Finding("formula-missing" if typed not in (None, "") else "formula-deleted", fsheet, ref_a1,
+                           row, expected=shown_expected, found=typed)
         return Finding("formula-changed", fsheet, ref_a1, row, expected=shown_expected,
                        found=_display(file, found, fsheet, row, col, fid))
     if found == want:

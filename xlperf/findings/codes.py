@@ -158,6 +158,8 @@ _CODES = [
     Code("template-inferred", I, "tamper",
          "未指定模板：按同批 {count} 份结构相同文件的多数内容推断模板（公式、分值、指标名称等），本文件与之不同之处见其他问题。",
          "No template given: the template was inferred from what most of the {count} files of this structure hold (formulas, weights, names); this file's differences are listed."),
+    Code("formula-deleted", E, "formula", "公式被删除（单元格为空），模板此处的公式为 {expected}，请恢复公式。",
+         "The formula was deleted (the cell is empty); the template has {expected} here. Restore the formula."),
     Code("formula-pattern-break", W, "formula",
          "固定值 {found} 上下相邻单元格均为同一公式 {expected}，是否误将公式改成了数值？请核对。",
          "The constant {found} sits between cells holding the same formula {expected}; was a formula typed over? Check it."),
