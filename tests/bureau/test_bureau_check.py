@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bureau.corpus import make_bureau_corpus
+from tests.bureau.folder import make_bureau_corpus
 from xlperf import libreoffice
 
 MODES = ("inferred", "template")
