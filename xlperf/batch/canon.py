@@ -16,9 +16,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from openpyxl.formula.tokenizer import Token
-
-from xlperf.workbook.formulatext import sheet_of, tokens
+from xlperf.workbook.formulatext import CLOSE, FUNC, OPEN, OPERAND, RANGE, sheet_of, tokens
 
 _PART = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _ANCHORED = re.compile(r"⟦([A-Z]{1,3})\|([^⟧]*)⟧")
@@ -56,12 +54,12 @@ def _canon_cached(formula: str, sheet: str, row: int, anchor: Anchor) -> str:
         if skip:
             skip = False
             continue
-        if kind == Token.OPERAND and subtype == Token.RANGE:
+        if kind == OPERAND and subtype == RANGE:
             value = _ref(value, sheet, row, anchor)
-        elif kind == Token.FUNC and subtype == Token.OPEN:
+        elif kind == FUNC and subtype == OPEN:
             m = _RANGE_FUNC.match(value)
             value = f"{_ref(m.group(1), sheet, row, anchor)}:{m.group(2).upper()}" if m else value.upper()
-            if value in ("TRUE(", "FALSE(") and i + 1 < len(items) and items[i + 1][1:] == (Token.FUNC, Token.CLOSE):
+            if value in ("TRUE(", "FALSE(") and i + 1 < len(items) and items[i + 1][1:] == (FUNC, CLOSE):
                 value, skip = value[:-1], True  # LibreOffice writes the constants TRUE and FALSE as TRUE()
         out.append(value)
     return "=" + "".join(out)

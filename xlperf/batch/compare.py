@@ -42,6 +42,7 @@ class _Rows:
         self.inserted: list[tuple[str, int]] = []  # (file key, file row)
         self.order = list(ref.table.keys) if ref.table else []
         self.identity = ref.table is not None and file.table is not None and ref.table.keys == file.table.keys
+        self.same_places = (ref.table.rows if ref.table else None) == (file.table.rows if file.table else None)
         if self.identity:
             self.keymap = dict(zip(self.order, self.order))
             return
@@ -126,6 +127,9 @@ def _cell(ref: Structure, file: Structure, cid: str, want: str, rows: _Rows,
     place = file.locate(fid)
     if place is None:
         return None
+    written = getattr(file.cells, "formula_text", None)
+    if rows.same_places and written is not None and cid in ref.texts and written(fid) == ref.texts[cid]:
+        return None  # the template's formula as written, on the template's row
     found, row, ref_a1 = file.cells.get(fid), place[1], a1(place[1], col)
     row_of = file.table.row_of if file.table else _absolute
     if want.startswith("="):
@@ -165,12 +169,20 @@ def _level3_column(ref: Structure, file: Structure) -> str:
 
 
 def _identical(ref: Structure, file: Structure) -> bool:
-    """The usual case, decided quickly: same rows and sheets, and every template cell as the template has it."""
+    """The usual case, decided quickly: same rows and sheets, and every template cell as the template has it
+    (a formula written exactly as in the template, on the same row, needs no canonical form)."""
     same_rows = (ref.table.keys if ref.table else None) == (file.table.keys if file.table else None)
     if not same_rows or not set(ref.sheets) <= set(file.sheets):
         return False
-    get = file.cells.get
-    return all(get(cid) == want for cid, want in ref.cells.items())
+    same_places = (ref.table.rows if ref.table else None) == (file.table.rows if file.table else None)
+    written = getattr(file.cells, "formula_text", None) if same_places and ref.texts else None
+    get, texts = file.cells.get, ref.texts
+    for cid, want in ref.cells.items():
+        if written is not None and cid in texts and written(cid) == texts[cid]:
+            continue
+        if get(cid) != want:
+            return False
+    return True
 
 
 def compare(ref: Structure, file: Structure, label_code: str = "template-cell-changed") -> list[Finding]:

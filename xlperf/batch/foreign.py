@@ -15,18 +15,23 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from xlperf.workbook.formulatext import tokens
-from xlperf.checks.formula_shape import EXCEL_ERRORS
 from xlperf.findings import Finding
 from xlperf.workbook.grid import a1
 
 UDF_CALL = re.compile(r"PERF_[A-Z]+\s*\(", re.IGNORECASE)
 _PREFIXES = ("_xlfn.", "_xlws.", "_xldudf_", "_xlpm.")
+_MAYBE_LOWER = re.compile(r"[a-z][\w.]*\(")  # without it no function name has a lower-case letter
+ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!"})
 
 
 @lru_cache(maxsize=8192)
 def lower_case_function(formula: str) -> str | None:
     """The first function name written in lower case (as LibreOffice writes one it does not know)."""
+    if not _MAYBE_LOWER.search(formula):
+        return None
+    from xlperf.workbook.formulatext import tokens  # openpyxl's tokenizer, only for such a formula
+
     for value, kind, subtype in tokens(formula) or ():
         if kind == "FUNC" and subtype == "OPEN":
             name = value[:-1]
@@ -38,7 +43,7 @@ def lower_case_function(formula: str) -> str | None:
 
 
 def _is_error(value: Any) -> bool:
-    return isinstance(value, str) and value in EXCEL_ERRORS
+    return isinstance(value, str) and value in ERRORS
 
 
 def foreign_save(view) -> str | None:

@@ -172,6 +172,7 @@ class Structure:
     typed: dict[str, Any] = field(default_factory=dict)  # constants shown in messages only (a formula typed over)
     levels: int = 3  # row keys: level 1/2/3 names, or 1/2 where units write the names
     vba_sha256: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)  # a template's formulas as written (a quick first test)
 
     def locate(self, cid: str) -> tuple[str, int, int] | None:
         sheet, anchor, col = split_id(cid)
@@ -181,13 +182,15 @@ class Structure:
     def to_json(self) -> dict:
         return {"key": self.key, "sheets": list(self.sheets), "name": self.name,
                 "table": self.table.to_json() if self.table else None, "cells": dict(self.cells),
-                "typed": dict(self.typed), "levels": self.levels, "vba_sha256": self.vba_sha256}
+                "typed": dict(self.typed), "levels": self.levels, "vba_sha256": self.vba_sha256,
+                "texts": dict(self.texts)}
 
     @classmethod
     def from_json(cls, data: dict) -> "Structure":
         table = Table.from_json(data["table"]) if data.get("table") else None
         return cls(data["key"], tuple(data["sheets"]), table, dict(data["cells"]), data.get("name", ""),
-                   dict(data.get("typed") or {}), int(data.get("levels", 3)), data.get("vba_sha256"))
+                   dict(data.get("typed") or {}), int(data.get("levels", 3)), data.get("vba_sha256"),
+                   dict(data.get("texts") or {}))
 
 
 def data_sheets(view) -> tuple[str, ...]:
@@ -209,6 +212,12 @@ class ViewCells(Mapping):
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         return constant(value)
+
+    def formula_text(self, cid: str) -> str | None:
+        """The formula as written at a cell id (no canonical form computed)."""
+        sheet, anchor, col = split_id(cid)
+        row = self.table.row_of(sheet, anchor)
+        return None if row is None else self.view.formulas.get(sheet, {}).get((row, col))
 
     def raw(self, sheet: str, row: int, col: int) -> Any:
         text = self.view.formulas.get(sheet, {}).get((row, col))
@@ -246,6 +255,7 @@ def template_structure(view, indicator_table: Any, levels: int = 3, locked_only:
     sheets = data_sheets(view)
     cells = ViewCells(view, table)
     out: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for sheet in sheets:
         grid = view.grid(sheet)
         positions = set(view.formulas.get(sheet, {})) | set(grid.values if grid else ())
@@ -254,5 +264,8 @@ def template_structure(view, indicator_table: Any, levels: int = 3, locked_only:
         for row, col in sorted(positions):
             content = cells.content(sheet, row, col)
             if content is not None:
-                out[cell_id(sheet, cells.table(sheet, row), col)] = content
-    return Structure(group_key(table, sheets), sheets, table, out, name, levels=levels)
+                cid = cell_id(sheet, cells.table(sheet, row), col)
+                out[cid] = content
+                if content.startswith("="):
+                    texts[cid] = view.formulas[sheet][(row, col)]
+    return Structure(group_key(table, sheets), sheets, table, out, name, levels=levels, texts=texts)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from xlperf.workbook.formulatext import sheet_of, tokens
 from xlperf.findings import Finding
 from xlperf.workbook.grid import a1
 from xlperf.workbook.xlsxparts import position
@@ -19,6 +18,8 @@ ARITHMETIC = frozenset("+-*/^")
 
 def _arithmetic_refs(formula: str, sheet: str) -> Iterator[tuple[str, str]]:
     """(sheet, A1) of single-cell references standing next to an arithmetic operator."""
+    from xlperf.workbook.formulatext import sheet_of, tokens  # openpyxl: only for a formula giving #VALUE!
+
     items = tokens(formula) or ()
     for i, (value, kind, subtype) in enumerate(items):
         if kind != "OPERAND" or subtype != "RANGE" or ":" in value:
