@@ -46,10 +46,11 @@ def setup(extras: str) -> None:
 
 
 # Debian packages the test suite uses: LibreOffice as a real spreadsheet and word processor, the CJK
-# fonts it renders Chinese with (without them every PDF page shows boxes), pdftoppm to turn pages into
-# pictures, and Chromium with its driver for the web pages.
+# fonts it renders Chinese with (without them every PDF page shows boxes), pdftoppm/pdftotext to turn
+# pages into pictures and text, LibreOffice's Python bridge (a unit's row insertion driven through UNO),
+# and Chromium with its driver for the web pages.
 SYSTEM_PACKAGES = ("libreoffice-calc-nogui", "libreoffice-writer-nogui", "fonts-noto-cjk", "poppler-utils",
-                   "chromium", "chromium-driver")
+                   "python3-uno", "chromium", "chromium-driver")
 
 
 def _installed(package: str) -> bool:

@@ -67,10 +67,12 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 def convert(files: Sequence[str | Path], out_dir: Path, fmt: str = "xlsx", *, recalc: bool = False,
-            timeout: float = 600, profile: str | None = None) -> Converted:
+            timeout: float = 600, profile: str | None = None, infilter: str | None = None) -> Converted:
     """Open every file in one headless LibreOffice process and save it as ``fmt`` into ``out_dir``.
 
     ``fmt`` is what ``--convert-to`` takes (``xlsx``, ``pdf``, ``xlsx:"Calc MS Excel 2007 XML"`` …).
+    ``infilter`` names the import filter (``MS Excel 97`` …): a file that filter cannot load then gives no
+    output, where LibreOffice's own detection would fall back to importing it as text.
     Outputs keep each input's stem, made unique by a numeric prefix where two stems collide. The
     originals are only read. Past ``timeout`` seconds the whole process group is killed and the outputs
     made so far are returned, with ``timed_out`` set. RuntimeError when LibreOffice is not installed.
@@ -97,6 +99,7 @@ def convert(files: Sequence[str | Path], out_dir: Path, fmt: str = "xlsx", *, re
             return result
         url = profile or make_profile(work / "profile", recalc)
         cmd = [binary, f"-env:UserInstallation={url}", "--headless", "--norestore", "--nologo", "--nodefault",
+               *([f"--infilter={infilter}"] if infilter else []),
                "--convert-to", fmt, "--outdir", str(out_dir), *(str(copy) for _, copy in staged)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True)

@@ -82,7 +82,7 @@ def test_bad_files_one_clear_finding_each_and_originals_unchanged(corpus, checke
 def test_outputs(checked):
     _, out, _ = checked
     wb = openpyxl.load_workbook(out / "汇总.xlsx")
-    assert wb.sheetnames == ["汇总", "问题清单", "等级分布"]
+    assert wb.sheetnames == ["汇总", "退回清单", "问题清单", "等级分布"]
     summary, findings = wb["汇总"], wb["问题清单"]
     assert summary.freeze_panes == "A2" and summary.auto_filter.ref
     assert findings.freeze_panes == "A2" and findings.auto_filter.ref.startswith("A1:F")
@@ -217,8 +217,8 @@ def test_outputs_in_input_order_and_as_pandas_tables(corpus, checked):
     _, out, _ = checked
     names = [entry["file"] for entry in json.loads((out / "results.json").read_text(encoding="utf-8"))["files"]]
     assert names == [task.name for task in discover([corpus[0]])] and len(names) > 20
-    summary = [row[0] for row in openpyxl.load_workbook(out / "汇总.xlsx", read_only=True)["汇总"].iter_rows(
-        min_row=2, values_only=True)]
+    summary = [row[0] for row in openpyxl.load_workbook(out / "汇总.xlsx", read_only=True, data_only=True)["汇总"]
+               .iter_rows(min_row=2, values_only=True)]  # the file names (links to the files) as shown
     assert summary == names
     frame = results_frame(out)
     assert list(frame["file"]) == names and {"total", "grade", "status", "error_count"} <= set(frame.columns)

@@ -68,9 +68,12 @@ def test_list(parser, capsys):
 def test_build_all(parser, tmp_path, capsys):
     folder = tmp_path / "模板"
     assert run(parser, "template", "build-all", str(folder)) == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["dapeng.xlsx", "self_eval.xlsx", "yantian.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == ["dapeng.xlsx", "dapeng_udf.xlsx", "self_eval.xlsx",
+                                                        "self_eval_udf.xlsx", "yantian.xlsx", "yantian_udf.xlsx"]
+    assert fingerprint_file(folder / "dapeng.xlsx")[1]["formulas"] == "excel"
+    assert fingerprint_file(folder / "dapeng_udf.xlsx")[1]["formulas"] == "udf"
     assert run(parser, "template", "build-all", str(folder)) == 0  # rebuilding overwrites
-    assert len(list(folder.iterdir())) == 3
+    assert len(list(folder.iterdir())) == 6
 
 
 def test_help_texts_are_chinese_with_examples(parser):
@@ -88,3 +91,28 @@ def test_through_the_cli(tmp_path, capsys):
     assert main(["template", "new", "--framework", "nope", "--out", str(tmp_path / "x.xlsx")]) == 2
     assert "未知" in capsys.readouterr().err
     assert main(["template", "new", "--framework", "self_eval", "--out", str(tmp_path / "x.xlsx")]) == 0
+
+
+def test_new_defaults_to_plain_formulas(parser, tmp_path):
+    out = tmp_path / "plain.xlsx"
+    assert run(parser, "template", "new", "--framework", "dapeng", "--out", str(out)) == 0
+    marker = fingerprint_file(out)[1]
+    assert marker["formulas"] == "excel"
+    udf = tmp_path / "udf.xlsx"
+    assert run(parser, "template", "new", "--framework", "dapeng", "--out", str(udf), "--formulas", "udf") == 0
+    assert fingerprint_file(udf)[1]["formulas"] == "udf"
+
+
+def test_framework_and_indicators_exclude_each_other(parser, tmp_path):
+    with pytest.raises(SystemExit):
+        parser.parse_args(["template", "new", "--out", str(tmp_path / "x.xlsx")])
+    with pytest.raises(SystemExit):
+        parser.parse_args(["template", "new", "--framework", "dapeng", "--indicators", "a.csv", "--out", "x.xlsx"])
+
+
+def test_new_from_indicators_names_the_bad_row(parser, tmp_path):
+    bad = tmp_path / "指标.csv"
+    bad.write_text("一级指标,二级指标,三级指标,分值,指标值\n产出,数量,培训人次,三分,≥20人次\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="第 2 行「分值」列"):
+        run(parser, "template", "new", "--indicators", str(bad), "--out", str(tmp_path / "x.xlsx"))
+    assert not (tmp_path / "x.xlsx").exists()

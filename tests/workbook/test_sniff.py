@@ -243,3 +243,17 @@ def test_arbitrary_bytes_never_raise(tmp_path_factory, magic, tail):
     path.write_bytes(magic + tail)
     result = checked(path)
     assert result.kind != "xlsx" or result.finding is None
+
+
+@pytest.mark.parametrize("name, streams, legacy", [
+    ("a.xls", ("Workbook",), ".xls (Excel 97-2003)"),
+    ("b.xls", ("WORKBOOK",), ".xls (Excel 97-2003)"),  # compound file names ignore case
+    ("c.xls", ("Book",), ".xls (Excel 5.0/95)"),
+    ("d.et", ("Workbook", "\x05SummaryInformation"), ".et (WPS)"),  # WPS's own name for a BIFF8 workbook
+    ("e.xlsx", ("Workbook",), ".xls (Excel 97-2003)"),  # an .xls renamed: known by its content
+])
+def test_legacy_workbooks_named_by_format(tmp_path, name, streams, legacy):
+    (tmp_path / name).write_bytes(cfb(streams))
+    result = checked(tmp_path / name)
+    assert (result.kind, result.legacy, result.finding.code) == ("xls", legacy, "file-legacy-xls")
+    assert legacy in result.finding.message() and legacy in result.finding.message("en")

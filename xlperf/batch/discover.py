@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx",)  # Word evaluation reports, checked by xlperf.reports
@@ -20,6 +20,7 @@ class Task:
     path: str
     name: str
     checkable: bool  # False: reported as not a workbook we check (.xls, .txt …)
+    legacy: Any = None  # an .xls/.et converted for this batch: xlperf.batch.legacy.Legacy
 
 
 def _walk(root: str) -> list[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from xlperf.batch import legacy
 from xlperf.batch.discover import Task, discover
 from xlperf.batch.results import FileResult
 from xlperf.batch.state import StateFile, task_key
@@ -186,7 +187,7 @@ def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
     state = StateFile(out_dir, run.resume)
     keys = [task_key(t) for t in tasks]
     index_of = {task.path: i for i, task in enumerate(tasks)}
-    todo = [t for t, k in zip(tasks, keys) if k not in state.done]
+    todo = legacy.prepare([t for t, k in zip(tasks, keys) if k not in state.done], out_dir, run.timeout, run.jobs)
     progress = Progress(len(todo), run.progress)
     runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
     batch = BatchResult(out_dir, len(tasks))
@@ -195,7 +196,7 @@ def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
     try:
         in_order.flush()  # files finished by an earlier, interrupted run
         for task, result in runner(todo, opts, run, outputs.open):
-            index = index_of[task.path]
+            index, result.path = index_of[task.path], task.path
             state.record(keys[index], result)
             in_order.put(index, result)
             progress.step()
@@ -207,5 +208,6 @@ def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
     finally:
         progress.close()
         state.close()
+        legacy.cleanup(out_dir)
     batch.seconds = round(time.monotonic() - started, 2)
     return batch

@@ -133,13 +133,14 @@ def check_file_findings(task: Task, opts: CheckOptions) -> tuple[FileResult, lis
 def check_file_scored(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding], Any]:
     """check_file_findings, also returning the scored table (a ScoreResult, None when there is none):
     ``xlperf score`` prints it with exactly the findings ``xlperf check`` reports."""
-    from xlperf.batch.foreign import not_calculated_here
-    from xlperf.batch.template_check import recognise
-    from xlperf.workbook.info import find_info
     from xlperf.workbook.sniff import sniff
     from xlperf.workbook.view import open_view
 
     started = time.perf_counter()
+    if task.legacy is not None:  # an .xls/.et return, converted for this batch
+        from xlperf.batch.legacy import check_legacy
+
+        return check_legacy(task, opts)
     if not task.checkable:
         return (*_unsupported(task, opts), None)
     if task.path.lower().endswith(".docx"):  # a Word evaluation report (xlperf.reports)
@@ -154,6 +155,17 @@ def check_file_scored(task: Task, opts: CheckOptions) -> tuple[FileResult, list[
     except Exception as exc:  # noqa: BLE001 - a damaged package is a finding for this file
         finding = Finding("file-corrupt", file=task.name, params={"detail": type(exc).__name__})
         return failed(task.name, finding, opts.lang), [finding], None
+    return check_view(task, view, opts, started)
+
+
+def check_view(task: Task, view, opts: CheckOptions, started: float,
+               formula_free: bool = False) -> tuple[FileResult, list[Finding], Any]:
+    """The checks of one opened workbook (result, findings, scored table); ``formula_free``: a view of saved
+    values only (no formulas to compare or recompute), which is scored and nothing else."""
+    from xlperf.batch.foreign import not_calculated_here
+    from xlperf.batch.template_check import recognise
+    from xlperf.workbook.info import find_info
+
     result = FileResult(task.name, info=find_info(view.data_grids()))
     template, findings = recognise(view)
     if template is not None:
@@ -164,7 +176,7 @@ def check_file_scored(task: Task, opts: CheckOptions) -> tuple[FileResult, list[
              ("score", lambda: _score(view, opts, cfg, result, template)),
              ("structure", lambda: (_structure(view, scored, template, opts, result), None)),
              ("formulas", lambda: (_recompute(view, template, opts, result, values), None))]
-    for name, step in steps:
+    for name, step in [steps[1]] if formula_free else steps:
         try:
             found, produced = step()
             findings.extend(found)

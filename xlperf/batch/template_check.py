@@ -13,7 +13,7 @@ from typing import Any
 
 from xlperf.batch.compare import compare, macro_findings
 from xlperf.batch.structure import Structure, template_structure, view_structure
-from xlperf.core.frameworks import Framework, load_framework
+from xlperf.core.frameworks import Framework
 from xlperf.findings import Finding
 from xlperf.template.fingerprint import MARKER_SHEET, hash_lines
 from xlperf.template.sheetlines import sheet_lines
@@ -29,6 +29,8 @@ class Template:
     actual: str
     layout: dict[str, Any]
     vba_sha256: str | None = None
+    spec: str = ""  # what the reference is rebuilt from: a bundled framework id, or the definition the marker carries
+    formulas: str = "udf"  # the template's formula kind: udf (xlwings functions) or excel (plain formulas)
 
     @property
     def intact(self) -> bool:
@@ -58,25 +60,30 @@ def recognise(view) -> tuple[Template | None, list[Finding]]:
         return None, []
     from xlperf.template.version import TEMPLATE_VERSION
 
-    name = str(marker["framework"])
+    from xlperf.template.frameworkfile import load_spec, spec_of
+
+    name, spec = str(marker["framework"]), spec_of(marker)
     try:
-        framework = load_framework(name)
+        framework = load_spec(spec)
     except ValueError:
         return None, [Finding("template-unknown", MARKER_SHEET, found=name)]
     if str(marker.get("template_version")) != TEMPLATE_VERSION or not framework.indicators:
         return None, [Finding("template-unknown", MARKER_SHEET, found=f"{name} v{marker.get('template_version')}")]
     layout = marker.get("layout") if isinstance(marker.get("layout"), dict) else {}
     template = Template(framework, TEMPLATE_VERSION, str(marker.get("fingerprint") or ""), fingerprint(view), layout,
-                        str(marker.get("vba_sha256") or "") or None)
+                        str(marker.get("vba_sha256") or "") or None, spec, str(marker.get("formulas") or "udf"))
     return template, []
 
 
 @lru_cache(maxsize=16)
-def reference_structure(framework_id: str) -> Structure:
-    """The reference for a framework: from the on-disk cache when its key matches, else rebuilt."""
+def reference_structure(framework_id: str, formulas: str = "udf", counts: tuple = ()) -> Structure:
+    """The reference for a framework (an id or a definition), formula kind and grown rows: from the on-disk
+    cache when its key matches, else rebuilt."""
     from xlperf.batch.reference_cache import cached_reference
+    from xlperf.template.frameworkfile import load_spec
 
-    return cached_reference(framework_id, repr(load_framework(framework_id)), lambda: build_reference(framework_id),
+    extra = repr(load_spec(framework_id)) + ("" if (formulas, counts) == ("udf", ()) else f"|{formulas}|{counts}")
+    return cached_reference(framework_id, extra, lambda: build_reference(framework_id, formulas, counts),
                             Structure.to_json, Structure.from_json)
 
 
@@ -85,21 +92,22 @@ def key_levels(layout: dict[str, Any]) -> int:
     return 2 if "level3" in layout.get("inputs", ()) else 3
 
 
-def build_reference(framework_id: str) -> Structure:
-    """The template rebuilt in memory by the builder, saved, and read back as a copy would be: its
-    locked non-empty cells are the structure."""
+def build_reference(framework_id: str, formulas: str = "udf", counts: tuple = ()) -> Structure:
+    """The template rebuilt in memory by the builder (with ``counts`` rows in its growable groups), saved,
+    and read back as a copy would be: its locked non-empty cells are the structure."""
     import io
 
     from xlperf.template.builder import make_workbook
+    from xlperf.template.frameworkfile import load_spec
     from xlperf.workbook.reader import read_tables
     from xlperf.workbook.view import open_view
 
     buffer = io.BytesIO()
-    make_workbook(framework_id).save(buffer)
-    view = open_view(f"{framework_id}.xlsx", data=buffer.getvalue())
+    make_workbook(load_spec(framework_id), formulas, dict(counts)).save(buffer)
+    view = open_view("template.xlsx", data=buffer.getvalue())
     layout = view.marker["layout"]
-    table = next(t for t in read_tables(view.path, view.data_grids()) if t.sheet == layout["sheet"])
-    return template_structure(view, table, key_levels(layout), locked_only=True, name=framework_id)
+    table = next(t for t in read_tables(view.path, view.data_grids(), view.formulas) if t.sheet == layout["sheet"])
+    return template_structure(view, table, key_levels(layout), locked_only=True, name=str(view.marker["framework"]))
 
 
 def template_findings(view, template: Template, table) -> list[Finding]:
@@ -107,7 +115,12 @@ def template_findings(view, template: Template, table) -> list[Finding]:
     findings = macro_findings(template.vba_sha256, view.vba_sha256)
     if template.intact:
         return findings
-    ref = reference_structure(template.framework.id)
+    from xlperf.template.grow import grown_counts, grown_fingerprint
+
+    counts = grown_counts(template.layout, table)  # rows the unit may add (self-evaluation forms)
+    if counts and grown_fingerprint(template.spec, template.formulas, counts) == template.actual:
+        return findings
+    ref = reference_structure(template.spec or template.framework.id, template.formulas, counts)
     if table is not None and table.sheet != ref.table.sheet:
         table = None
     changes = compare(ref, view_structure(view, table, key_levels(template.layout)), "locked-cell-changed")

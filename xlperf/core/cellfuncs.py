@@ -19,7 +19,7 @@ from xlperf.core.grades import grade_for, parse_bands
 from xlperf.core.model import Indicator
 from xlperf.core.numbers import read_number
 from xlperf.core.quantity import parse_quantity
-from xlperf.core.rounding import excel_round, points
+from xlperf.core.rounding import points, snapped
 from xlperf.core.rules import METHOD_LABELS, method_id
 from xlperf.core.totals import total_score
 
@@ -65,10 +65,20 @@ def _number(value: Decimal | None) -> Result:
     return "" if value is None else float(value)
 
 
+def _percent(unit: Any, **values: Any) -> frozenset[str]:
+    """Fields holding a bare number in a row whose 度量单位 is %: a cell formatted as a percentage, as the
+    templates format them (a UDF receives the value, not the format)."""
+    if blank(unit) or str(unit).strip() not in ("%", "％"):
+        return frozenset()
+    return frozenset(name for name, value in values.items()
+                     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool))
+
+
 def _row(weight, target, actual, method=None, judgement=None, nature=None, unit=None, score=None, note=None) -> Indicator:
     return Indicator("", "", "", weight, target, actual, stated_score=score, note=None if blank(note) else str(note),
                      method=None if blank(method) else str(method), nature=None if blank(nature) else str(nature),
-                     unit=None if blank(unit) else str(unit), judgement=None if blank(judgement) else judgement)
+                     unit=None if blank(unit) else str(unit), judgement=None if blank(judgement) else judgement,
+                     percent=_percent(unit, target=target, actual=actual))
 
 
 @safe
@@ -108,7 +118,7 @@ def perf_rate(numerator, denominator, digits=4) -> Result:
         return ""
     if den.value == 0:
         return "#DIV/0!"
-    return float(excel_round(num.value / den.value, int(read_number(digits).value or 4)))
+    return float(snapped(num.value / den.value, int(read_number(digits).value or 4)))
 
 
 def _bands(bands: Any) -> tuple[tuple[Decimal, str], ...] | None:

@@ -12,7 +12,7 @@ from xlperf.core.grades import grade_for
 from xlperf.core.model import Budget, Indicator, IndicatorTable
 from xlperf.core.numbers import CellNumber, read_number
 from xlperf.core.quantity import Kind, Quantity, nature_of, parse_quantity
-from xlperf.core.rounding import excel_round, points
+from xlperf.core.rounding import points, snapped
 from xlperf.core.rules import Outcome, infer_method, score_rule
 from xlperf.core.scales import load_scales
 from xlperf.core.totals import LevelTotal, level_totals, total_score
@@ -79,7 +79,7 @@ def budget_rate(name: str, budget: Budget | None, cfg: ScoringConfig) -> tuple[D
             den = budget.figure(den_name, cfg.execution_base)
             if num is None or not den:
                 return None
-            return excel_round(num / den, cfg.rate_digits), f"{num:f} / {den:f}"
+            return snapped(num / den, cfg.rate_digits), f"{num:f} / {den:f}"
     return None
 
 

@@ -31,6 +31,7 @@ class FrameworkIndicator:
     nature: str = ""
     unit: str = ""
     actual: str = ""  # an example or default actual, usually empty
+    criteria: str = ""  # 评分标准 as the bureau wrote it (shown to the unit, not used for scoring)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _indicators(rows: list[dict[str, Any]]) -> tuple[FrameworkIndicator, ...]:
         out.append(FrameworkIndicator(
             str(row["level1"]), str(row.get("level2", row["level1"])), str(row["level3"]), _dec(row["weight"]),
             str(row.get("target", "")), method_id(row.get("method")), str(row.get("nature", "")),
-            str(row.get("unit", "")), str(row.get("actual", ""))))
+            str(row.get("unit", "")), str(row.get("actual", "")), str(row.get("criteria", ""))))
     return tuple(out)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from xlperf.core.config import DEFAULT_GRADE_BANDS
+from xlperf.core.ruletable import compiled_grade
 from xlperf.core.rounding import Number, to_decimal
 
 GRADE_ALIASES = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
@@ -13,12 +14,7 @@ GRADE_ALIASES = {"优秀": "优", "良好": "良", "中等": "中", "合格": "�
 
 def grade_for(total: Number, bands: Iterable[tuple[Decimal, str]] = DEFAULT_GRADE_BANDS) -> str:
     """The grade whose lower bound the total reaches; bands are (lower bound, grade)."""
-    value = to_decimal(total)
-    ordered = sorted(((to_decimal(low), name) for low, name in bands), key=lambda band: -band[0])
-    for low, name in ordered:
-        if value >= low:
-            return name
-    return ordered[-1][1]
+    return compiled_grade(tuple((to_decimal(low), name) for low, name in bands))({"total": to_decimal(total)})
 
 
 def normalise_grade(text: object) -> str:

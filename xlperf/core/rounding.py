@@ -3,6 +3,10 @@
 Excel's ROUND rounds half away from zero on the number as displayed to 15 significant
 digits, so ``ROUND(1.005, 2)`` is 1.01 although the binary double is 1.00499999…;
 Python's ``round`` (half to even, on the binary value) gives 1.0.
+
+Scores, rates and totals are rounded in two steps, ``ROUND(ROUND(x, 10), d)`` (:func:`snapped`), so a
+spreadsheet computing the same value in binary floating point rounds exactly as the core does
+(see ``xlperf.core.ruletable``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Union
 Number = Union[int, float, Decimal, str]
 
 _SIG15 = Context(prec=15, rounding=ROUND_HALF_UP)
+SNAP_DIGITS = 10  # the inner step of every score, rate and total: ROUND(ROUND(x, 10), d)
 _ZERO = Decimal(0)
 
 
@@ -82,6 +87,11 @@ def excel_rounddown(value: Number, digits: int = 0) -> Decimal:
     return _apply(value, digits, ROUND_DOWN)
 
 
+def snapped(value: Number, digits: int) -> Decimal:
+    """``ROUND(ROUND(value, 10), digits)``: the rounding of every score, rate and total (see the module doc)."""
+    return excel_round(excel_round(value, SNAP_DIGITS), digits)
+
+
 def points(value: Number) -> Decimal:
-    """Round a score, subtotal or total to 2 decimals (the unit every result is shown in)."""
-    return excel_round(value, 2)
+    """Round a score, subtotal or total to 2 decimals (the unit every result is shown in), in two steps."""
+    return snapped(value, 2)

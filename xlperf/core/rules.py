@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import operator
 from dataclasses import replace
 from decimal import Decimal
 from typing import Callable
 
+from xlperf.core import ruletable
 from xlperf.core.config import ScoringConfig
 from xlperf.core.frozen import frozen
 from xlperf.core.quantity import Kind, Quantity, nature_of
-from xlperf.core.rounding import excel_round, points
+from xlperf.core.rounding import points
 from xlperf.core.rulespec import RuleSpec, band_share
 from xlperf.core.scales import Scales, load_scales
 
@@ -88,77 +88,42 @@ def _numbers(target: Quantity, actual: Quantity, scales: Scales) -> str | None:
     return None
 
 
-_COMPARE: dict[str | None, Callable[[Decimal, Decimal], bool]] = {
-    "<=": operator.le, "<": operator.lt, ">": operator.gt, "=": operator.eq}
-
-
-def _meets(comparator: str | None, a: Decimal, t: Decimal, high: Decimal | None = None) -> bool:
-    if comparator == "between":
-        return t <= a <= (high if high is not None else t)
-    return _COMPARE.get(comparator, operator.ge)(a, t)
-
-
-def _ratio(num: Decimal, den: Decimal) -> Decimal:
-    if den == 0:
-        return ONE if num >= 0 else ZERO
-    return max(ZERO, min(ONE, num / den))
+def _by_table(method: str, weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig,
+              rate: Decimal | None = None) -> Outcome:
+    """A numeric rule's outcome as ``xlperf.core.ruletable`` defines it (the same table prints Excel formulas)."""
+    if method == "rate":
+        value = rate if rate is not None else actual.value
+        goal = target.value if target.numeric and target.value is not None else ONE
+        score, met, ratio = ruletable.evaluate(method, cfg, None, weight=weight, target=goal, rate=value)
+    else:
+        score, met, ratio = ruletable.evaluate(method, cfg, target.comparator, weight=weight, target=target.value,
+                                               actual=actual.value, high=target.high)
+    return Outcome(method, score, met, ratio=ratio)
 
 
 def proportional(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
     """正向: weight × min(1, actual / target); a range target scores against its nearer end."""
-    a, t = actual.value, target.value
-    met = _meets(target.comparator, a, t, target.high)
-    if target.comparator == "between" and a > target.high:
-        ratio = _ratio(target.high, a)
-    else:
-        ratio = ONE if met else _ratio(a, t)
-    return Outcome("proportional", points(weight * ratio), met, ratio=ratio)
+    return _by_table("proportional", weight, target, actual, cfg)
 
 
 def reverse(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
     """反向 (≤ target): full marks when met, else weight × target/actual (or a linear deduction)."""
-    a, t = actual.value, target.value
-    if _meets(target.comparator if target.comparator in ("<", "<=") else "<=", a, t):
-        return Outcome("reverse", points(weight), True, ratio=ONE)
-    if cfg.reverse_mode == "linear":
-        ratio = max(ZERO, ONE - (a - t) / t) if t > 0 else ZERO
-    else:
-        ratio = _ratio(t, a) if a > 0 else ZERO
-    return Outcome("reverse", points(weight * ratio), False, ratio=ratio)
+    return _by_table("reverse", weight, target, actual, cfg)
 
 
 def equal(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
     """等值 (= target): full marks when equal, else weight × min/max (or nothing)."""
-    a, t = actual.value, target.value
-    if a == t:
-        return Outcome("equal", points(weight), True, ratio=ONE)
-    if cfg.equal_mode == "all_or_nothing" or a <= 0 or t <= 0:
-        return Outcome("equal", ZERO, False, ratio=ZERO)
-    ratio = min(a, t) / max(a, t)
-    return Outcome("equal", points(weight * ratio), False, ratio=ratio)
+    return _by_table("equal", weight, target, actual, cfg)
 
 
 def rate_times_weight(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
     """比率×分值: weight × rate (capped at 100 %); the rate comes from the budget block when known."""
-    value = rate if rate is not None else actual.value
-    value = excel_round(value, cfg.rate_digits)
-    goal = target.value if target.numeric and target.value is not None else ONE
-    met = value >= goal
-    ratio = max(ZERO, min(ONE, value))
-    return Outcome("rate", points(weight * ratio), met, ratio=ratio)
+    return _by_table("rate", weight, target, actual, cfg, rate)
 
 
 def interval(weight: Decimal, target: Quantity, actual: Quantity, cfg: ScoringConfig, rate: Decimal | None = None) -> Outcome:
     """区间法: the achievement ratio falls in a band that gives a share of the weight."""
-    a, t = actual.value, target.value
-    reverse_sense = target.comparator in ("<", "<=")
-    ratio = (t / a if a else ONE) if reverse_sense else (a / t if t else ONE)
-    share = ZERO
-    for lower, fraction in sorted(cfg.interval_bands, key=lambda band: -band[0]):
-        if ratio >= lower:
-            share = fraction
-            break
-    return Outcome("interval", points(weight * share), ratio >= 1, ratio=ratio)
+    return _by_table("interval", weight, target, actual, cfg)
 
 
 def uncapped(weight: Decimal, target: Quantity, actual: Quantity, method: str, rate: Decimal | None = None) -> Outcome:

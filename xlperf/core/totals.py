@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from xlperf.core.frozen import frozen
+from xlperf.core.ruletable import compiled_total
 from xlperf.core.rounding import points
 
 ZERO = Decimal(0)
@@ -38,9 +39,7 @@ def total_score(items: Iterable[tuple[Decimal | None, Decimal | None, bool]], po
             continue
         score_sum += score or ZERO
         weight_sum += weight or ZERO
-    if policy == "rescale":
-        return points(score_sum / weight_sum * 100) if weight_sum else ZERO
-    return points(score_sum)
+    return compiled_total(policy)({"scores": score_sum, "weights": weight_sum})
 
 
 def level_totals(rows: Iterable[tuple[tuple[str, ...], Decimal | None, Decimal | None, Decimal | None]]) -> dict[tuple[str, ...], LevelTotal]:

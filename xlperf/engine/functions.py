@@ -46,6 +46,8 @@ def to_python(value: Any) -> Any:
         return str(value)
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # e.g. ROUND(SUM(…)) leaves a 0-d Array
+        return to_python(value[()])
     return value
 
 

@@ -13,6 +13,7 @@ nodes); anything else raises :class:`Unsupported` and the caller uses the full `
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from formulas.tokens.operand import Error
 from xlperf.engine.fastops import OneCell, fast_function
 from xlperf.engine.functions import register, to_python
 from xlperf.workbook.xlsxparts import CellError
+from xlperf.workbook.xlsxstyles import EPOCH_1900
 
 _NODE_KEYS = frozenset({"function", "index", "inputs", "outputs", "type", "wait_inputs", "solve_cycle"})
 _BOOK = "xlperf.xlsx"
@@ -105,11 +107,15 @@ def _ranges(leaf: Leaf, value_of: ValueOf) -> Ranges:
 
 
 def stored_value(value: Any) -> Any:
-    """A stored cell value as ``formulas`` loads it: empty → EMPTY, error → XlError, floats to 15 places."""
+    """A stored cell value as ``formulas`` loads it: empty → EMPTY, error → XlError, floats to 15 places,
+    a date-formatted cell (read as a datetime) back to its serial number (1900 date system)."""
     if value is None:
         return sh.EMPTY
     if isinstance(value, float):
         return round(value, 15)
+    if isinstance(value, (dt.datetime, dt.date)):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        return round((moment - EPOCH_1900) / dt.timedelta(days=1), 15)
     if isinstance(value, CellError):
         return Error.errors.get(str(value), value)
     return value

@@ -33,8 +33,14 @@ _CODES = [
     Code("file-not-found", E, "file", "文件不存在。", "File does not exist."),
     Code("file-not-workbook", E, "file", "不是 Excel 工作簿（{detail}），请另存为 .xlsx 后重新提交。",
          "Not an Excel workbook ({detail}); save it as .xlsx and resubmit."),
-    Code("file-legacy-xls", E, "file", "旧版 .xls 格式，无法校验，请在 Excel 中另存为 .xlsx。",
-         "Legacy .xls format cannot be checked; save it as .xlsx in Excel."),
+    Code("file-legacy-xls", E, "file", "旧版 {format} 文件未能校验：{reason}。请在 Excel 或 WPS 中另存为 .xlsx 后重新提交。",
+         "Legacy {format} file could not be checked: {reason_en}. Save it as .xlsx in Excel or WPS and resubmit."),
+    Code("file-converted", I, "file", "本文件为 {format} 格式，已由 LibreOffice 临时转换为 .xlsx 后校验（单元格地址不变，原文件未改动）。",
+         "This {format} file was checked on a temporary .xlsx copy made by LibreOffice (same cell addresses; "
+         "the original is unchanged)."),
+    Code("formulas-not-checked", I, "file", "本文件为 {format} 格式，{reason}，已用 python-calamine 读取文件保存的数值评分，公式未校验。",
+         "This {format} file was scored from the values it holds, read with python-calamine ({reason_en}); "
+         "its formulas were not checked."),
     Code("file-encrypted", E, "file", "文件设有打开密码，无法读取，请取消密码后重新提交。",
          "The file is password-protected; remove the password and resubmit."),
     Code("file-corrupt", E, "file", "文件已损坏，无法作为 .xlsx 打开（{detail}）。",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from xlperf.batch.results import FileResult
-from xlperf.report.xlsx_stream import FORMULA_LEAD
+from xlperf.report.neutral import FORMULA_LEAD
 
 CSV_COLUMNS = ("file", "sheet", "cell", "row", "code", "severity", "message")
 

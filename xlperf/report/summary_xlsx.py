@@ -1,140 +1,206 @@
-"""The 汇总 workbook: one row per file, the findings with filters, and the grade distribution chart.
+"""The 汇总 workbook a bureau files: 汇总 (one row per file), 退回清单 (what goes back to which unit),
+问题清单 (every finding, linked to its file and cell) and 等级分布 (counts and a column chart).
 
-Streamed (``xlsx_stream``): rows go to temporary files as results arrive and are zipped on close, so
-memory stays flat however many files and findings a batch has, and no cell objects are built.
+Written with xlsxwriter in ``constant_memory`` mode: the rows of 汇总 and 问题清单 go to disk as results
+arrive, in order; 退回清单 and 等级分布, known only at the end, are written then from compact aggregates
+(grade and status counters; the returned files spooled to SQLite), so memory stays flat as N grows
+(bench/summary.py). Text is written with ``write_string`` only (the workbook turns no string into a
+formula, number or URL) after ``neutralise``, formula-like text with a quote prefix; the only formulas
+are the links to the files (``link_formula``), relative to the output folder. Every sheet prints on A4
+landscape, fitted to the page width, header row repeated.
 """
 
 from __future__ import annotations
 
+import math
+import tempfile
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
-from xlperf.batch.results import FileResult
-from xlperf.report.xlsx_stream import StreamBook, StreamSheet, escape
+from xlperf.batch.results import STATUS_ORDER, FileResult
+from xlperf.report.neutral import formula_like, neutralise
+from xlperf.report.summary_returns import ReturnList
+from xlperf.report.summary_style import (FINDING_WIDTHS, GRADE_COLOURS, GRADES, OTHER_GRADE, RETURN_WIDTHS,
+                                         SUMMARY_WIDTHS, TEXT, Formats, link_formula, nice_step, page_setup, row_height)
 
-GRADES = ("优", "良", "中", "差")
-TEXT = {
-    "zh": {"summary": "汇总", "findings": "问题清单", "grades": "等级分布",
-           "summary_cols": ["文件", "主管部门", "项目名称", "实施单位", "评分框架", "填报总分", "复算总分", "填报等级",
-                            "复算等级", "错误数", "警告数", "提示数", "状态"],
-           "finding_cols": ["文件", "工作表", "单元格", "代码", "严重程度", "说明"],
-           "grade_cols": ["等级", "文件数"], "ungraded": "未评级", "chart": "复算等级分布",
-           "status": {"ok": "通过", "warnings": "有警告", "errors": "有错误", "failed": "无法校验", "skipped": "已跳过"},
-           "severity": {"error": "错误", "warning": "警告", "info": "提示"}},
-    "en": {"summary": "Summary", "findings": "Findings", "grades": "Grades",
-           "summary_cols": ["file", "department", "project", "unit", "framework", "stated total", "total",
-                            "stated grade", "grade", "errors", "warnings", "infos", "status"],
-           "finding_cols": ["file", "sheet", "cell", "code", "severity", "message"],
-           "grade_cols": ["grade", "files"], "ungraded": "no grade", "chart": "Recomputed grades",
-           "status": {"ok": "ok", "warnings": "warnings", "errors": "errors", "failed": "failed", "skipped": "skipped"},
-           "severity": {"error": "error", "warning": "warning", "info": "info"}},
-}
-SUMMARY_WIDTHS = [40, 18, 28, 22, 12, 10, 10, 9, 9, 8, 8, 8, 10]
-FINDING_WIDTHS = [40, 14, 9, 24, 9, 90]
-
-
-def summary_row(r: FileResult, t: dict[str, Any]) -> list[Any]:
-    """One file's row of the 汇总 sheet."""
-    return [r.file, r.info.get("department"), r.info.get("project"), r.info.get("unit"), r.framework,
-            r.stated_total, r.total, r.stated_grade, r.grade, r.counts["error"], r.counts["warning"],
-            r.counts["info"], t["status"].get(r.status, r.status)]
-
-
-def finding_rows(r: FileResult, t: dict[str, Any]) -> Iterator[list[Any]]:
-    for f in r.findings:
-        yield [r.file, f["sheet"], f["cell"], f["code"], t["severity"][f["severity"]], f["message"]]
-
-
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
-
-
-def _title(text: str) -> str:
-    return (f'<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr/></a:pPr><a:r><a:t>{escape(text)}</a:t>'
-            '</a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>')
-
-
-def _chart(sheet: str, rows: int, t: dict[str, Any]) -> str:
-    """A clustered column chart of the grade counts (the same series Excel would make from the table)."""
-    ref = "'" + sheet.replace("'", "''") + "'"
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<c:chartSpace xmlns:c="{_C}" xmlns:a="{_A}">'
-            f'<c:chart>{_title(t["chart"])}<c:autoTitleDeleted val="0"/><c:plotArea><c:barChart><c:barDir val="col"/>'
-            '<c:grouping val="clustered"/><c:varyColors val="0"/><c:ser><c:idx val="0"/><c:order val="0"/>'
-            f'<c:tx><c:strRef><c:f>{escape(ref)}!$B$1</c:f></c:strRef></c:tx>'
-            f'<c:cat><c:strRef><c:f>{escape(ref)}!$A$2:$A${rows}</c:f></c:strRef></c:cat>'
-            f'<c:val><c:numRef><c:f>{escape(ref)}!$B$2:$B${rows}</c:f></c:numRef></c:val></c:ser>'
-            '<c:gapWidth val="150"/><c:axId val="10"/><c:axId val="100"/></c:barChart>'
-            '<c:catAx><c:axId val="10"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
-            '<c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="1"/><c:majorTickMark val="none"/>'
-            '<c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/><c:crossAx val="100"/><c:crosses val="autoZero"/>'
-            '<c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/></c:catAx>'
-            '<c:valAx><c:axId val="100"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
-            f'<c:axPos val="l"/><c:majorGridlines/>{_title(t["grade_cols"][1])}<c:numFmt formatCode="General" '
-            'sourceLinked="1"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
-            '<c:crossAx val="10"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx></c:plotArea>'
-            '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>')
-
-
-_DRAWING = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/'
-            f'drawingml/2006/spreadsheetDrawing" xmlns:a="{_A}"><xdr:oneCellAnchor><xdr:from><xdr:col>3</xdr:col>'
-            '<xdr:colOff>0</xdr:colOff><xdr:row>1</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>'
-            '<xdr:ext cx="5400000" cy="2700000"/><xdr:graphicFrame macro=""><xdr:nvGraphicFramePr>'
-            '<xdr:cNvPr id="2" name="Chart 1"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm>'
-            '<a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="http://schemas.'
-            f'openxmlformats.org/drawingml/2006/chart"><c:chart xmlns:c="{_C}" xmlns:r="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships" r:id="rId1"/></a:graphicData></a:graphic></xdr:graphicFrame>'
-            '<xdr:clientData/></xdr:oneCellAnchor></xdr:wsDr>')
-_DRAWING_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
-                 'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-                 'openxmlformats.org/officeDocument/2006/relationships/chart" Target="/xl/charts/chart1.xml"/>'
-                 '</Relationships>')
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 class SummaryBook:
-    """汇总.xlsx written as results arrive (rows spooled to temporary files), saved atomically on close."""
+    """汇总.xlsx written as results arrive, put in place atomically on ``close``."""
 
     def __init__(self, path: Path, lang: str = "zh"):
-        self.path, self.t = Path(path), TEXT["en" if lang == "en" else "zh"]
-        self.book = StreamBook()
-        self.summary = self.book.add_sheet(StreamSheet(self.t["summary"], self.t["summary_cols"], SUMMARY_WIDTHS))
-        self.findings = self.book.add_sheet(StreamSheet(self.t["findings"], self.t["finding_cols"], FINDING_WIDTHS))
-        self.grades: Counter = Counter()
+        import xlsxwriter
 
-    @property
-    def rows(self) -> dict[str, int]:
-        """Data rows written so far, per sheet."""
-        return {"summary": self.summary.rows - 1, "findings": self.findings.rows - 1}
-
-    def add(self, result: FileResult) -> None:
-        self.summary.append(summary_row(result, self.t))
-        for row in finding_rows(result, self.t):
-            self.findings.append(row)
-        self.grades[result.grade or self.t["ungraded"]] += 1
-
-    def close(self) -> Path:
         from xlperf.workbook.atomic import atomic_output
 
+        self.path, self.t = Path(path), TEXT["en" if lang == "en" else "zh"]
+        self.out_dir = str(self.path.parent)
+        self._stack = ExitStack()
+        self._tmp = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="xlperf-summary-",
+                                                                          ignore_cleanup_errors=True))
+        target = self._stack.enter_context(atomic_output(self.path))  # leaves last: committed first
+        self.book = xlsxwriter.Workbook(str(target), {**OPTIONS, "tmpdir": self._tmp})
+        self.fmt = Formats(self.book)
+        self.sheets = {key: self.book.add_worksheet(self.t[key]) for key in ("summary", "returns", "findings", "grades")}
+        for key, cols, widths in (("summary", "summary_cols", SUMMARY_WIDTHS), ("findings", "finding_cols", FINDING_WIDTHS),
+                                  ("returns", "return_cols", RETURN_WIDTHS)):
+            self._header(self.sheets[key], self.t[cols], widths)
+        self.written = {"summary": 0, "findings": 0, "returns": 0}
+        self.grades: Counter = Counter()
+        self.statuses: Counter = Counter()
+        self.returns = ReturnList(self._tmp)
+
+    def _header(self, ws: Any, columns: list[str], widths: list[int]) -> None:
+        for col, (title, width) in enumerate(zip(columns, widths)):
+            ws.set_column(col, col, width)
+            ws.write_string(0, col, title, self.fmt.get("head"))
+        ws.freeze_panes(1, 0)
+
+    def _text(self, ws: Any, row: int, col: int, value: Any, style: str = "text") -> None:
+        if value is None or value == "":
+            ws.write_blank(row, col, None, self.fmt.get(style))
+            return
+        text = neutralise(value)
+        ws.write_string(row, col, text, self.fmt.get(style, formula_like(text)))
+
+    def _number(self, ws: Any, row: int, col: int, value: Any, style: str) -> None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            ws.write_number(row, col, value, self.fmt.get(style))
+        else:
+            self._text(ws, row, col, value, style)
+
+    @staticmethod
+    def _fit(ws: Any, row: int, text: str | None, column_width: float) -> None:
+        """Give a row holding wrapped text its height (before any cell of the row is written)."""
+        height = row_height(text, column_width) if text else None
+        if height:
+            ws.set_row(row, height)
+
+    def _link(self, ws: Any, row: int, col: int, text: str, path: str | None, sheet: str | None = None,
+              cell: str | None = None) -> None:
+        """The file's name as a link to it (``link_formula``), its name as plain text where no link can be made."""
+        shown = " ".join(neutralise(text).split()) or neutralise(text)  # a name on one line, as the link shows it
+        formula = link_formula(path, self.out_dir, shown, sheet, cell)
+        if formula is None:
+            self._text(ws, row, col, shown)
+        else:
+            ws.write_formula(row, col, formula, self.fmt.get("link"), shown)
+
+    def add(self, result: FileResult) -> None:
+        ws, row, path = self.sheets["summary"], self.written["summary"] + 1, result.path
+        self._link(ws, row, 0, result.file, path)
+        for col, value in enumerate((result.info.get("department"), result.info.get("project"),
+                                     result.info.get("unit"), result.framework), 1):
+            self._text(ws, row, col, value)
+        self._number(ws, row, 5, result.stated_total, "money")
+        self._number(ws, row, 6, result.total, "money")
+        self._text(ws, row, 7, result.stated_grade, "centre")
+        self._text(ws, row, 8, result.grade, "centre")
+        for col, severity in enumerate(("error", "warning", "info"), 9):
+            self._number(ws, row, col, result.counts.get(severity, 0), "int")
+        self._text(ws, row, 12, self.t["status"].get(result.status, result.status), f"status:{result.status}")
+        self.written["summary"] = row
+        self._findings(result, path)
+        self.grades[result.grade or self.t["ungraded"]] += 1
+        self.statuses[result.status] += 1
+        self.returns.add(result, self.t["no_unit"], self.t["more"])
+
+    def _findings(self, result: FileResult, path: str | None) -> None:
+        ws = self.sheets["findings"]
+        for f in result.findings:
+            row = self.written["findings"] + 1
+            self._fit(ws, row, f["message"], FINDING_WIDTHS[5])
+            self._link(ws, row, 0, result.file, path, f["sheet"], f["cell"])
+            self._text(ws, row, 1, f["sheet"])
+            self._text(ws, row, 2, f["cell"])
+            self._text(ws, row, 3, f["code"])
+            self._text(ws, row, 4, self.t["severity"].get(f["severity"], f["severity"]), f"severity:{f['severity']}")
+            self._text(ws, row, 5, f["message"], "wrap")
+            self.written["findings"] = row
+
+    def _write_returns(self) -> None:
+        ws, row, width = self.sheets["returns"], 0, len(self.t["return_cols"]) - 1
+        for item, size in self.returns.rows():
+            if size is not None:
+                row += 1
+                name = self.t["manual"] if item["grp"].startswith("\x00") else item["unit"]
+                ws.merge_range(row, 0, row, width, neutralise(self.t["group"].format(unit=name, n=size)),
+                               self.fmt.get("group"))
+            row += 1
+            self._fit(ws, row, item["detail"], RETURN_WIDTHS[5])
+            self._text(ws, row, 0, item["unit"])
+            self._text(ws, row, 1, item["department"])
+            self._link(ws, row, 2, item["file"], item["path"])
+            self._text(ws, row, 3, self.t["status"].get(item["status"], item["status"]), f"status:{item['status']}")
+            self._number(ws, row, 4, item["errors"], "int")
+            self._text(ws, row, 5, item["detail"], "wrap")
+        if row == 0:
+            row = 1
+            ws.merge_range(row, 0, row, width, self.t["nothing"], self.fmt.get("group"))
+        self.written["returns"] = row
+
+    def _write_grades(self) -> int:
+        """The grade and status tables and the chart; returns the last row used."""
+        ws, name = self.sheets["grades"], self.t["grades"]
         order = list(GRADES) + sorted(g for g in self.grades if g not in GRADES)
-        grades = self.book.add_sheet(StreamSheet(self.t["grades"], self.t["grade_cols"], header_style=False,
-                                                 freeze=False, auto_filter=False))
-        for grade in order:
-            grades.append([grade, int(self.grades.get(grade, 0))])
-        grades.drawing = ("xl/drawings/drawing1.xml", _DRAWING)
-        parts = [("xl/drawings/_rels/drawing1.xml.rels", _DRAWING_RELS, None),
-                 ("xl/charts/chart1.xml", _chart(self.t["grades"], len(order) + 1, self.t), "drawingml.chart+xml")]
-        with atomic_output(self.path) as tmp:
-            self.book.save(tmp, parts)
+        counts = [int(self.grades.get(g, 0)) for g in order]
+        for col, (title, width) in enumerate(zip(self.t["grade_cols"], (12, 10))):
+            ws.set_column(col, col, width)
+            ws.write_string(0, col, title, self.fmt.get("head"))
+        for row, (grade, count) in enumerate(zip(order, counts), 1):
+            self._text(ws, row, 0, grade)
+            ws.write_number(row, 1, count, self.fmt.get("int"))
+        top = len(order) + 2
+        for col, title in enumerate(self.t["status_cols"]):
+            ws.write_string(top, col, title, self.fmt.get("head"))
+        for row, status in enumerate(STATUS_ORDER, top + 1):
+            self._text(ws, row, 0, self.t["status"][status], f"status:{status}")
+            ws.write_number(row, 1, int(self.statuses.get(status, 0)), self.fmt.get("int"))
+        chart = self.book.add_chart({"type": "column"})
+        chart.add_series({"name": self.t["files"], "categories": [name, 1, 0, len(order), 0],
+                          "values": [name, 1, 1, len(order), 1], "categories_data": order, "values_data": counts,
+                          "points": [{"fill": {"color": GRADE_COLOURS.get(g, OTHER_GRADE)}} for g in order],
+                          "data_labels": {"value": True}, "gap": 60})
+        chart.set_title({"name": self.t["chart"], "name_font": {"size": 12}})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"min": 0, "major_unit": nice_step(max(counts + [1])), "num_format": "0"})
+        chart.set_size({"width": 576, "height": 320})
+        ws.insert_chart(1, 3, chart)
+        return max(top + len(STATUS_ORDER), 17)
+
+    def close(self) -> Path:
+        """Write what is known only now, set print areas and filters, and put the file in place."""
+        self._write_returns()
+        last_grade_row = self._write_grades()
+        words = {"footer": self.t["footer"], "title": self.t["title"]}
+        for key, cols in (("summary", "summary_cols"), ("findings", "finding_cols"), ("returns", "return_cols")):
+            last_col = len(self.t[cols]) - 1
+            if key != "returns":
+                self.sheets[key].autofilter(0, 0, max(self.written[key], 1), last_col)
+            page_setup(self.sheets[key], self.written[key], last_col, **words)
+        page_setup(self.sheets["grades"], last_grade_row, 11, header_rows=0, **words)
+        self.returns.close()
+        self.book.close()
+        self._stack.close()
         return self.path
 
     def abort(self) -> None:
-        """Nothing was written where the summary goes (the rows live in temporary files, now removed)."""
-        self.book.discard()
+        """Nothing is written where the summary goes; the temporary files are removed."""
+        self.returns.close()
+        error = RuntimeError("summary abandoned")
+        self._stack.__exit__(type(error), error, None)
 
 
 def write_summary(results: Iterable[FileResult], path: Path, lang: str = "zh") -> Path:
     """Write 汇总.xlsx atomically from a stream of results."""
     book = SummaryBook(path, lang)
-    for result in results:
-        book.add(result)
+    try:
+        for result in results:
+            book.add(result)
+    except BaseException:
+        book.abort()
+        raise
     return book.close()

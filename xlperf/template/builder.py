@@ -1,17 +1,16 @@
-"""Build a framework's Excel template: 基本信息 + 评分表 with xlperf formulas, validation, protection and a marker.
+"""Build a framework's Excel template: 基本信息 + 评分表, with validation, protection and a marker.
 
-Layout (fixed; the batch checker relies on it and the marker's ``layout`` JSON records it):
+Two kinds of formulas fill the same layout (``formulas``): ``excel``, plain Excel formulas that score live
+in Excel, WPS and LibreOffice, printed from the core's rule table; ``udf``, xlperf's xlwings functions.
 
-* 基本信息: A1 title (merged A1:D1); A3:A6 项目名称 / 主管部门 / 实施单位 / 评价年度 with inputs in B3:B6;
+* 基本信息: A1 title (merged A1:E1); A3:A6 项目名称 / 主管部门 / 实施单位 / 评价年度 with inputs in B3:B6;
   A8 预算资金（单位：万元）; A9:A12 年初预算数 / 全年预算数 / 实际到位资金 / 全年执行数 with inputs B9:B12;
-  B13 资金到位率 ``=PERF_RATE(B11,B10)``; B14 预算执行率 ``=PERF_RATE(B12,B11)`` (``B10`` when the
-  framework's execution base is "annual"); A16 a filling hint.
-* 评分表: A1 title (merged A1:M1), A2 单位：分, C2 a filling hint; header row 3
-  (一级指标 … 校验提示, columns A–M, see ``HEADERS``); one data row per indicator from row 4, level 1/2
-  merged over runs; H of 预算执行率 / 资金到位率 rows links to 基本信息 B14 / B13; K ``PERF_SCORE``,
-  M ``PERF_CHECK``. Total row t (合计, F ``SUM``, K ``PERF_TOTAL``), t+1 评价等级 in J with ``PERF_GRADE`` in K,
-  t+3 the level-1 summary header (一级指标 / 分值 / 得分 / 得分率) and one ``PERF_SUBTOTAL`` row per level 1.
-* xlwings.conf (hidden): ``UDF Modules`` = ``xlperf.udfs``. _xlperf (veryHidden): the marker.
+  B13 资金到位率 = 实际到位资金 ÷ 全年预算数; B14 预算执行率 = 全年执行数 ÷ 实际到位资金 (÷ 全年预算数 when
+  the framework's execution base is "annual"); from row 16 the summary per level 1 and the filling hint
+  (``xlperf.template.summary``).
+* 评分表: see ``xlperf.template.table``.
+* xlwings.conf (hidden): ``UDF Modules`` = ``xlperf.udfs``. _xlperf (veryHidden): the marker (framework,
+  its definition, formula kind, version, structure fingerprint, layout).
 
 Inputs (H 实际完成值, J 评价人评分 of judged rows, L 扣分说明, the framework's ``[template] inputs``,
 基本信息 B3:B6, B9:B12) are unlocked with a light-yellow fill; everything else is locked; both sheets are
@@ -22,65 +21,48 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
 import xlperf
 from xlperf.core.frameworks import Framework, FrameworkIndicator, load_framework
-from xlperf.core.quantity import Kind, parse_quantity
-from xlperf.core.rules import METHOD_LABELS, infer_method
+from xlperf.core.quantity import parse_quantity
 from xlperf.core.scales import load_scales
 from xlperf.template.fingerprint import MARKER_SHEET, structure_fingerprint
-from xlperf.template.sheetstyle import (ALERT_FILL, HEADER_FILL, NOTICE_FILL, OFF_FILL, number, print_setup, protect,
-                                        put, text_lines, validation)
+from xlperf.template.flavours import flavour as get_flavour
+from xlperf.template.frameworkfile import framework_toml
+from xlperf.template.plan import RATE_LINKS, plan_rows
+from xlperf.template.sheetstyle import HEADER_FILL, print_setup, protect, put, validation
+from xlperf.template.flavours import Geometry
+from xlperf.template.summary import build_summary, summary_cells
+from xlperf.template.table import COL, HEADERS, TABLE, build_table, geometry
 
 from xlperf.template.version import TEMPLATE_VERSION  # noqa: E402  (re-exported)
-INFO, TABLE, CONF = "基本信息", "评分表", "xlwings.conf"
-HEADERS = (("level1", "一级指标", 10), ("level2", "二级指标", 12), ("level3", "三级指标", 28), ("nature", "指标性质", 8),
-           ("unit", "度量单位", 8), ("weight", "分值", 7), ("target", "指标值", 12), ("actual", "实际完成值", 12),
-           ("method", "评分方法", 11), ("judgement", "评价人评分", 10), ("score", "得分", 8),
-           ("note", "扣分说明", 26), ("check", "校验提示", 30))
-COL = {role: chr(ord("A") + i) for i, (role, _, _) in enumerate(HEADERS)}
-HEADER_ROW, FIRST_ROW = 3, 4
+INFO, CONF = "基本信息", "xlwings.conf"
 INFO_FIELDS = ("项目名称", "主管部门", "实施单位", "评价年度")
 BUDGET = (("initial", "年初预算数"), ("annual", "全年预算数"), ("received", "实际到位资金"), ("spent", "全年执行数"))
-RATE_LINKS = {"预算执行率": "=基本信息!$B$14", "资金到位率": "=基本信息!$B$13"}
-INPUT_ROLES = ("level3", "nature", "unit", "target", "weight")
-JUDGED = frozenset({"judgement", "qualitative", "deadline"})
 FIXED_TIME = dt.datetime(2024, 1, 1)
 
-HINT = ("黄色单元格为填写项；得分、合计、等级和校验提示由 xlperf 函数自动计算（需安装 xlwings 加载项并导入函数）。"
-        "未安装时公式显示 #NAME?，不影响填写，交回后由财政部门统一复算。")
-
-
-def _bound(value: Decimal) -> str:
-    return format(value.normalize() + 0, "f")
-
-
-def _runs(keys: list[Any]) -> list[tuple[int, int]]:
-    """(first, last) index of each run of equal consecutive keys."""
-    runs, start = [], 0
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            runs.append((start, i - 1))
-            start = i
-    return runs
+HINTS = {
+    "excel": "黄色单元格为填写项；得分、合计、等级和校验提示由普通公式自动计算，Excel、WPS 和 LibreOffice 都能直接算出。"
+             "交回后财政部门会用 xlperf 统一复算。",
+    "udf": "黄色单元格为填写项；得分、合计、等级和校验提示由 xlperf 函数自动计算（需安装 xlwings 加载项并导入函数）。"
+           "未安装时公式显示 #NAME?，不影响填写，交回后由财政部门统一复算。",
+}
+GROW_HINT = ("本表指标由单位填写：同一二级指标下需要多个三级指标时，先撤销工作表保护（无密码），选中该行，复制，"
+             "右键“插入复制的单元格”，再改写三级指标、指标值和分值；各一级指标的分值合计须与规定一致，合计行和汇总表会提示。")
 
 
 def row_method(fw: Framework, ind: FrameworkIndicator) -> str | None:
     """The method a row shows: the framework's, else inferred from the target (evaluations only)."""
-    if ind.method:
-        return ind.method
-    if fw.kind == "self":
-        return None
-    return infer_method(ind.level1, ind.level3, parse_quantity(ind.target), parse_quantity(""), fw.config, ind.nature)
+    from xlperf.template.plan import _method
+
+    return _method(fw, ind)
 
 
 def scale_words(target: str, scales_path: str | None = None) -> list[str]:
@@ -92,12 +74,12 @@ def scale_words(target: str, scales_path: str | None = None) -> list[str]:
     return [word for _, word in sorted(words, key=lambda item: -item[0])]
 
 
-def build_info(wb: Workbook, fw: Framework) -> Any:
-    """The 基本信息 sheet: project data and the budget block with the two rates."""
+def build_info(wb: Workbook, fw: Framework, flavour: Any, hint: str, g: Geometry) -> tuple[Any, dict[str, Any]]:
+    """The 基本信息 sheet: project data, the budget block with the two rates, the summary per level 1."""
     ws = wb.active
     ws.title = INFO
     put(ws, "A1", fw.name, bold=True, border=False, font=Font(bold=True, size=14))
-    ws.merge_cells("A1:D1")
+    ws.merge_cells("A1:E1")
     ws.row_dimensions[1].height = 28
     for i, label in enumerate(INFO_FIELDS):
         put(ws, f"A{3 + i}", label, bold=True, fill=HEADER_FILL)
@@ -107,159 +89,51 @@ def build_info(wb: Workbook, fw: Framework) -> Any:
         put(ws, f"A{9 + i}", label, bold=True, fill=HEADER_FILL)
         put(ws, f"B{9 + i}", fmt="#,##0.00", entry=True)
     validation(ws, "B9:B12", "decimal", "0", operator="greaterThanOrEqual", prompt="填写金额（万元），不小于 0。",
-                error="金额应为不小于 0 的数字（万元）。")
-    base = "B10" if fw.config.execution_base == "annual" else "B11"
+               error="金额应为不小于 0 的数字（万元）。")
+    received, execution = flavour.rates(fw.config)
     put(ws, "A13", "资金到位率", bold=True, fill=HEADER_FILL)
-    put(ws, "B13", "=PERF_RATE(B11,B10)", fmt="0.00%")
+    put(ws, "B13", received, fmt="0.00%")
     put(ws, "A14", "预算执行率", bold=True, fill=HEADER_FILL)
-    put(ws, "B14", f"=PERF_RATE(B12,{base})", fmt="0.00%")
-    put(ws, "A16", "说明：" + HINT, border=False, font=Font(italic=True, size=9, color="595959"))
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 14
-    ws.column_dimensions["D"].width = 14
-    print_setup(ws, "A1:D16")
+    put(ws, "B14", execution, fmt="0.00%")
+    facts = build_summary(ws, fw, flavour, g, hint)
+    print_setup(ws, f"A1:E{facts.pop('info_end')}")
     protect(ws)
-    return ws
+    return ws, facts
 
 
-def _data_row(ws: Any, fw: Framework, ind: FrameworkIndicator, r: int, inputs: set[str]) -> str | None:
-    """One indicator row; returns its method id (None when the unit chooses it)."""
-    method = row_method(fw, ind)
-    target_q = parse_quantity(ind.target)
-    c = {role: f"{COL[role]}{r}" for role in COL}
-    put(ws, c["level1"], ind.level1, wrap=True, center=True)
-    put(ws, c["level2"], ind.level2, wrap=True, center=True)
-    put(ws, c["level3"], ind.level3, wrap=True, entry="level3" in inputs)
-    put(ws, c["nature"], ind.nature or None, center=True, entry="nature" in inputs)
-    put(ws, c["unit"], ind.unit or None, center=True, entry="unit" in inputs)
-    put(ws, c["weight"], number(ind.weight), fmt="0.00", center=True, entry="weight" in inputs)
-    put(ws, c["target"], ind.target or None, wrap=True, center=True, entry="target" in inputs)
-    link = next((formula for name, formula in RATE_LINKS.items() if name in ind.level3), None)
-    percent = target_q.kind is Kind.PERCENT or ind.unit.strip() in ("%", "％")
-    if link:
-        put(ws, c["actual"], link, fmt="0.00%", center=True)
-    else:
-        put(ws, c["actual"], ind.actual or None, fmt="0.00%" if percent else None, center=True, entry=True)
-    put(ws, c["method"], METHOD_LABELS[method] if method else None, center=True, entry=method is None)
-    judged = method is None or method in JUDGED
-    put(ws, c["judgement"], fmt="0.00", center=True, entry=judged, fill=None if judged else OFF_FILL)
-    put(ws, c["score"], f"=PERF_SCORE(F{r},G{r},H{r},I{r},J{r},D{r},E{r})", fmt="0.00", center=True)
-    put(ws, c["note"], wrap=True, entry=True)
-    put(ws, c["check"], f"=PERF_CHECK(F{r},G{r},H{r},K{r},L{r},I{r},J{r},D{r},E{r})",
-         wrap=True, font=Font(size=9, color="C00000"))
-    height = max(text_lines(ind.level3, 28), text_lines(ind.target, 12), text_lines(ind.level2, 12))
-    ws.row_dimensions[r].height = max(20, 15 * height + 4)
-    return method
-
-
-def _table_validations(ws: Any, rows: list[tuple[int, FrameworkIndicator, str | None]], last: int, scales: str | None) -> None:
-    labels = ",".join(METHOD_LABELS.values())
-    validation(ws, f"I{FIRST_ROW}:I{last}", "list", f'"{labels}"', prompt="选择评分方法；留空则按指标值推断。",
-                error="请从列表中选择评分方法。")
-    validation(ws, f"J{FIRST_ROW}:J{last}", "decimal", "0", f"$F{FIRST_ROW}", operator="between",
-                prompt="评价人评分：0 至分值之间。", error="评价人评分应在 0 至该行分值之间。")
-    validation(ws, f"F{FIRST_ROW}:F{last}", "decimal", "0", "100", operator="between", error="分值应在 0 至 100 之间。")
-    by_words: dict[str, list[str]] = {}
-    for r, ind, method in rows:
-        if method in ("qualitative", "judgement") and ind.target:
-            words = scale_words(ind.target, scales)
-            if words and not any(name in ind.level3 for name in RATE_LINKS):
-                by_words.setdefault(",".join(words), []).append(f"H{r}")
-    for words, cells in by_words.items():
-        validation(ws, " ".join(cells), "list", f'"{words}"', prompt="可从列表选择，也可填写其他表述。",
-                    error="建议使用列表中的表述；其他表述也可保留。", style="information")
-    ws.conditional_formatting.add(f"L{FIRST_ROW}:L{last}", FormulaRule(
-        formula=[f"AND(ISNUMBER($K{FIRST_ROW}),$K{FIRST_ROW}<$F{FIRST_ROW},LEN(TRIM($L{FIRST_ROW}))=0)"], fill=ALERT_FILL))
-    ws.conditional_formatting.add(f"M{FIRST_ROW}:M{last}", FormulaRule(
-        formula=[f"LEN($M{FIRST_ROW})>0"], fill=NOTICE_FILL))
-
-
-def build_table(wb: Workbook, fw: Framework) -> dict[str, Any]:
-    """The 评分表 sheet; returns the layout facts recorded in the marker."""
-    ws = wb.create_sheet(TABLE)
-    inputs = set(fw.extra.get("inputs", ()))
-    unknown = inputs - set(INPUT_ROLES)
-    if unknown:
-        raise ValueError(f"框架 {fw.id} 的 [template] inputs 含未知角色：{', '.join(sorted(unknown))}")
-    put(ws, "A1", fw.name, border=False, font=Font(bold=True, size=14), center=True)
-    ws.merge_cells("A1:M1")
-    ws.row_dimensions[1].height = 28
-    put(ws, "A2", "单位：分", border=False)
-    put(ws, "C2", HINT, border=False, font=Font(italic=True, size=9, color="595959"))
-    for role, text, width in HEADERS:
-        put(ws, f"{COL[role]}{HEADER_ROW}", text, bold=True, wrap=True, center=True, fill=HEADER_FILL)
-        ws.column_dimensions[COL[role]].width = width
-    ws.row_dimensions[HEADER_ROW].height = 30
-    rows = []
-    for i, ind in enumerate(fw.indicators):
-        r = FIRST_ROW + i
-        rows.append((r, ind, _data_row(ws, fw, ind, r, inputs)))
-    last = FIRST_ROW + len(fw.indicators) - 1
-    level1 = [ind.level1 for ind in fw.indicators]
-    for start, end in _runs(level1):
-        if end > start:
-            ws.merge_cells(f"A{FIRST_ROW + start}:A{FIRST_ROW + end}")
-    for start, end in _runs([(ind.level1, ind.level2) for ind in fw.indicators]):
-        if end > start:
-            ws.merge_cells(f"B{FIRST_ROW + start}:B{FIRST_ROW + end}")
-    _table_validations(ws, rows, last, fw.config.scales_path)
-    t = last + 1
-    for col in "ABCDEFGHIJKLM":
-        put(ws, f"{col}{t}", bold=True, center=True)
-    put(ws, f"A{t}", "合计", bold=True, center=True)
-    ws.merge_cells(f"A{t}:E{t}")
-    put(ws, f"F{t}", f"=SUM(F{FIRST_ROW}:F{last})", fmt="0.00", bold=True, center=True)
-    rescale = "TRUE" if fw.config.na_policy == "rescale" else "FALSE"
-    put(ws, f"K{t}", f"=PERF_TOTAL(F{FIRST_ROW}:F{last},K{FIRST_ROW}:K{last},I{FIRST_ROW}:I{last},{rescale})",
-         fmt="0.00", bold=True, center=True)
-    ws.row_dimensions[t].height = 22
-    bands = ",".join(f"{name}:{_bound(low)}" for low, name in fw.config.grade_bands)
-    put(ws, f"J{t + 1}", "评价等级", bold=True, center=True, fill=HEADER_FILL)
-    put(ws, f"K{t + 1}", f'=PERF_GRADE(K{t},"{bands}")', bold=True, center=True)
-    head = t + 3
-    for col, text in zip("ABCD", ("一级指标", "分值", "得分", "得分率")):
-        put(ws, f"{col}{head}", text, bold=True, center=True, fill=HEADER_FILL)
-    names = list(dict.fromkeys(level1))
-    span = f"$A${FIRST_ROW}:$A${last}"
-    for i, name in enumerate(names):
-        r = head + 1 + i
-        put(ws, f"A{r}", name, center=True)
-        put(ws, f"B{r}", f"=PERF_SUBTOTAL({span},A{r},$F${FIRST_ROW}:$F${last})", fmt="0.00", center=True)
-        put(ws, f"C{r}", f"=PERF_SUBTOTAL({span},A{r},$K${FIRST_ROW}:$K${last})", fmt="0.00", center=True)
-        put(ws, f"D{r}", f'=IF(B{r}=0,"",C{r}/B{r})', fmt="0.00%", center=True)
-    end = head + len(names)
-    ws.freeze_panes = f"A{FIRST_ROW}"
-    print_setup(ws, f"A1:M{end}", f"{HEADER_ROW}:{HEADER_ROW}")
-    protect(ws)
-    return {"sheet": TABLE, "info_sheet": INFO, "header_row": HEADER_ROW, "first_row": FIRST_ROW, "last_row": last,
-            "total_row": t, "grade_cell": f"K{t + 1}", "summary_rows": [head + 1, end], "columns": dict(COL),
-            "inputs": sorted(inputs), "budget": {key: f"B{9 + i}" for i, (key, _) in enumerate(BUDGET)},
-            "rates": {"received_rate": "B13", "execution_rate": "B14"}}
-
-
-def _conf_and_marker(wb: Workbook, fw: Framework, layout: dict[str, Any]) -> None:
+def _conf_and_marker(wb: Workbook, fw: Framework, flavour: Any, layout: dict[str, Any]) -> None:
     conf = wb.create_sheet(CONF)
     conf["A1"], conf["B1"] = "UDF Modules", "xlperf.udfs"
     conf.sheet_state = "hidden"
     marker = wb.create_sheet(MARKER_SHEET)
     rows = (("framework", fw.id), ("framework_name", fw.name), ("template_version", TEMPLATE_VERSION),
             ("xlperf_version", xlperf.__version__), ("fingerprint", structure_fingerprint(wb)),
-            ("layout", json.dumps(layout, ensure_ascii=False, separators=(",", ":"))))
+            ("layout", json.dumps(layout, ensure_ascii=False, separators=(",", ":"))),
+            ("formulas", flavour.name), ("framework_toml", framework_toml(fw)))
     for i, (key, value) in enumerate(rows, start=1):
         marker[f"A{i}"], marker[f"B{i}"] = key, value
     marker.sheet_state = "veryHidden"
 
 
-def make_workbook(framework: Framework | str) -> Workbook:
-    """The template as an in-memory openpyxl workbook. ValueError for a framework without indicators."""
+def make_workbook(framework: Framework | str, formulas: str = "udf", counts: dict[str, int] | None = None) -> Workbook:
+    """The template as an in-memory openpyxl workbook.
+
+    ``formulas``: ``excel`` (plain formulas) or ``udf`` (xlperf's xlwings functions). ``counts`` repeats
+    growable rows (row key → number of rows), as a unit's copy may have them. ValueError for a framework
+    without indicators or an unknown formula kind."""
     fw = load_framework(framework) if isinstance(framework, str) else framework
     if not fw.indicators:
         raise ValueError(f"框架 {fw.id} 没有指标行，不能生成模板")
+    flavour = get_flavour(formulas)
+    grows = any(plan.grow for plan in plan_rows(fw))
+    hint = HINTS[flavour.name] + (GROW_HINT if grows else "")
     wb = Workbook()
-    build_info(wb, fw)
-    layout = build_table(wb, fw)
-    _conf_and_marker(wb, fw, layout)
+    _, g = geometry(fw, counts)
+    _, summary = build_info(wb, fw, flavour, HINTS[flavour.name], g)
+    layout = build_table(wb, fw, flavour, hint, counts, summary_cells(list(g.blocks)))
+    layout |= {"info_sheet": INFO, "budget": {key: f"B{9 + i}" for i, (key, _) in enumerate(BUDGET)},
+               "rates": {"received_rate": "B13", "execution_rate": "B14"}, **summary}
+    _conf_and_marker(wb, fw, flavour, layout)
     wb.active = 0
     props = wb.properties
     props.creator = props.lastModifiedBy = "xlperf"
@@ -280,10 +154,10 @@ def save_atomic(wb: Workbook, path: Path) -> Path:
     return Path(path)
 
 
-def build_template(framework: Framework | str, path: Path) -> Path:
+def build_template(framework: Framework | str, path: Path, formulas: str = "udf") -> Path:
     """Build the template of ``framework`` (a Framework or an id / TOML path) at ``path``; returns the path."""
-    return save_atomic(make_workbook(framework), Path(path))
+    return save_atomic(make_workbook(framework, formulas), Path(path))
 
 
-__all__ = ["TEMPLATE_VERSION", "HEADERS", "COL", "build_template", "make_workbook", "save_atomic", "row_method",
+__all__ = ["TEMPLATE_VERSION", "HEADERS", "COL", "TABLE", "INFO", "RATE_LINKS", "build_template", "make_workbook", "save_atomic", "row_method",
            "scale_words"]

@@ -6,7 +6,9 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -16,8 +18,33 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 OFF_FILL = PatternFill("solid", fgColor="E7E6E6")
-ALERT_FILL = PatternFill("solid", fgColor="FFC7CE")
-NOTICE_FILL = PatternFill("solid", fgColor="FCE4D6")
+# Conditional-format fills carry the colour as both fg and bg: Excel reads a differential fill's bgColor,
+# LibreOffice and WPS its fgColor.
+ALERT_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+NOTICE_FILL = PatternFill("solid", fgColor="FCE4D6", bgColor="FCE4D6")
+
+
+class FitRow(RowDimension):
+    """A row height written without ``customHeight``: Excel and WPS show it but refit the row when a cell is
+    edited, and LibreOffice computes the row's optimal height on load, so a long 扣分说明 typed later is
+    printed whole (openpyxl marks every height it writes as custom)."""
+
+    @property
+    def customHeight(self) -> bool:  # noqa: N802 - openpyxl's attribute name
+        return False
+
+
+def fit_height(ws: Any, row: int, height: float) -> None:
+    """Give ``row`` a starting height that the spreadsheet may grow to fit wrapped text."""
+    ws.row_dimensions[row] = FitRow(ws, index=row, ht=height)
+
+
+def hide_repeats(ws: Any, first: int, last: int) -> None:
+    """Show a level name only where it changes (font as the background), as merged cells would."""
+    ws.conditional_formatting.add(f"A{first}:A{last}", FormulaRule(formula=[f"A{first}=A{first - 1}"],
+                                                                   font=Font(color="FFFFFF")))
+    ws.conditional_formatting.add(f"B{first}:B{last}", FormulaRule(
+        formula=[f"AND($A{first}=$A{first - 1},B{first}=B{first - 1})"], font=Font(color="FFFFFF")))
 
 
 def put(ws: Any, ref: str, value: Any = None, *, fmt: str | None = None, bold: bool = False, wrap: bool = False,
@@ -46,9 +73,9 @@ def number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def text_lines(text: str, width: float) -> int:
+def text_lines(text: str, width: float, size: float = 10) -> int:
     """Lines a text needs in a wrapped column of ``width`` (a CJK character is about 1.6 width units at 10 pt)."""
-    units = sum(1.6 if ord(ch) > 0x2E7F else 1.0 for ch in text)
+    units = sum(1.6 if ord(ch) > 0x2E7F else 1.0 for ch in text) * size / 10
     return max(1, math.ceil(units / max(1.0, width)))
 
 

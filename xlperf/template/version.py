@@ -1,3 +1,3 @@
 """The template layout version, stored in every template's hidden ``_xlperf`` sheet (no heavy imports)."""
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"

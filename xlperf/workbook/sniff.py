@@ -31,6 +31,10 @@ DETAIL = {"empty": "空文件", "text": "文本文件，例如改了扩展名的
           "docx": "Word 文档", "pptx": "PowerPoint 演示文稿", "xlsb": "Excel 二进制工作簿 .xlsb",
           "odf": "OpenDocument 文档", "doc": "Word 97-2003 文档", "ppt": "PowerPoint 97-2003 演示文稿",
           "ole": "OLE 复合文档", "folder": "文件夹"}
+# Legacy workbooks xlperf converts before checking (xlperf.batch.legacy), as their messages name them.
+LEGACY_FORMATS = {"biff8": ".xls (Excel 97-2003)", "biff5": ".xls (Excel 5.0/95)", "et": ".et (WPS)"}
+LEGACY_DIRECT = {"reason": "只有 .xlsx/.xlsm 能直接读取，须先转换（xlperf check 会自动转换）",
+                 "reason_en": "only .xlsx/.xlsm is read directly; it must be converted first (xlperf check does so)"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Sniff:
     uncompressed_size: int = 0  # declared total of every zip entry
     parts: tuple[str, ...] = ()  # zip entry names, or OLE directory entry names
     package: PackageParts | None = field(default=None, compare=False, repr=False)  # see sniff(keep_parts=True)
+    legacy: str | None = None  # kind xls: the format as users name it (LEGACY_FORMATS), for messages
 
     @property
     def ok(self) -> bool:
@@ -253,17 +258,29 @@ class _Cfb:
         return out
 
 
-def _sniff_ole(handle: IO[bytes]) -> Sniff:
+def legacy_format(path: str | os.PathLike[str], parts: Sequence[str]) -> str:
+    """How a BIFF workbook in an OLE compound file is named to users: WPS's own .et (BIFF8 inside, which
+    LibreOffice's Excel 97 filter also registers for ``et``), Excel 97-2003 (a ``Workbook`` stream) or
+    Excel 5.0/95 (only a ``Book`` stream)."""
+    if os.path.splitext(str(path))[1].lower() in (".et", ".ett"):
+        return LEGACY_FORMATS["et"]
+    upper = {name.upper() for name in parts}
+    return LEGACY_FORMATS["biff8" if "WORKBOOK" in upper or "BOOK" not in upper else "biff5"]
+
+
+def _sniff_ole(handle: IO[bytes], path: Path) -> Sniff:
     try:
         names = _Cfb(handle).names()
     except (OSError, ValueError, IndexError) as exc:
         return Sniff("corrupt", _corrupt(f"OLE 复合文档目录无法读取：{exc}"))
-    found, parts = set(names), tuple(names)
-    if {"Workbook", "Book"} & found:
-        return Sniff("xls", Finding("file-legacy-xls"), parts=parts)
-    if {"EncryptionInfo", "EncryptedPackage"} <= found:
+    found, parts = {name.upper() for name in names}, tuple(names)  # compound file names ignore case
+    if {"WORKBOOK", "BOOK"} & found:
+        fmt = legacy_format(path, parts)
+        finding = Finding("file-legacy-xls", params={"format": fmt, **LEGACY_DIRECT})
+        return Sniff("xls", finding, legacy=fmt, parts=parts)
+    if {"ENCRYPTIONINFO", "ENCRYPTEDPACKAGE"} <= found:
         return Sniff("encrypted", Finding("file-encrypted"), parts=parts)
-    key = "doc" if "WordDocument" in found else "ppt" if "PowerPoint Document" in found else "ole"
+    key = "doc" if "WORDDOCUMENT" in found else "ppt" if "POWERPOINT DOCUMENT" in found else "ole"
     return Sniff("not-workbook", _not_workbook(key), parts=parts)
 
 
@@ -321,7 +338,7 @@ def _sniff(path: Path, max_uncompressed: int, max_entries: int, max_ratio: int, 
     with handle:
         head = handle.read(4096)
         if head.startswith(OLE_MAGIC):
-            return _sniff_ole(handle)
+            return _sniff_ole(handle, path)
         if head.startswith(ZIP_MAGIC):
             package = _read_small_zip(handle, head, max_uncompressed, max_entries, max_ratio, verify_limit)
             if package is not None:

@@ -1,0 +1,219 @@
+"""A small expression language for scoring arithmetic: one tree is both Python (on Decimals) and an Excel formula.
+
+The scoring core evaluates a tree with ``compile()`` (closures over Decimal arithmetic, ``ROUND`` being
+:func:`xlperf.core.rounding.excel_round`); the plain-formula templates print the same tree with
+``excel(refs)``, each variable replaced by a cell reference or a literal. Only what Excel 2007, WPS and
+LibreOffice evaluate alike is offered: + − × ÷, comparisons, IF, AND, OR, NOT, MIN, MAX, ROUND. IF is
+lazy in all three and here, so a guarded division never divides by zero.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from xlperf.core.rounding import excel_round
+
+Env = Mapping[str, Any]
+Fn = Callable[[Env], Any]
+
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
+    "=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b,
+}
+_PREC = {"+": 3, "-": 3, "*": 4, "/": 4}  # comparisons 1, atoms and calls 9
+
+
+def _round(value: Decimal, digits: Decimal) -> Decimal:
+    return excel_round(value, int(digits))
+
+
+_CALLS: dict[str, Callable[..., Any]] = {
+    "MIN": min, "MAX": max, "ROUND": _round,
+    "AND": lambda *args: all(args), "OR": lambda *args: any(args), "NOT": lambda value: not value,
+}
+
+
+def lit(value: Any) -> "Expr":
+    """An expression for a Python value (Expr unchanged, numbers as Decimal constants)."""
+    if isinstance(value, Expr):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Const(Decimal(str(value)))
+    return Const(value)
+
+
+class Expr:
+    """A node; Python operators build trees (``w * ratio``), methods build comparisons."""
+
+    prec = 9
+
+    def compile(self) -> Fn:
+        raise NotImplementedError
+
+    def excel(self, refs: Mapping[str, str]) -> str:
+        raise NotImplementedError
+
+    def __add__(self, other: Any) -> "Expr":
+        return Binary("+", self, lit(other))
+
+    def __sub__(self, other: Any) -> "Expr":
+        return Binary("-", self, lit(other))
+
+    def __rsub__(self, other: Any) -> "Expr":
+        return Binary("-", lit(other), self)
+
+    def __mul__(self, other: Any) -> "Expr":
+        return Binary("*", self, lit(other))
+
+    def __truediv__(self, other: Any) -> "Expr":
+        return Binary("/", self, lit(other))
+
+    def __rtruediv__(self, other: Any) -> "Expr":
+        return Binary("/", lit(other), self)
+
+    def cmp(self, op: str, other: Any) -> "Expr":
+        return Compare(op, self, lit(other))
+
+    def eq(self, other: Any) -> "Expr":
+        return self.cmp("=", other)
+
+    def ge(self, other: Any) -> "Expr":
+        return self.cmp(">=", other)
+
+    def gt(self, other: Any) -> "Expr":
+        return self.cmp(">", other)
+
+    def le(self, other: Any) -> "Expr":
+        return self.cmp("<=", other)
+
+
+class Var(Expr):
+    """A named input: ``env[name]`` in Python, ``refs[name]`` (a cell or a literal) in Excel."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def compile(self) -> Fn:
+        name = self.name
+        return lambda env: env[name]
+
+    def excel(self, refs: Mapping[str, str]) -> str:
+        return refs[self.name]
+
+
+class Const(Expr):
+    """A number (Decimal), a text or a boolean."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def compile(self) -> Fn:
+        value = self.value
+        return lambda env: value
+
+    def excel(self, refs: Mapping[str, str]) -> str:
+        return excel_literal(self.value)
+
+
+def excel_literal(value: Any) -> str:
+    """A value as Excel writes it in a formula: 0.95, "text" (quotes doubled), TRUE."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, Decimal)):
+        text = format(Decimal(str(value)).normalize() + 0, "f")
+        return text[:-2] if text.endswith(".0") else text
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+class Binary(Expr):
+    """left op right for + − × ÷ (Decimal arithmetic; Excel's binary doubles in the sheet)."""
+
+    def __init__(self, op: str, left: Expr, right: Expr) -> None:
+        self.op, self.left, self.right = op, left, right
+        self.prec = _PREC[op]
+
+    def compile(self) -> Fn:
+        func, left, right = _ARITH[self.op], self.left.compile(), self.right.compile()
+        return lambda env: func(left(env), right(env))
+
+    def excel(self, refs: Mapping[str, str]) -> str:
+        left = _wrapped(self.left, refs, self.prec)
+        right = _wrapped(self.right, refs, self.prec + (self.op in "-/"))
+        return f"{left}{self.op}{right}"
+
+
+class Compare(Expr):
+    """left op right for = <> < <= > >=."""
+
+    prec = 1
+
+    def __init__(self, op: str, left: Expr, right: Expr) -> None:
+        self.op, self.left, self.right = op, left, right
+
+    def compile(self) -> Fn:
+        func, left, right = _CMP[self.op], self.left.compile(), self.right.compile()
+        return lambda env: func(left(env), right(env))
+
+    def excel(self, refs: Mapping[str, str]) -> str:
+        return f"{_wrapped(self.left, refs, 2)}{self.op}{_wrapped(self.right, refs, 2)}"
+
+
+class Call(Expr):
+    """An Excel function of the common set (MIN, MAX, ROUND, AND, OR, NOT)."""
+
+    def __init__(self, name: str, *args: Any) -> None:
+        self.name, self.args = name, tuple(lit(arg) for arg in args)
+
+    def compile(self) -> Fn:
+        func, args = _CALLS[self.name], [arg.compile() for arg in self.args]
+        return lambda env: func(*(arg(env) for arg in args))
+
+    def excel(self, refs: Mapping[str, str]) -> str:
+        return f"{self.name}(" + ",".join(arg.excel(refs) for arg in self.args) + ")"
+
+
+class If(Expr):
+    """IF(condition, then, else), evaluating only the branch taken."""
+
+    def __init__(self, cond: Any, then: Any, other: Any) -> None:
+        self.cond, self.then, self.other = lit(cond), lit(then), lit(other)
+
+    def compile(self) -> Fn:
+        cond, then, other = self.cond.compile(), self.then.compile(), self.other.compile()
+        return lambda env: then(env) if cond(env) else other(env)
+
+    def excel(self, refs: Mapping[str, str]) -> str:
+        return f"IF({self.cond.excel(refs)},{self.then.excel(refs)},{self.other.excel(refs)})"
+
+
+def _wrapped(node: Expr, refs: Mapping[str, str], least: int) -> str:
+    text = node.excel(refs)
+    return f"({text})" if node.prec < least else text
+
+
+def MIN(*args: Any) -> Expr:  # noqa: N802 - named as in Excel
+    return Call("MIN", *args)
+
+
+def MAX(*args: Any) -> Expr:  # noqa: N802
+    return Call("MAX", *args)
+
+
+def ROUND(value: Any, digits: int) -> Expr:  # noqa: N802
+    return Call("ROUND", value, digits)
+
+
+def AND(*args: Any) -> Expr:  # noqa: N802
+    return Call("AND", *args)
+
+
+def OR(*args: Any) -> Expr:  # noqa: N802
+    return Call("OR", *args)
+
+
+__all__ = ["Expr", "Var", "Const", "Binary", "Compare", "Call", "If", "lit", "excel_literal",
+           "MIN", "MAX", "ROUND", "AND", "OR"]
