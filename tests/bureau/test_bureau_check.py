@@ -128,3 +128,19 @@ def test_an_interrupted_run_resumed_reports_what_a_whole_run_does(corpus, tmp_pa
     assert whole.counts == {s: sum(e["counts"][s] for e in listed) for s in ("error", "warning", "info")}
     assert any(f["code"] == "template-inferred" for e in listed for f in e["findings"])
     assert not (out / ".xlperf-infer.jsonl").exists()
+
+
+def test_a_template_that_cannot_serve_is_a_usage_error(corpus, tmp_path):
+    """No such file, or a workbook without an indicator table: one line, exit 2, nothing checked."""
+    import openpyxl
+
+    blank = tmp_path / "无表.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "通知"
+    book.save(blank)
+    for template in (tmp_path / "没有.xlsx", blank):
+        run = subprocess.run([sys.executable, "-m", "xlperf", "check", str(corpus.returns), "--out", str(tmp_path / "o"),
+                              "--template", str(template)], capture_output=True, text=True, encoding="utf-8", timeout=300)
+        assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+        assert template.name in run.stderr and len(run.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "o" / "results.json").exists()

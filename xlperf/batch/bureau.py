@@ -17,7 +17,6 @@ from xlperf.batch.compare import compare, macro_findings
 from xlperf.batch.structure import Structure, template_structure, view_structure
 from xlperf.findings import Finding
 
-LEGACY = (".xls", ".et")
 MATCH = 0.5
 
 
@@ -25,14 +24,16 @@ class TemplateError(ValueError):
     """A --template file that cannot serve as a template (message for the user, in Chinese and English)."""
 
 
-def _as_xlsx(path: Path, work: Path) -> Path:
-    """A legacy template converted by LibreOffice (the only way xlperf reads .xls)."""
+def _as_xlsx(path: Path, fmt: str | None, work: Path) -> Path:
+    """A legacy template converted by LibreOffice with the import filter its format needs, as the batch
+    converts legacy returns (``batch.legacy``)."""
+    from xlperf.batch.legacy import DEFAULT_INFILTER, INFILTER
     from xlperf.libreoffice import convert
 
     try:
-        done = convert([path], work, "xlsx", timeout=300)
+        done = convert([path], work, "xlsx", timeout=300, infilter=INFILTER.get(fmt or "", DEFAULT_INFILTER))
     except RuntimeError as exc:
-        raise TemplateError(f"模板 {path.name} 是 {path.suffix} 文件，需要 LibreOffice 转换：{exc}") from exc
+        raise TemplateError(f"模板 {path.name} 是 {fmt or path.suffix} 文件，需要 LibreOffice 转换：{exc}") from exc
     made = done.output(path)
     if made is None:
         raise TemplateError(f"LibreOffice 未能转换模板 {path.name} / could not convert the template")
@@ -55,8 +56,11 @@ def load_template(path: str | Path) -> Structure:
     if not path.is_file():
         raise TemplateError(f"模板文件不存在 / template not found: {path}")
     with tempfile.TemporaryDirectory(prefix="xlperf-template-") as work:
-        source = _as_xlsx(path, Path(work)) if path.suffix.lower() in LEGACY else path
-        kind = sniff(source)
+        kind = sniff(path)
+        if kind.kind == "xls":  # .xls or WPS .et, known by content
+            kind = sniff(source := _as_xlsx(path, kind.legacy, Path(work)))
+        else:
+            source = path
         if kind.finding is not None:
             raise TemplateError(f"模板 {path.name}：{kind.finding.message('zh')}")
         view = open_view(source)
