@@ -25,7 +25,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.jobs < 0:
         raise UsageError("--jobs must be ≥ 0")
     opts = CheckOptions(cfg=build_config(args), lang=args.lang, formulas=not args.no_formulas,
-                        write_back_dir=str(out_dir / "corrected") if args.write_back else None)
+                        write_back_dir=str(out_dir / "corrected") if args.write_back else None,
+                        templates=_templates(args.template))
     if args.write_back and args.no_formulas:
         raise UsageError("--write-back 需要公式重算，不能与 --no-formulas 同用 / --write-back needs formula recomputation")
     run = RunOptions(out_dir, jobs=args.jobs, executor=args.executor, scheduler=args.scheduler, resume=args.resume,
@@ -41,6 +42,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(MESSAGES[args.lang].format(files=batch.files, summary=batch.summary_path, **batch.counts))
     return 1 if batch.has_errors else 0
+
+
+def _templates(paths: list[str]) -> tuple:
+    """The bureau templates given with --template, read once here (a bad one is a usage error)."""
+    if not paths:
+        return ()
+    from xlperf.batch.bureau import TemplateError, load_templates
+    from xlperf.cli import UsageError
+
+    try:
+        return load_templates(paths)
+    except TemplateError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def record_to_store(args: argparse.Namespace, out_dir: Path) -> None:
@@ -74,6 +88,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-formulas", action="store_true",
                         help="不重算工作簿自身公式（只按核心规则复算）/ skip the formula engine")
     parser.add_argument("--timeout", type=float, default=120.0, help="单个文件的时限（秒）/ per-file time limit")
+    parser.add_argument("--template", action="append", default=[], metavar="FILE",
+                        help="下发的空白模板（.xlsx/.xlsm/.xls，可多次）；不给则按同批文件推断 / "
+                             "the blank template(s) sent out, repeatable; without it, inferred from the batch")
     scoring_options(parser)
     from xlperf.store.commands import db_option
 

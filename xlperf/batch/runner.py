@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -167,6 +167,7 @@ class _InOrder:
 def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) -> BatchResult:
     """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``,
     written while the files are checked and put in place when the last one is done."""
+    opts = replace(opts, in_batch=True)  # workers send structure facts for the inferred template
     pool = _start_pool(run, opts)
     try:
         return _run_batch(paths, opts, run, pool)
@@ -176,6 +177,7 @@ def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) 
 
 
 def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions, pool: Any) -> BatchResult:
+    from xlperf.batch.infer import deferred
     from xlperf.report.outputs import Outputs
 
     started = time.monotonic()
@@ -189,7 +191,7 @@ def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions,
     progress = Progress(len(todo), run.progress)
     runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
     batch = BatchResult(out_dir, len(tasks))
-    outputs = Outputs(out_dir, opts)
+    outputs = deferred(Outputs(out_dir, opts), batch, opts)  # adds what copies of one template disagree on
     in_order = _InOrder(keys, state, outputs, batch)
     try:
         in_order.flush()  # files finished by an earlier, interrupted run
