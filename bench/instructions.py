@@ -57,9 +57,9 @@ def _run(corpus: str, count: int, upto: int) -> None:
             read_tables(view.path, view.data_grids(), view.formulas)
         elif upto >= 6:
             cfg = template.framework.config if template else opts.cfg
-            table = _score(view, opts, cfg, result)[1]
+            scored = _score(view, opts, cfg, result)[1]
             if upto >= 7:
-                _structure(view, table, template)
+                _structure(view, scored, template, opts, result)
 
 
 def _instructions(corpus: str, count: int, upto: int) -> int:

@@ -79,10 +79,11 @@ def test_clean_column_has_no_findings(tmp_path: Path) -> None:
     assert check_formula_shapes(_book(tmp_path, lambda ws: None)) == []
 
 
-def test_typed_constant_is_formula_missing(tmp_path: Path) -> None:
+def test_typed_constant_between_formulas_is_a_pattern_break(tmp_path: Path) -> None:
     ws = _book(tmp_path, lambda ws: ws.__setitem__("I7", 3.5))
     [finding] = check_formula_shapes(ws)
-    assert (finding.code, finding.sheet, finding.cell, finding.row) == ("formula-missing", "评分表", "I7", 7)
+    assert (finding.code, finding.sheet, finding.cell, finding.row) == ("formula-pattern-break", "评分表", "I7", 7)
+    assert finding.severity.value == "warning"
     assert (finding.expected, finding.found) == ("=F7*G7", 3.5)
     assert "=F7*G7" in finding.message("zh") and "3.5" in finding.message("zh")
 
@@ -99,22 +100,15 @@ def test_sum_total_row_below_is_not_reported(tmp_path: Path) -> None:
     assert check_formula_shapes(ws) == []
 
 
-def test_last_row_typed_over_is_formula_missing(tmp_path: Path) -> None:
-    ws = _book(tmp_path, lambda ws: ws.__setitem__(f"I{LAST}", 5))
-    assert _codes(check_formula_shapes(ws)) == [("formula-missing", f"I{LAST}")]
+def test_constant_at_the_edge_of_a_run_is_not_flagged(tmp_path: Path) -> None:
+    """One-sided evidence (the issue's typed 评价年度 under two rate formulas): never flagged, as in Excel."""
+    assert check_formula_shapes(_book(tmp_path, lambda ws: ws.__setitem__(f"I{LAST}", 5))) == []
+    assert check_formula_shapes(_book(tmp_path, lambda ws: ws.__setitem__(f"I{FIRST}", 5))) == []
 
-
-def test_row_above_total_typed_over_is_formula_missing(tmp_path: Path) -> None:
     def fill(ws) -> None:
         ws[f"I{LAST}"] = 5
         ws[f"I{LAST + 1}"] = f"=SUM(I{FIRST}:I{LAST})"
-    [finding] = check_formula_shapes(_book(tmp_path, fill))
-    assert (finding.code, finding.cell, finding.expected) == ("formula-missing", f"I{LAST}", f"=F{LAST}*G{LAST}")
-
-
-def test_first_row_typed_over_is_formula_missing(tmp_path: Path) -> None:
-    ws = _book(tmp_path, lambda ws: ws.__setitem__(f"I{FIRST}", 5))
-    assert _codes(check_formula_shapes(ws)) == [("formula-missing", f"I{FIRST}")]
+    assert check_formula_shapes(_book(tmp_path, fill)) == []
 
 
 def test_block_of_typed_values_is_not_reported(tmp_path: Path) -> None:
@@ -155,7 +149,7 @@ def test_udf_calls(tmp_path: Path) -> None:
             ws[f"I{r}"] = f"=PERF_SCORE(F{r},G{r},H{r})"
         ws["I7"] = 8
     [finding] = check_formula_shapes(_book(tmp_path, fill))
-    assert (finding.code, finding.cell, finding.expected) == ("formula-missing", "I7", "=PERF_SCORE(F7,G7,H7)")
+    assert (finding.code, finding.cell, finding.expected) == ("formula-pattern-break", "I7", "=PERF_SCORE(F7,G7,H7)")
 
 
 def test_udf_array_formulas(tmp_path: Path) -> None:
@@ -165,7 +159,7 @@ def test_udf_array_formulas(tmp_path: Path) -> None:
         ws["I7"] = ArrayFormula("I7", "=_xldudf_XLPERF_PERF_SCORE(F7,G7,H8)")
         ws["I9"] = 6
     findings = check_formula_shapes(_book(tmp_path, fill))
-    assert _codes(findings) == [("formula-inconsistent", "I7"), ("formula-missing", "I9")]
+    assert _codes(findings) == [("formula-inconsistent", "I7"), ("formula-pattern-break", "I9")]
     assert findings[0].expected == "=_xldudf_XLPERF_PERF_SCORE(F7,G7,H7)"
     assert findings[1].expected == "=_xldudf_XLPERF_PERF_SCORE(F9,G9,H9)"
 
@@ -187,7 +181,7 @@ def test_shared_formulas_are_expanded(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path)["评分表"]
     assert ws["I9"].value == "=F9*G9"
     [finding] = check_formula_shapes(ws)
-    assert (finding.code, finding.cell, finding.expected) == ("formula-missing", "I8", "=F8*G8")
+    assert (finding.code, finding.cell, finding.expected) == ("formula-pattern-break", "I8", "=F8*G8")
 
 
 def test_cached_error_is_formula_error(tmp_path: Path) -> None:
@@ -210,4 +204,4 @@ def test_inconsistent_formula_carries_cached_value(tmp_path: Path) -> None:
 def test_read_only_worksheet(tmp_path: Path) -> None:
     _book(tmp_path, lambda ws: ws.__setitem__("I7", 3.5))
     ws = openpyxl.load_workbook(tmp_path / "book.xlsx", read_only=True)["评分表"]
-    assert _codes(check_formula_shapes(ws)) == [("formula-missing", "I7")]
+    assert _codes(check_formula_shapes(ws)) == [("formula-pattern-break", "I7")]

@@ -86,3 +86,22 @@ def test_every_command_has_help_and_example():
         help_text = command.format_help()
         assert command.description, name
         assert "示例" in help_text or "example" in help_text.lower(), name
+
+
+def test_score_formula_matching_no_rule_is_printed(tmp_path):
+    """A form whose score cell holds its own formula that is none of the rules: printed, not a crash."""
+    import xlsxwriter
+
+    path = tmp_path / "own_formula.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("自评表")
+    for col, text in enumerate(("一级指标", "二级指标", "三级指标", "分值", "指标值", "实际完成值", "得分", "扣分说明")):
+        sheet.write_string(0, col, text)
+    sheet.write_row(1, 0, ("产出指标", "数量指标", "培训人数", 100, "≥100人", "95人"))
+    sheet.write_formula(1, 6, "=ROUND(D2*0.9,2)", None, 90)
+    sheet.write_string(1, 7, "培训人数未达标")
+    book.close()
+    result = run_cli("score", str(path))
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "score-formula-unrecognised" in result.stdout and "90.00" in result.stdout

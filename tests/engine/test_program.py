@@ -32,7 +32,7 @@ def _assert_same(path) -> int:
     assert got, "no formulas compiled"
     for key, value in got.items():
         assert key in expected, key
-        assert value == expected[key], (key, value, expected[key])
+        assert value == expected[key] and type(value) is type(expected[key]), (key, value, expected[key])
     return len(got)
 
 
@@ -114,3 +114,42 @@ def test_array_formula_in_a_copy_goes_to_the_full_model(tmp_path):
     expected = recalc_workbook(path).values
     assert values[("评分表", "K4")] == expected[("评分表", "K4")] == 8  # 3 + 2 + 3, summed as an array
     assert values == expected
+
+
+def test_functions_without_arguments_as_libreoffice_writes_them(tmp_path):
+    """LibreOffice saves the constants TRUE and FALSE as TRUE() and FALSE(); the program calls them with no
+    argument, as formulas does."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["A2"] = 3, 4
+    ws["B1"] = "=IF(FALSE(),A1,A2)"
+    ws["B2"] = "=AND(TRUE(),A1<A2)"
+    ws["B3"] = "=ROUND(PI()*A1,4)"
+    path = tmp_path / "noargs.xlsx"
+    wb.save(path)
+    assert _assert_same(path) == 3
+
+
+def test_a_bureau_template_shared_by_two_copies_runs_one_program(tmp_path):
+    """Any formula set gets the program (not only xlperf's templates), compiled once for the copies that
+    share it; the values equal formulas' ExcelModel."""
+    import random
+
+    from tests.bureau.corpus import Copy, write_copy
+    from tests.bureau.rows import ROWS, make_inputs
+
+    compiled.clear_cache()
+    rng = random.Random(5)
+    paths = []
+    for i in range(2):
+        path = tmp_path / f"copy{i}.xlsx"
+        write_copy("info", Copy(make_inputs("info", rng, i), list(ROWS["info"])), path)
+        paths.append(path)
+    for i, path in enumerate(paths):
+        got = compiled.recompute(open_view(path))
+        assert len(compiled._programs) == 1
+        expected = recalc_workbook(path).values
+        assert got and all(expected[key] == value for key, value in got.items())
+    assert isinstance(next(iter(compiled._programs.values())), WorkbookProgram)

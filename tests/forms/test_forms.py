@@ -113,7 +113,14 @@ def test_score_and_check_agree_on_every_fixture(built_forms, tmp_path, capsys):
         for key in ("stated_total", "total", "stated_grade", "grade"):
             assert scored[key] == entry[key], (built.name, key)
         assert [(f["code"], f["sheet"], f["cell"]) for f in scored["findings"]] == \
-            [(f["code"], f["sheet"], f["cell"]) for f in entry["findings"]], built.name
+            [(f["code"], f["sheet"], f["cell"]) for f in _own(entry["findings"])], built.name
+
+
+def _own(findings: list[dict]) -> list[dict]:
+    """A file's own findings: without what comparing it with the batch's other copies of its template
+    adds (issue 13: after the template-inferred note), which ``xlperf score`` of one file cannot know."""
+    codes = [f["code"] for f in findings]
+    return findings[:codes.index("template-inferred")] if "template-inferred" in codes else findings
 
 
 def test_openpyxl_oracle_reads_every_fixture_the_same(built_forms):

@@ -69,7 +69,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     _validate(args)
     out_dir = Path(args.out)
     opts = CheckOptions(cfg=build_config(args), lang=args.lang, formulas=not args.no_formulas,
-                        write_back_dir=str(out_dir / "corrected") if args.write_back else None)
+                        write_back_dir=str(out_dir / "corrected") if args.write_back else None,
+                        templates=_templates(args.template))
     run = RunOptions(out_dir, jobs=args.jobs, executor=args.executor, scheduler=args.scheduler, resume=args.resume,
                      timeout=args.timeout or None, progress=progress_wanted() and not args.json,
                      memory_mb=args.max_memory or None)
@@ -85,6 +86,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(summary_line(batch, args.lang))
     return 1 if batch.has_errors else 0
+
+
+def _templates(paths: list[str]) -> tuple:
+    """The bureau templates given with --template, read once here (a bad one is a usage error)."""
+    if not paths:
+        return ()
+    from xlperf.batch.bureau import TemplateError, load_templates
+    from xlperf.cli import UsageError
+
+    try:
+        return load_templates(paths)
+    except TemplateError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def record_to_store(args: argparse.Namespace, out_dir: Path) -> None:
@@ -126,6 +140,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help=f"每个工作进程的内存上限（MB，0 不限；默认 {DEFAULT_MEMORY_MB}）/ memory cap per worker "
                              f"(MB, 0: none; default {DEFAULT_MEMORY_MB})")
+    parser.add_argument("--template", action="append", default=[], metavar="FILE",
+                        help="下发的空白模板（.xlsx/.xlsm/.xls，可多次）；不给则按同批文件推断 / "
+                             "the blank template(s) sent out, repeatable; without it, inferred from the batch")
     scoring_options(parser)
     from xlperf.store.commands import db_option
 

@@ -20,7 +20,6 @@ from typing import Any, Callable
 
 ENV_DIR = "XLPERF_CACHE_DIR"
 MAX_ENTRIES = 64  # each a few KB; older entries (earlier versions, other frameworks) are removed beyond this
-_SCALARS = (str, int, float, bool)
 
 
 def cache_dir() -> Path:
@@ -42,38 +41,18 @@ def package_digest() -> str:
     return digest.hexdigest()
 
 
-def _encode(cells: dict[str, dict[tuple[int, int], tuple[bool, Any]]]) -> dict | None:
-    out: dict[str, list] = {}
-    for sheet, entries in cells.items():
-        rows = out.setdefault(sheet, [])
-        for (row, col), (is_formula, value) in entries.items():
-            if not isinstance(value, _SCALARS):
-                return None  # a value JSON would not give back as it was: not cached
-            rows.append([row, col, is_formula, value])
-    return out
-
-
-def _decode(data: Any) -> dict[str, dict[tuple[int, int], tuple[bool, Any]]]:
-    return {sheet: {(int(r), int(c)): (bool(f), v) for r, c, f, v in rows} for sheet, rows in data.items()}
-
-
 def cached_reference(framework_id: str, key_extra: str, build: Callable[[], Any],
-                     make: Callable[[str, dict, dict, list], Any]) -> Any:
-    """The reference for ``framework_id``: read from the cache, else ``build()`` and store it.
-
-    ``build`` returns an object with version, layout, cells and rows; ``make(version, layout, cells,
-    rows)`` turns a cache entry back into one."""
+                     to_json: Callable[[Any], dict], from_json: Callable[[dict], Any]) -> Any:
+    """The reference for ``framework_id``: read from the cache, else ``build()`` and store it
+    (``to_json`` / ``from_json`` turn it into a JSON object and back)."""
     key = hashlib.sha256(f"{package_digest()}\0{framework_id}\0{key_extra}".encode("utf-8")).hexdigest()[:32]
     path = cache_dir() / f"reference-{key}.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return make(data["version"], data["layout"], _decode(data["cells"]), list(data["rows"]))
+        return from_json(json.loads(path.read_text(encoding="utf-8")))
     except Exception:  # noqa: BLE001 - no entry or a bad one: rebuild below
         pass
     ref = build()
-    cells = _encode(ref.cells)
-    if cells is not None:
-        _store(path, {"version": ref.version, "layout": ref.layout, "cells": cells, "rows": ref.rows})
+    _store(path, to_json(ref))
     return ref
 
 

@@ -29,6 +29,7 @@ class FileResult:
     findings: list[dict[str, Any]] = field(default_factory=list)
     written: str | None = None  # the corrected copy (--write-back)
     seconds: float = 0.0
+    structure: dict[str, Any] | None = None  # structure facts for the template inferred from the batch (batch.facts)
     path: str | None = None  # the input file as the batch found it (set by the runner; 汇总 links to it)
 
     def add(self, findings: list[Finding], lang: str) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -198,9 +200,10 @@ class _InOrder:
 
 def run_options(paths: list[str], opts: CheckOptions) -> dict[str, Any]:
     """What the state file records of a run: every option that shapes a result (see ``state``)."""
+    templates = json.dumps([t.to_json() for t in opts.templates], sort_keys=True, default=str)
     return {"inputs": [os.path.realpath(p) for p in paths], "scoring": dataclasses.asdict(opts.cfg),
             "lang": opts.lang, "formulas": opts.formulas, "write_back": bool(opts.write_back_dir),
-            "max_uncompressed": opts.max_uncompressed}
+            "max_uncompressed": opts.max_uncompressed, "templates": hashlib.sha256(templates.encode()).hexdigest()}
 
 
 def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) -> BatchResult:
@@ -210,10 +213,11 @@ def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) 
     Raises UserError for a usage or environment problem (nothing then changes in the output folder but
     the state file, which ``--resume`` continues from)."""
     paths = [str(p) for p in paths]
+    opts = replace(opts, in_batch=True)  # workers send structure facts for the inferred template
     out = OutDir(run.out_dir).open(run.resume, paths)
     try:  # the workers keep their temporary files in out.tmp (this process's own are deleted when closed)
         if opts.write_back_dir and os.path.abspath(opts.write_back_dir) == os.path.abspath(out.path / "corrected"):
-            opts = dataclasses.replace(opts, write_back_dir=str(out.corrected))  # staged, swapped in with the set
+            opts = replace(opts, write_back_dir=str(out.corrected))  # staged, swapped in with the set
         pool = _start_pool(run, opts, out)
         try:
             batch = _run_batch(paths, opts, run, pool, out)
@@ -239,6 +243,7 @@ def _tasks(paths: list[str], out: OutDir) -> list[Task]:
 
 
 def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any, out: OutDir) -> BatchResult:
+    from xlperf.batch.infer import deferred
     from xlperf.report.outputs import Outputs
 
     started = time.monotonic()
@@ -250,7 +255,8 @@ def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any,
     progress = Progress(len(todo), run.progress, opts.lang)
     runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
     batch = BatchResult(out.path, len(tasks))
-    outputs = Outputs(out.staged, opts, final_dir=out.path)
+    outputs = deferred(Outputs(out.staged, opts, final_dir=out.path), batch, opts)  # + what copies of a template
+    # disagree on (batch.infer)
     in_order = _InOrder(keys, state, outputs, batch)
     try:
         in_order.flush()  # files finished by an earlier, interrupted run

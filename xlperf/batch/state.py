@@ -34,7 +34,7 @@ def task_key(task: Task) -> str:
 
 
 LABELS = {"xlperf": "xlperf version", "inputs": "PATH", "scoring": "--framework/--split/--grades/--rescale",
-          "lang": "--lang", "formulas": "--no-formulas", "write_back": "--write-back"}
+          "lang": "--lang", "formulas": "--no-formulas", "write_back": "--write-back", "templates": "--template"}
 
 
 def _labels(options: dict[str, Any], other: dict[str, Any]) -> str:

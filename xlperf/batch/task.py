@@ -27,6 +27,8 @@ class CheckOptions:
     formulas: bool = True  # recompute the workbook's own formulas with the formula engine
     write_back_dir: str | None = None  # corrected copies go here (never over an original)
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
+    templates: tuple = ()  # bureau templates (--template), as batch.structure.Structure
+    in_batch: bool = False  # results go through the batch's inferred template (set by run_batch)
     sheet: str | None = None  # score the table on this sheet (xlperf score --sheet), else the first one
 
 
@@ -86,32 +88,35 @@ def _score(view, opts: CheckOptions, cfg: ScoringConfig, result: FileResult, tem
     return list(scored.findings), scored
 
 
-def _structure(view, scored, template) -> list[Finding]:
+def _structure(view, scored, template, opts: CheckOptions, result: FileResult) -> list[Finding]:
     table = scored.evaluation.table if scored is not None else None
     if template is not None:
         from xlperf.batch.template_check import template_findings
 
         return template_findings(view, template, table)
-    from xlperf.checks.formula_shape import check_formula_shapes_view
+    from xlperf.batch.bureau import structure_findings
 
-    return check_formula_shapes_view(view)
+    return structure_findings(view, table, opts, result)
 
 
-def _recompute(view, template, opts: CheckOptions, result: FileResult) -> list[Finding]:
+def _recompute(view, template, opts: CheckOptions, result: FileResult, values: dict | None) -> list[Finding]:
+    from xlperf.checks.text_inputs import text_in_number_cells
+
+    if not opts.formulas:
+        return text_in_number_cells(view)
     if not opts.write_back_dir and not any(view.formulas.values()):
         return []  # nothing to recompute: no formula engine for a workbook without formulas
     from xlperf.engine.compiled import recompute
-    from xlperf.engine.limits import EngineLimit, check_input, too_long
+    from xlperf.engine.limits import EngineLimit, too_long
 
     findings = too_long(view)  # past Excel's own limits or the engine's (engine.limits): not recomputed
     try:
         if findings:
             return findings
-        check_input(view)
-        values = recompute(view, template)
+        values = values if values is not None else recompute(view, template)  # bounded: engine.limits
     except EngineLimit as exc:
         return findings + [exc.finding(opts.lang)]
-    findings = cached_mismatches(view, values) + _unrecomputed(view, values)
+    findings = cached_mismatches(view, values) + text_in_number_cells(view, values) + _unrecomputed(view, values)
     if opts.write_back_dir:
         from xlperf.batch.writeback import write_back
 
@@ -178,6 +183,7 @@ def check_view(task: Task, view, opts: CheckOptions, started: float,
                formula_free: bool = False) -> tuple[FileResult, list[Finding], Any]:
     """The checks of one opened workbook (result, findings, scored table); ``formula_free``: a view of saved
     values only (no formulas to compare or recompute), which is scored and nothing else."""
+    from xlperf.batch.foreign import not_calculated_here
     from xlperf.batch.template_check import recognise
     from xlperf.workbook.info import find_info
 
@@ -186,16 +192,19 @@ def check_view(task: Task, view, opts: CheckOptions, started: float,
     if template is not None:
         result.framework, result.template_version = template.framework.id, template.version
     cfg = template.framework.config if template is not None else opts.cfg
-    scored = None
-    steps = [("score", lambda: _score(view, opts, cfg, result, template)),
-             ("structure", lambda: (_structure(view, scored, template), None)),
-             ("formulas", lambda: (_recompute(view, template, opts, result) if opts.formulas else [], None))]
-    for name, step in steps[:1] if formula_free else steps:
+    scored = values = None
+    steps = [("saved", lambda: not_calculated_here(view, opts.formulas, template is not None)),
+             ("score", lambda: _score(view, opts, cfg, result, template)),
+             ("structure", lambda: (_structure(view, scored, template, opts, result), None)),
+             ("formulas", lambda: (_recompute(view, template, opts, result, values), None))]
+    for name, step in [steps[1]] if formula_free else steps:
         try:
             found, produced = step()
             findings.extend(found)
             if name == "score":
                 scored = produced
+            elif name == "saved":
+                values = produced
         except (MemoryError, OutputError):  # the worker's cap, or the machine's disk: not this file's fault
             raise
         except Exception as exc:  # noqa: BLE001

@@ -1,9 +1,10 @@
-"""Excel's "inconsistent formula" check in R1C1 form, for workbooks that are not xlperf templates."""
+"""Excel's "inconsistent formula" check in R1C1 form, for a workbook alone in its structure (no template)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
@@ -136,6 +137,7 @@ def _convert(formula: str, parse: Callable[[str], _Part | None], render: Callabl
     return "=" + "".join(out)
 
 
+@lru_cache(maxsize=16384)  # copies of a template hold the same formula at the same cell
 def to_r1c1(formula: str, row: int, col: int) -> str:
     """An A1 formula at (row, col) in relative R1C1 form: B3 at C5 -> R[-2]C[-1], $B$3 -> R3C2, A:A -> C[..]:C[..].
 
@@ -197,44 +199,13 @@ def _run_length(column: dict[int, _Entry], row: int, step: int, shape: str) -> i
     return n
 
 
-def _refers_to(formula: str, row: int, col: int) -> bool:
-    """Whether an A1 formula references the cell (row, col) on its own sheet."""
-    try:
-        tokens = Tokenizer(formula).items
-    except TokenizerError:
-        return False
-    parse = _a1_parser(0, 0)  # relative offsets from (0, 0) are absolute numbers
-    for token in tokens:
-        if token.type != Token.OPERAND or token.subtype != Token.RANGE or "!" in token.value:
-            continue
-        parts = _parse_ref(token.value, parse)
-        if parts is not None and _covers(parts, row, col):
-            return True
-    return False
-
-
-def _covers(parts: list[_Part], row: int, col: int) -> bool:
-    rows = [p.row[1] for p in parts if p.row]
-    cols = [p.col[1] for p in parts if p.col]
-    return (not rows or min(rows) <= row <= max(rows)) and (not cols or min(cols) <= col <= max(cols))
-
-
 def _pattern(column: dict[int, _Entry], entry: _Entry, min_run: int) -> str | None:
-    """The neighbours' shared R1C1 formula that ``entry`` breaks, or None."""
+    """The formula both neighbours share and ``entry`` breaks, or None (Excel's rule: a cell at the edge of
+    a run, such as a totals row or a typed value under a block of formulas, is never flagged)."""
     up, down = column.get(entry.row - 1), column.get(entry.row + 1)
     if up and down and up.shape is not None and up.shape == down.shape:
         runs = _run_length(column, entry.row, -1, up.shape) + _run_length(column, entry.row, 1, up.shape)
         return up.shape if runs >= min_run and entry.shape != up.shape else None
-    if entry.shape is not None:
-        return None  # a formula at the edge of a run (a totals row) is never flagged, as in Excel
-    for step, other in ((-1, down), (1, up)):
-        near = column.get(entry.row + step)
-        if near is None or near.shape is None or (other is not None and other.shape is None):
-            continue
-        if _run_length(column, entry.row, step, near.shape) >= max(2, min_run) and not (
-                _refers_to(near.found, entry.row, entry.col)
-                or _refers_to(column[entry.row + 2 * step].found, entry.row, entry.col)):
-            return near.shape
     return None
 
 
@@ -247,7 +218,7 @@ def _shape_findings(column: dict[int, _Entry], sheet: str, min_run: int,
         cell = f"{get_column_letter(entry.col)}{entry.row}"
         expected = r1c1_to_a1(shape, entry.row, entry.col)
         if entry.shape is None:
-            yield Finding("formula-missing", sheet, cell, entry.row, expected=expected, found=entry.found)
+            yield Finding("formula-pattern-break", sheet, cell, entry.row, expected=expected, found=entry.found)
         else:
             params = {"value": cached[(entry.row, entry.col)]} if (entry.row, entry.col) in cached else {}
             yield Finding("formula-inconsistent", sheet, cell, entry.row, expected=expected, found=entry.found,
@@ -269,15 +240,12 @@ def check_formula_shapes(ws, sheet_name: str | None = None, min_run: int = 2, va
     ``formula-error`` for a formula caching an Excel error, and the cached value of an inconsistent formula.
 
     Within a column, runs of formula and number cells are compared by R1C1 text; empty and text cells break runs.
-
-    * Both neighbours hold the same formula F (Excel's rule): a formula other than F is ``formula-inconsistent``,
-      a number is ``formula-missing``. ``min_run`` is how many consecutive cells with F, above and below
-      together, the pattern needs (2: just the two neighbours).
-    * Edge of a run (only one neighbour has F, the other side is empty, text, the end or another formula such as
-      a totals row): a number is ``formula-missing`` when at least ``max(2, min_run)`` cells on that side hold F,
-      unless either of the two nearest of them refers to the number (a seed such as a series' first value).
-      A number next to another number is taken for a block of typed values, and a formula at the edge
-      (a ``SUM`` totals row under per-row formulas) is never flagged: Excel needs both neighbours too.
+    Both neighbours must hold the same formula F (Excel's rule): a formula other than F is
+    ``formula-inconsistent``, a number is ``formula-pattern-break`` (both warnings: with one file alone, the
+    neighbours are the only evidence). ``min_run`` is how many consecutive cells with F, above and below
+    together, the pattern needs (2: just the two neighbours). A cell at the edge of a run is never flagged:
+    a ``SUM`` totals row under per-row formulas, a typed 评价年度 under two rate formulas. Copies of a template
+    are compared with the template itself (given, or inferred from the batch), which finds those too.
     """
     sheet = sheet_name if sheet_name is not None else ws.title
     cached = _cached_values(values_ws)

@@ -33,6 +33,8 @@ DETAIL = {
               "the sheets' used ranges hold {found} cells ({where}), more than the limit of {limit}"),
     "area": ("{where} 的公式引用了 {found} 个单元格的区域，超过上限 {limit} 个",
              "the formula at {where} refers to an area of {found} cells, more than the limit of {limit}"),
+    "long": ("有公式长 {found} 个字符，超过 Excel 的上限 {limit} 个", "a formula is {found} characters long, beyond "
+             "Excel's limit of {limit}"),
     "text": ("公式共 {found} 个字符，超过上限 {limit} 个", "the formulas hold {found} characters, more than the limit of {limit}"),
     "work": ("长公式过多（各公式长度的平方和为 {found}，上限 {limit}）", "too many long formulas (their squared lengths add up to "
              "{found}, more than the limit of {limit})"),
@@ -61,6 +63,8 @@ def too_long(view) -> list[Finding]:
 def check_input(view) -> None:
     """Raise EngineLimit when the formulas of ``view`` are more than the engine is given to compute."""
     lengths = [len(text) for texts in view.formulas.values() for text in texts.values()]
+    if lengths and max(lengths) - 1 > MAX_FORMULA_LENGTH:
+        raise EngineLimit("long", found=max(lengths) - 1, limit=MAX_FORMULA_LENGTH)
     if sum(lengths) > MAX_FORMULA_TEXT:
         raise EngineLimit("text", found=sum(lengths), limit=MAX_FORMULA_TEXT)
     work = sum(length * length for length in lengths)

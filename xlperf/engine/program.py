@@ -14,6 +14,7 @@ nodes); anything else raises :class:`Unsupported` and the caller uses the full `
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from formulas.functions import replace_empty
 from formulas.ranges import Ranges
 from formulas.tokens.operand import Error
 
+from xlperf.engine.fastops import OneCell, fast_function
 from xlperf.engine.functions import register, to_python
 from xlperf.workbook.xlsxparts import CellError
 from xlperf.workbook.xlsxstyles import EPOCH_1900
@@ -76,13 +78,20 @@ class FormulaProgram:
         for slot, value in self.constants:
             slots[slot] = value
         for slot, leaf in self.leaves:
-            slots[slot] = _ranges(leaf, value_of)
+            if leaf.r1 == leaf.r2 and leaf.c1 == leaf.c2:  # its Ranges built only for a function that needs one
+                slots[slot] = OneCell(value_of(leaf.sheet, leaf.r1, leaf.c1), functools.partial(_ranges, leaf, value_of))
+            else:
+                slots[slot] = _ranges(leaf, value_of)
         for func, args, out in self.steps:
-            value = func(*(slots[i] for i in args))
+            values = [slots[i] for i in args]
+            if not getattr(func, "takes_cells", False):
+                values = [v.ranges() if type(v) is OneCell else v for v in values]
+            value = func(*values)
             if value is sh.NONE:
                 raise Unsupported("a function gave no value")
             slots[out] = value
-        return _cell_value(slots[self.result])
+        result = slots[self.result]
+        return _cell_value(result.ranges() if type(result) is OneCell else result)
 
 
 
@@ -116,6 +125,9 @@ def _cell_value(value: Any) -> Any:
     """What ``formulas`` stores in a one-cell output: the top-left of the result."""
     if isinstance(value, Ranges):
         value = value.value
+    if isinstance(value, np.ndarray) and value.size == 1:  # the usual case, without replace_empty's array work
+        value = value.ravel()[0]
+        return 0 if value is sh.EMPTY else value
     value = replace_empty(value)  # the filter ``formulas`` puts on every formula cell's output
     if np.ndim(value):
         value = np.asarray(value, object)
@@ -155,16 +167,17 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
 
     produced = {out for node in dsp.function_nodes.values() for out in node["outputs"]}
     for node_id, node in dsp.data_nodes.items():
-        if node_id in produced:
+        if node_id in produced or node_id is sh.START:  # START feeds a function without arguments: FALSE()
             continue
         if node_id in dsp.default_values:
             constants.append((slot(node_id), dsp.default_values[node_id]["value"]))
         else:
             leaves.append((slot(node_id), _leaf(node_id, sheets)))
-    for node in sorted(dsp.function_nodes.values(), key=lambda n: n["index"]):
+    for name, node in sorted(dsp.function_nodes.items(), key=lambda item: item[1]["index"]):
         if set(node) - _NODE_KEYS or len(node["outputs"]) != 1 or not callable(node["function"]):
             raise Unsupported(f"function node in {text}")
-        steps.append((node["function"], tuple(slot(i) for i in node["inputs"] or ()), slot(node["outputs"][0])))
+        args = tuple(slot(i) for i in node["inputs"] or () if i is not sh.START)
+        steps.append((fast_function(str(name), node["function"]), args, slot(node["outputs"][0])))
     result = slot(output)
     return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced)
 

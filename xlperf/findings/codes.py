@@ -137,8 +137,8 @@ _CODES = [
     Code("notes-column-missing", I, "note", "表格没有扣分说明列，未核对扣分说明。",
          "The table has no deduction-note column; deduction notes were not checked."),
     # --- formulas ---
-    Code("formula-missing", E, "formula", "公式被改为固定值 {found}，同列相邻单元格的公式为 {expected}，请恢复公式。",
-         "The formula was replaced by the constant {found}; its neighbours in the column hold {expected}. Restore the formula."),
+    Code("formula-missing", E, "formula", "公式被改为固定值 {found}，模板此处的公式为 {expected}，请恢复公式。",
+         "The formula was replaced by the constant {found}; the template has {expected} here. Restore the formula."),
     Code("formula-inconsistent", W, "formula", "公式 {found} 与同列相邻单元格的公式 {expected} 不一致，请核对。",
          "The formula {found} does not match its neighbours in the column, which give {expected} here; check it."),
     Code("formula-too-long", E, "formula", "公式长 {found} 个字符，超过 Excel 的上限 {expected} 个，不是 Excel 能保存的公式；未重算。",
@@ -177,6 +177,28 @@ _CODES = [
     Code("writeback-value-kept", W, "formula", "重算结果为错误值 {found}，更正副本在此保留文件原值 {expected}，请人工核对。",
          "The recomputation gave the error {found}; the corrected copy keeps the file's value {expected} here. "
          "Check it by hand."),
+    # --- bureau templates, templates inferred from the batch, saves by other programs (issue 13) ---
+    Code("template-cell-changed", E, "tamper", "单元格被改为「{found}」，模板为「{expected}」。",
+         "The cell was changed to {found!r}; the template has {expected!r}."),
+    Code("template-unmatched", W, "tamper",
+         "与 --template 给出的模板均不匹配（表头、工作表或指标行不同），已按同批文件推断模板校验。",
+         "Matches none of the --template files (header, sheets or indicator rows differ); checked against the template inferred from the batch."),
+    Code("template-inferred", I, "tamper",
+         "未指定模板：按同批 {count} 份结构相同文件的多数内容推断模板（公式、分值、指标名称等），本文件与之不同之处见其他问题。",
+         "No template given: the template was inferred from what most of the {count} files of this structure hold (formulas, weights, names); this file's differences are listed."),
+    Code("formula-deleted", E, "formula", "公式被删除（单元格为空），模板此处的公式为 {expected}，请恢复公式。",
+         "The formula was deleted (the cell is empty); the template has {expected} here. Restore the formula."),
+    Code("formula-pattern-break", W, "formula",
+         "固定值 {found} 上下相邻单元格均为同一公式 {expected}，是否误将公式改成了数值？请核对。",
+         "The constant {found} sits between cells holding the same formula {expected}; was a formula typed over? Check it."),
+    Code("text-in-number-cell", E, "cell",
+         "「{found}」是文本，但公式 {formula}（{cell}）按数字计算它，结果为 {error}；请填写数字。",
+         "{found!r} is text, but the formula {formula} ({cell}) computes with it as a number and gives {error}; enter a number."),
+    Code("not-calculated-here", I, "formula",
+         "文件由不含 xlperf 函数的程序（如 WPS、LibreOffice）保存（{detail}），相关单元格未在该程序中计算；"
+         "已按模板公式和填报内容重新计算校验，这些单元格不作为错误报告。",
+         "Saved by a program without xlperf's functions (such as WPS or LibreOffice: {detail}), so those cells were "
+         "not calculated there; they were recomputed from the template's formulas and the inputs, not reported as errors."),
     Code("cached-value-mismatch", W, "formula", "单元格保存的值 {found} 与重新计算结果 {expected} 不符（文件未重新计算或被改动）。",
          "The saved value {found} differs from the recomputed {expected} (not recalculated, or altered)."),
     # --- Word reports (xlperf score REPORT.docx): the report against itself ---

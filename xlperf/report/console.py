@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Sequence
 
-from xlperf.core.rules import METHOD_LABELS
+from xlperf.core.rules import method_label
 from xlperf.report.json_report import score_dict
 from xlperf.scoring import ScoreResult
 
@@ -46,7 +46,7 @@ def render_score(result: ScoreResult, lang: str = "zh") -> str:
     data = score_dict(result, lang)
     rows = [t["cols"]] + [
         (r["row"], r["level1"], r["level3"], r["weight"], r["target"], r["actual"],
-         METHOD_LABELS[r["method"]] if lang != "en" else r["method"], r["stated_score"], r["score"])
+         method_label(r["method"]) if lang != "en" else r["method"], r["stated_score"], r["score"])
         for r in data["indicators"]]
     out = [f"{data['file']} [{data['sheet']}]", table(rows), "", t["levels"]]
     out.append(table([(t["cols"][1], t["weight"], t["stated"], t["recomputed"])] + [

@@ -1,0 +1,140 @@
+"""A returned file's structure facts, for inferring its template from the batch (worker side).
+
+A file that is neither an xlperf template nor matched to a ``--template`` sends the parent what a
+template would fix: every formula (canonical, position-free), the table's names, weights, targets,
+natures and units, and the texts above and below the table. Inputs (actuals, typed scores, notes,
+the 基本信息 values) are left out: no majority could be found there, and none is wanted.
+
+Copies of one template hold the same facts, so each worker sends a group's facts in full once (its
+*base*) and then only what a file changes against it; the state file stays small (a clean copy's
+facts are a few bytes) and so does what crosses the pipe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from xlperf.batch.canon import canon
+from xlperf.engine.key import formula_key
+from xlperf.batch.structure import NO_TABLE, SEP, STRUCTURE_ROLES, Structure, Table, cell_id, constant, data_sheets, \
+    group_key, similar_rows, table_of
+
+MAX_BASES = 64
+_bases: "OrderedDict[str, tuple[str, dict]]" = OrderedDict()
+_formulas: "OrderedDict[tuple, dict[str, str]]" = OrderedDict()
+_lock = threading.Lock()
+
+
+def _formula_cells(view, table: Table) -> dict[str, str]:
+    """Every formula's canonical content by cell id (cached per formula set and table: copies share it)."""
+    key = (formula_key(view), table)
+    with _lock:
+        found = _formulas.get(key)
+    if found is None:
+        found = {cell_id(sheet, table(sheet, row), col): canon(text, sheet, row, table)
+                 for sheet in data_sheets(view) for (row, col), text in view.formulas.get(sheet, {}).items()}
+        with _lock:
+            _formulas[key] = found
+            while len(_formulas) > MAX_BASES:
+                _formulas.popitem(last=False)
+    return found
+
+
+def _constants(view, table: Table) -> tuple[dict[str, str], dict[str, Any]]:
+    """Constants a template fixes (the table's names, weights, targets; texts outside its rows), and the
+    ones only shown if the template has a formula there (in formula columns; numbers off the table)."""
+    cells: dict[str, str] = {}
+    typed: dict[str, Any] = {}
+    data_rows = set(table.rows)
+    fixed = {col for col, role in table.roles if role in STRUCTURE_ROLES}
+    for sheet in data_sheets(view):
+        formulas, grid = view.formulas.get(sheet, {}), view.grid(sheet)
+        if grid is None:
+            continue
+        columns = {col for _, col in formulas}
+        on_table = sheet == table.sheet
+        prefixes: dict[int, str] = {}
+        for (row, col), value in grid.values.items():
+            if (row, col) in formulas:
+                continue
+            in_rows = on_table and row in data_rows
+            fixes = on_table and (col in fixed if in_rows else isinstance(value, str))
+            shown = col in columns or (isinstance(value, (int, float)) and not in_rows)
+            if not (fixes or shown):
+                continue
+            prefix = prefixes.get(row)
+            if prefix is None:
+                prefix = prefixes[row] = f"{sheet}{SEP}{table(sheet, row)}{SEP}"
+            if fixes:
+                cells[prefix + str(col)] = constant(value)
+            else:
+                typed[prefix + str(col)] = value if isinstance(value, (int, float, str)) else str(value)
+    return cells, typed
+
+
+def file_facts(view, indicator_table: Any) -> Structure:
+    """The file's facts as a Structure: candidate cells, and constants shown in messages only."""
+    table = table_of(indicator_table)
+    sheets = data_sheets(view)
+    cells, typed = _constants(view, table or NO_TABLE)
+    cells.update(_formula_cells(view, table or NO_TABLE))
+    return Structure(group_key(table, sheets), sheets, table, cells, typed=typed, vba_sha256=view.vba_sha256)
+
+
+def _digest(data: Any) -> str:
+    return hashlib.sha1(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def compact(facts: Structure) -> dict:
+    """The facts to send: in full for the first file of its group in this process, else as changes
+    (``"alone": False`` when this process already met a copy of the same template)."""
+    full = facts.to_json()
+    with _lock:
+        known = _bases.get(facts.key)
+        if known is not None:
+            _bases.move_to_end(facts.key)
+    if known is None:
+        base_id = _digest(full)
+        with _lock:
+            _bases[facts.key] = (base_id, full)
+            while len(_bases) > MAX_BASES:
+                _bases.popitem(last=False)
+        return {"key": facts.key, "base": base_id, "full": full}
+    base_id, base = known
+    cells, theirs = full["cells"], base["cells"]
+    out: dict[str, Any] = {"key": facts.key, "base": base_id,
+                           "set": {cid: c for cid, c in cells.items() if theirs.get(cid) != c},
+                           "drop": [cid for cid in theirs if cid not in cells]}
+    base_table = Table.from_json(base["table"]) if base["table"] else None
+    if similar_rows(base_table, facts.table):
+        out["alone"] = False
+    for part in ("sheets", "table", "typed", "vba_sha256"):
+        if full[part] != base[part]:
+            out[part] = full[part]
+    return out
+
+
+def expand(sent: dict, bases: dict[str, dict]) -> Structure | None:
+    """The facts a worker sent, whole again (None when its base is unknown)."""
+    if "full" in sent:
+        return Structure.from_json(sent["full"])
+    base = bases.get(sent["base"])
+    if base is None:
+        return None
+    cells = dict(base["cells"])
+    for cid in sent.get("drop", ()):
+        cells.pop(cid, None)
+    cells.update(sent.get("set", {}))
+    data = {**base, "cells": cells,
+            **{part: sent[part] for part in ("sheets", "table", "typed", "vba_sha256") if part in sent}}
+    return Structure.from_json(data)
+
+
+def clear() -> None:
+    with _lock:
+        _bases.clear()
+        _formulas.clear()
