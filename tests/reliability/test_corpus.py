@@ -38,7 +38,7 @@ def checked(bases, tmp_path_factory):
     out = root / "out"
     run = subprocess.run([sys.executable, "-c", PEAK, sys.executable, "-m", "xlperf", "check", *map(str, roots),
                           "--out", str(out), "--jobs", "2", "--write-back", "--timeout", str(TIMEOUT),
-                          "--max-memory", str(MEMORY_MB)], capture_output=True, text=True, timeout=1200)
+                          "--max-memory", str(MEMORY_MB)], capture_output=True, text=True, timeout=600)
     return root, roots, before, out, run, expect
 
 
