@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.hostile import SHEET1, formula, repack
+from tests.reliability.hostile import SHEET1, formula, repack, set_cell
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
 
@@ -46,12 +46,17 @@ def _wait(condition, seconds: float = 60) -> bool:
     return condition()
 
 
+ARRAY = '<c r="D6"><f t="array" ref="D6">SUM(D2:D5)</f><v>100</v></c>'  # sends the file to the full model
+
+
 @pytest.fixture
 def slow_batch(bases, tmp_path) -> Path:
-    """Returns that keep two workers busy for several seconds (long formulas: about 3 s each)."""
+    """Returns that keep two workers busy for several seconds in the formula engine's full model (long
+    formulas: about 3 s each; an array formula, which only the full model computes, in a temporary folder)."""
     folder = tmp_path / "回收"
     for i in range(4):
-        repack(bases["bureau"], folder / f"单位{i}.xlsx", {SHEET1: formula("G6", "+".join(["G2"] * 2730), "100")})
+        repack(bases["bureau"], folder / f"单位{i}.xlsx", {SHEET1: lambda data: set_cell("D6", ARRAY)(
+            formula("G6", "+".join(["G2"] * 2730), "100")(data))})
     return folder
 
 

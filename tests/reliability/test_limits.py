@@ -73,7 +73,9 @@ def test_a_long_attribute_is_read_in_linear_time(bases, tmp_path, executor):
 def test_a_worker_past_its_memory_cap_is_that_files_error_and_is_replaced(bases, tmp_path):
     """Workers had no memory cap: a 30 000-term formula took 2.7 GB (300 000 terms: 20 GB). With
     --max-memory a worker that passes the cap reports its file and a fresh worker checks the rest."""
-    repack(bases["bureau"], tmp_path / "in" / "a_big.xlsx", {SHEET1: formula("G6", "+".join(["G2"] * 2730), "100")})
+    array = set_cell("D6", '<c r="D6"><f t="array" ref="D6">SUM(D2:D5)</f><v>100</v></c>')  # the full model
+    repack(bases["bureau"], tmp_path / "in" / "a_big.xlsx",
+           {SHEET1: lambda data: array(formula("G6", "+".join(["G2"] * 2730), "100")(data))})
     shutil.copy(bases["bureau"], tmp_path / "in" / "b_next.xlsx")
     shutil.copy(bases["template"], tmp_path / "in" / "c_template.xlsx")
     files = _check(tmp_path / "in", tmp_path / "out", "--jobs", "1", "--max-memory", "500")

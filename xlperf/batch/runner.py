@@ -91,6 +91,9 @@ def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> Fil
 def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
            on_started: Callable[[], Any] | None = None, pool: Any = None) -> Iterator[tuple[Task, FileResult]]:
     if pool is None:  # in-process (jobs <= 0), for debugging: no isolation, no timeout, no memory cap
+        from xlperf.batch.facts import forget
+
+        forget()  # template facts are sent to this batch afresh (see facts.forget)
         for task in tasks:
             try:
                 result = check_file(task, opts)

@@ -84,3 +84,6 @@ def prepare(setup: WorkerSetup) -> None:
         use_tmp_dir(setup.tmp_dir)
     if setup.memory_bytes:
         limit_memory(setup.memory_bytes)
+    from xlperf.batch.facts import forget
+
+    forget()  # this batch's parent has received none of the template facts the forked-from process sent
