@@ -42,16 +42,21 @@ def validate_folder(folder: str | os.PathLike, out_dir: str | os.PathLike, lang:
 
 
 def results_frame(out_dir: str | os.PathLike):
-    """A batch's results.json as a pandas DataFrame: one row per file (totals, grades, counts, status)."""
+    """A batch's results.json as a pandas DataFrame: one row per file (totals, grades, counts, status).
+
+    Texts are neutralised (``report.neutral``) as in findings.csv, so that the frame written to a
+    spreadsheet (``to_excel``, ``to_csv``) holds no formula a file or sheet name smuggled in."""
     import json
 
     import pandas as pd
+
+    from xlperf.report.neutral import safe_value
 
     data = json.loads((Path(out_dir) / "results.json").read_text(encoding="utf-8"))
     rows = [{**{k: v for k, v in entry.items() if k not in ("findings", "level_totals", "info", "counts")},
              **entry.get("info", {}), **{f"{k}_count": v for k, v in entry.get("counts", {}).items()}}
             for entry in data["files"]]
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{k: safe_value(v) for k, v in row.items()} for row in rows])
 
 
 def findings_frame(out_dir: str | os.PathLike):

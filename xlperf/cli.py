@@ -1,13 +1,18 @@
 """Command line: ``xlperf score``, ``check``, ``template``, ``report``, ``history``, ``serve``. Thin: parse, call, render,
 exit.
 
-Exit status: 0 no error findings, 1 error findings, 2 bad usage or unreadable input.
+Exit status: 0 no error findings, 1 error findings, 2 bad usage, unreadable input or an environment error
+(an output folder that cannot be written, a full disk …), always as one line in the chosen language and
+never with a traceback; 130 after Ctrl-C (or SIGTERM), which ``xlperf check`` answers with how to resume.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
+import signal
 import sys
 from dataclasses import replace
 from typing import Sequence
@@ -17,6 +22,7 @@ from xlperf.core.config import ScoringConfig, parse_split_rule
 from xlperf.core.frameworks import framework_names, load_framework
 from xlperf.core.grades import parse_bands
 from xlperf.errors import XlperfError
+from xlperf.messages import UserError, os_reason
 
 EXAMPLES = {
     "score": "xlperf score examples/大鹏_2024_人才发展专项资金.xlsx --json",
@@ -38,18 +44,24 @@ def scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / output language")
 
 
-def build_config(args: argparse.Namespace) -> ScoringConfig:
-    """The ScoringConfig the options describe; UsageError when one is malformed."""
+def _option(option: str, value: str, reason: str, parse):
+    """``parse(value)``, or the one-line UserError naming the option when the value is malformed."""
     try:
-        cfg = load_framework(args.framework).config
-        if args.split:
-            cfg = replace(cfg, split_rules=tuple(parse_split_rule(rule) for rule in args.split))
-        if args.grades:
-            cfg = replace(cfg, grade_bands=parse_bands(args.grades))
-        if args.rescale:
-            cfg = replace(cfg, na_policy="rescale")
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+        return parse(value)
+    except (ValueError, ArithmeticError, KeyError) as exc:
+        raise UserError("bad-option", option=option, value=value, reason=reason or str(exc)) from None
+
+
+def build_config(args: argparse.Namespace) -> ScoringConfig:
+    """The ScoringConfig the options describe; UserError when one is malformed."""
+    cfg = _option("--framework", args.framework, "", load_framework).config
+    if args.split:
+        cfg = replace(cfg, split_rules=tuple(_option("--split", rule, "reason-split", parse_split_rule)
+                                             for rule in args.split))
+    if args.grades:
+        cfg = replace(cfg, grade_bands=_option("--grades", args.grades, "reason-grades", parse_bands))
+    if args.rescale:
+        cfg = replace(cfg, na_policy="rescale")
     return cfg
 
 
@@ -59,6 +71,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     from xlperf.report.json_report import score_dict
     from xlperf.scoring import score_workbook
 
+    if os.path.isdir(args.file):
+        raise UserError("score-folder", path=args.file)
     result = score_workbook(args.file, build_config(args), args.sheet, args.lang)  # .docx reports too
     if args.json:
         print(json.dumps(score_dict(result, args.lang), ensure_ascii=False, indent=1))
@@ -99,19 +113,42 @@ def register_store_and_server(sub: argparse._SubParsersAction) -> None:
     register_serve(sub)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends a run like Ctrl-C: workers stopped, temporary files removed, the state file kept."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``xlperf`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", "zh")
+    for library in ("formulas", "schedula"):  # their warnings ("Error in loading …") are not for a clerk:
+        logging.getLogger(library).setLevel(logging.CRITICAL)  # what matters becomes a finding
+    if getattr(args, "command", None) == "check" and threading_main():  # (serve has its own handlers)
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.func(args)
     except UsageError as exc:
         print(f"xlperf: {exc}", file=sys.stderr)
         return 2
+    except UserError as exc:
+        print(f"xlperf: {exc.message(lang)}", file=sys.stderr)
+        return 2
     except XlperfError as exc:
         print(f"xlperf: {exc.message(lang)}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the environment: a file or folder that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"xlperf: {where}{os_reason(exc, lang)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
-        print("xlperf: 已中断 / interrupted", file=sys.stderr)
+        print("xlperf: 已中断" if lang != "en" else "xlperf: interrupted", file=sys.stderr)
         return 130
+
+
+def threading_main() -> bool:
+    """Whether this is the main thread (only it may install signal handlers)."""
+    import threading
+
+    return threading.current_thread() is threading.main_thread()

@@ -15,3 +15,8 @@ class XlperfError(Exception):
     def message(self, lang: str = "zh") -> str:
         prefix = f"{self.finding.file}: " if self.finding.file else ""
         return prefix + self.finding.message(lang)
+
+
+class OutputError(OSError):
+    """Writing an output failed for a reason of the machine, not of the file being checked (a full disk,
+    a read-only or unwritable folder): the batch stops with one line (exit 2) instead of blaming each file."""

@@ -152,11 +152,11 @@ def test_resume_skips_finished_files(corpus, tmp_path):
         shutil.copy(folder / name, part)
     out = tmp_path / "o"
     first = run_batch([part], CheckOptions(formulas=False), RunOptions(out, jobs=1))
-    state = (out / ".xlperf-progress.jsonl").read_text(encoding="utf-8").splitlines()
-    (out / ".xlperf-progress.jsonl").write_text("\n".join(state[:2]) + "\n", encoding="utf-8")  # interrupted
+    state = (out / ".xlperf-progress.jsonl").read_text(encoding="utf-8").splitlines()  # the run, then 3 files
+    (out / ".xlperf-progress.jsonl").write_text("\n".join(state[:3]) + "\n", encoding="utf-8")  # interrupted
     again = run_batch([part], CheckOptions(formulas=False), RunOptions(out, jobs=1, resume=True))
     lines = (out / ".xlperf-progress.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3 and lines[:2] == state[:2]
+    assert len(lines) == 4 and lines[:3] == state[:3]
     assert again.counts == first.counts and again.files == 3
 
 

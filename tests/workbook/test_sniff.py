@@ -127,7 +127,7 @@ def test_ole_without_workbook(tmp_path):
     (tmp_path / "a.doc").write_bytes(cfb(("WordDocument",)))
     (tmp_path / "b.bin").write_bytes(cfb(("Something",)))
     (tmp_path / "c.xls").write_bytes(cfb(("Workbook",))[:700])  # truncated directory
-    assert checked(tmp_path / "a.doc").finding.params["detail"] == "Word 97-2003 文档"
+    assert checked(tmp_path / "a.doc").finding.params["detail"]["zh"] == "Word 97-2003 文档"
     assert checked(tmp_path / "b.bin").finding.code == "file-not-workbook"
     assert checked(tmp_path / "c.xls").kind == "corrupt"
 
@@ -155,7 +155,7 @@ def test_not_a_zip(tmp_path, name, data, detail):
     (tmp_path / name).write_bytes(data)
     result = checked(tmp_path / name)
     assert result.kind == "not-workbook" and result.finding.code == "file-not-workbook"
-    assert result.finding.params["detail"] == detail
+    assert result.finding.params["detail"]["zh"] == detail
 
 
 def test_zip_that_is_not_a_workbook(tmp_path):
@@ -164,8 +164,8 @@ def test_zip_that_is_not_a_workbook(tmp_path):
         zf.writestr("word/document.xml", "<w:document/>")
     with zipfile.ZipFile(tmp_path / "photos.xlsx", "w") as zf:
         zf.writestr("a.jpg", b"\xff\xd8")
-    assert checked(tmp_path / "report.xlsx").finding.params["detail"] == "Word 文档"
-    assert checked(tmp_path / "photos.xlsx").finding.params["detail"] == "普通压缩包"
+    assert checked(tmp_path / "report.xlsx").finding.params["detail"]["zh"] == "Word 文档"
+    assert checked(tmp_path / "photos.xlsx").finding.params["detail"]["zh"] == "普通压缩包"
 
 
 def test_truncated_and_damaged_zips(xlsx, tmp_path):
@@ -189,12 +189,12 @@ def test_bad_crc_is_corrupt(xlsx, tmp_path, part):
     raw[start + 10] ^= 0x01  # one flipped bit inside the stored data
     stored.write_bytes(bytes(raw))
     result = checked(stored)
-    assert result.kind == "corrupt" and part in result.finding.params["detail"]
+    assert result.kind == "corrupt" and part in result.finding.params["detail"]["zh"]
 
 
 def test_missing_content_types_is_corrupt(xlsx, tmp_path):
     result = checked(rezip(xlsx, tmp_path / "bare.xlsx", drop=("[Content_Types].xml",)))
-    assert result.kind == "corrupt" and "[Content_Types].xml" in result.finding.params["detail"]
+    assert result.kind == "corrupt" and "[Content_Types].xml" in result.finding.params["detail"]["zh"]
 
 
 def test_zip_bomb_by_declared_size(xlsx, tmp_path):
@@ -219,7 +219,7 @@ def test_zip_bomb_by_entry_count(xlsx, tmp_path):
 
 def test_missing_folder_and_bad_names(tmp_path):
     assert checked(tmp_path / "nope.xlsx").kind == "missing"
-    assert checked(tmp_path).finding.params["detail"] == "文件夹"
+    assert checked(tmp_path).finding.params["detail"]["zh"] == "文件夹"
     assert sniff("bad\0name.xlsx").kind in KINDS  # even a name the OS refuses gives a result
 
 

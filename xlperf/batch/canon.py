@@ -78,8 +78,8 @@ def render(canonical: str, sheet: str, row: int, row_of: RowOf) -> str:
         between = canonical[pos:m.start()]
         out.append(between)
         if between != ":":  # the second end of a range is on the first end's sheet
-            bang = _PREFIX.search(canonical[:m.start()])
-            target = sheet_of(bang.group(1)) if bang else sheet
+            bang = _PREFIX.search(between)  # the sheet prefix stands right before the anchor (searching all that
+            target = sheet_of(bang.group(1)) if bang else sheet  # came before made a long formula quadratic)
         where = m.group(2)
         r = row if where == "@" else row_of(target, where)
         out.append("#REF!" if r is None else f"{m.group(1)}{r}")

@@ -1,65 +1,136 @@
-"""Find the files to check under the given paths; everything that is not checked is reported."""
+"""Find the files to check under the given paths; every file found is reported, checked or not.
+
+Nothing below an input is passed over in silence: spreadsheets in a format xlperf cannot check (a legacy
+.xls/.et workbook is converted first, by ``batch.legacy``), files that are not spreadsheets, links that lead nowhere, special files and the outputs of earlier runs all
+become tasks (``kind``), and each gets its own result. Only the run's own output folder is left out (by
+its real path; ``outdir`` lets it lie inside an input only when it holds nothing but xlperf's outputs),
+never a folder merely because it holds a state file: in an earlier run's output folder only that run's
+outputs are recognised, every other file is checked. Symlinked folders are followed once per real folder.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+from xlperf.batch.names import distinct_names
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 REPORT_SUFFIXES = (".docx",)  # Word evaluation reports, checked by xlperf.reports
 CHECKED_SUFFIXES = WORKBOOK_SUFFIXES + REPORT_SUFFIXES
+# Spreadsheets a unit may send that xlperf cannot check (yet): an error for the file, never a pass.
+SPREADSHEET_SUFFIXES = (".xls", ".xlt", ".et", ".ett", ".xlsb", ".ods", ".ots", ".fods", ".numbers", ".csv",
+                        ".tsv")
 STATE_NAME = ".xlperf-progress.jsonl"
+LOCK_NAME = ".xlperf-lock"
+OUTPUT_NAMES = ("汇总.xlsx", "summary.xlsx", "findings.csv", "results.json", "corrected")  # one set per run
+KINDS = ("workbook", "report", "spreadsheet", "other", "broken-link", "special", "output")
+CHECKED_KINDS = ("workbook", "report")
+
+
+def classify(path: str) -> str:
+    """The task kind of an existing path, by what it is and then by its suffix."""
+    try:
+        mode = os.stat(path).st_mode  # follows links: a dangling or looping one raises
+    except OSError:
+        return "broken-link" if os.path.islink(path) else "special"
+    if not stat.S_ISREG(mode):
+        return "special"
+    leaf = os.path.basename(path)
+    suffix = os.path.splitext(leaf)[1].lower()
+    if suffix in CHECKED_SUFFIXES and not leaf.startswith("~$"):  # ~$ are Office's lock files
+        return "workbook" if suffix in WORKBOOK_SUFFIXES else "report"
+    return "spreadsheet" if suffix in SPREADSHEET_SUFFIXES else "other"
 
 
 @dataclass(frozen=True)
 class Task:
-    """One input file: where it is and how results name it (relative to the folder given)."""
+    """One input file: where it is, how results name it, and what it is (``KINDS``)."""
 
     path: str
     name: str
-    checkable: bool  # False: reported as not a workbook we check (.xls, .txt …)
+    checkable: bool  # a workbook xlperf reads; everything else gets its result from batch.unchecked
+    kind: str = field(default="")
     legacy: Any = None  # an .xls/.et converted for this batch: xlperf.batch.legacy.Legacy
 
+    def __post_init__(self) -> None:
+        if not self.kind:
+            kind = classify(self.path)
+            if self.checkable != (kind in CHECKED_KINDS):  # the caller decided: as a workbook, or not at all
+                kind = "workbook" if self.checkable else "other"
+            object.__setattr__(self, "kind", kind)
 
-def _walk(root: str) -> list[str]:
-    """Files under ``root`` (symlinked folders not entered, folders holding an xlperf state file, i.e.
-    earlier output folders, left out with everything below them), as paths relative to ``root`` in
-    the order ``sorted(Path(...))`` gives."""
-    found: list[tuple[tuple[str, ...], str]] = []
-    for folder, dirs, files in os.walk(root):
-        if STATE_NAME in files:
-            dirs[:] = []
-            continue
-        rel = os.path.relpath(folder, root)
-        prefix = () if rel == os.curdir else tuple(rel.split(os.sep))
-        for name in files:
-            parts = prefix + (name,)
-            found.append((parts, os.path.join(*parts) if root == os.curdir else os.path.join(root, *parts)))
+
+def is_output_folder(folder: str | Path) -> bool:
+    """Whether ``folder`` is an xlperf output folder (it holds a run's state or lock file)."""
+    return os.path.exists(os.path.join(folder, STATE_NAME)) or os.path.exists(os.path.join(folder, LOCK_NAME))
+
+
+def _outputs(folder: str, dirs: list[str], files: list[str]) -> set[str]:
+    """The entries of an earlier run's output folder that are that run's outputs (not returns)."""
+    if STATE_NAME not in files and LOCK_NAME not in files:
+        return set()
+    found = {name for name in files + dirs if name in OUTPUT_NAMES or name.startswith(".xlperf-")}
+    dirs[:] = [d for d in dirs if d not in found]  # corrected/ and .xlperf-work/ count as one entry each
+    return found
+
+
+def _walk(root: str, excluded: list[str]) -> list[tuple[str, bool]]:
+    """Every entry under ``root`` that is not a folder (files, links, special files), with whether it is an
+    earlier run's output, as paths in a stable order; symlinked folders are entered after the real tree,
+    once per real folder (a link to a folder already seen, or to an ancestor, adds nothing), the excluded
+    folders never."""
+    found: list[tuple[tuple[str, ...], str, bool]] = []
+    entered: set[str] = set()
+    pending = [root]
+    while pending:
+        for folder, dirs, files in os.walk(pending.pop(0)):  # does not descend into symlinked folders
+            real = os.path.realpath(folder)
+            if real in entered or inside(real, excluded):
+                dirs[:] = []
+                continue
+            entered.add(real)
+            dirs.sort()
+            outputs = _outputs(folder, dirs, files)
+            pending.extend(os.path.join(folder, d) for d in dirs if os.path.islink(os.path.join(folder, d)))
+            rel = os.path.relpath(folder, root)
+            prefix = () if rel == os.curdir else tuple(rel.split(os.sep))
+            for name in files + sorted(name for name in outputs if name not in files):
+                parts = prefix + (name,)
+                path = os.path.join(*parts) if root == os.curdir else os.path.join(root, *parts)
+                found.append((parts, path, name in outputs))
     found.sort()
-    return [path for _, path in found if os.path.isfile(path)]
+    return [(path, output) for _, path, output in found]
+
+
+def inside(real: str, folders: list[str]) -> bool:
+    """Whether the real path ``real`` is one of ``folders`` or lies below one."""
+    return any(real == ex or real.startswith(ex.rstrip(os.sep) + os.sep) for ex in folders)
 
 
 def discover(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Task]:
-    """Files named directly, and every file under folders (recursively), in a stable order."""
-    paths = list(paths)
+    """Files named directly, and every file under folders (recursively), in a stable order, each with a
+    result name no other task shares (see ``names``)."""
+    paths = [str(Path(p)) for p in paths]
     excluded = [os.path.realpath(p) for p in exclude]
-    tasks: list[Task] = []
+    found: list[tuple[str, bool, tuple[str, ...]]] = []
     seen: set[str] = set()
-    for given in paths:
-        root = str(Path(given))
+    for root in paths:
         is_dir = os.path.isdir(root)
-        files, base = (_walk(root), root) if is_dir else ([root], os.path.dirname(root))
-        for file in files:
+        for file, output in _walk(root, excluded) if is_dir else [(root, False)]:
             real = os.path.realpath(file)
-            if real in seen or any(real == ex or real.startswith(ex.rstrip(os.sep) + os.sep) for ex in excluded):
+            if real in seen or inside(real, excluded):
                 continue
             seen.add(real)
-            name = os.path.relpath(file, base) if is_dir else os.path.basename(file)
-            if is_dir and len(paths) > 1:
-                name = os.path.join(Path(root).name, name)
-            leaf = os.path.basename(file)
-            checkable = os.path.splitext(leaf)[1].lower() in CHECKED_SUFFIXES and not leaf.startswith("~$")
-            tasks.append(Task(file, name.replace(os.sep, "/"), checkable))
+            rel = os.path.relpath(file, root).split(os.sep) if is_dir else []
+            label = [os.path.basename(os.path.abspath(root))] if is_dir and len(paths) > 1 else []
+            found.append((file, output, tuple(part for part in label + rel if part) or (os.path.basename(file),)))
+    names = distinct_names([(os.path.abspath(file), parts) for file, _, parts in found])
+    tasks = []
+    for (file, output, _), name in zip(found, names):
+        kind = "output" if output else classify(file)
+        tasks.append(Task(file, name, kind in CHECKED_KINDS, kind))
     return tasks

@@ -118,6 +118,14 @@ def compact(facts: Structure) -> dict:
     return out
 
 
+def forget() -> None:
+    """Forget the bases sent so far: a new batch's parent has received none of them (a worker forked from a
+    process that checked files itself, or reused across batches, would otherwise send only changes to
+    bases the new parent never saw, and its files would silently go uncompared)."""
+    with _lock:
+        _bases.clear()
+
+
 def expand(sent: dict, bases: dict[str, dict]) -> Structure | None:
     """The facts a worker sent, whole again (None when its base is unknown)."""
     if "full" in sent:

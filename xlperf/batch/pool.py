@@ -8,13 +8,19 @@ breaks the whole pool), so each worker here gets its own pipe and the parent wat
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
 
+from xlperf.batch.worker import WorkerSetup, prepare
+from xlperf.errors import OutputError
+
 Outcome = tuple[str, Any]  # ("ok", result) | ("error", text) | ("timeout", seconds) | ("crash", exitcode)
+#                            | ("memory", bytes): the task hit the worker's memory cap
+#                            | ("environment", (errno, strerror, path)): an output could not be written
 
 
 def error_outcome(exc: BaseException) -> Outcome:
@@ -22,7 +28,9 @@ def error_outcome(exc: BaseException) -> Outcome:
     return "error", f"{type(exc).__name__}: {exc}"[:500]
 
 
-def _worker(conn: Connection, func: Callable[[Any], Any]) -> None:
+def _worker(conn: Connection, func: Callable[[Any], Any], setup: WorkerSetup | None = None) -> None:
+    if setup is not None:
+        prepare(setup)
     while True:
         try:
             task = conn.recv()
@@ -32,6 +40,11 @@ def _worker(conn: Connection, func: Callable[[Any], Any]) -> None:
             return
         try:
             conn.send(("ok", func(task)))
+        except MemoryError:  # past the cap: report the file and end, the parent starts a fresh worker
+            conn.send(("memory", setup.memory_bytes if setup else None))
+            os._exit(0)
+        except OutputError as exc:  # the machine (a full disk): the parent stops the batch
+            conn.send(("environment", (exc.errno, exc.strerror, exc.filename)))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, the worker lives on
             conn.send(error_outcome(exc))
 
@@ -56,10 +69,11 @@ class WorkerPool:
     CHECK_EVERY = 0.25  # seconds between checks for tasks past their limit and silently dead workers
 
     def __init__(self, func: Callable[[Any], Any], jobs: int, timeout: float | None = None, depth: int = 2,
-                 start_depth: int = 16):
+                 start_depth: int = 16, memory_bytes: int | None = None, tmp_dir: str | None = None):
         methods = mp.get_all_start_methods()
         self._ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         self._func, self._jobs, self._timeout, self._depth = func, max(1, jobs), timeout, max(1, depth)
+        self._memory, self._tmp_dir = memory_bytes, tmp_dir
         self._start_depth = max(self._depth, start_depth)
         self._slots: list[_Slot] = []
         self._pending: Iterator[tuple[int, Any]] = iter(())
@@ -71,26 +85,35 @@ class WorkerPool:
         collector touches them, so a worker forked late could end up holding a copy of everything the
         parent holds for a large batch."""
         if not self._slots:
-            self._slots = [self._spawn() for _ in range(self._jobs)]
+            for _ in range(self._jobs):
+                self._slots.append(self._spawn())  # one by one: each new worker closes the earlier pipes' ends
         return self
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker, args=(child, self._func), daemon=True)
+        inherited = (parent.fileno(), *(slot.conn.fileno() for slot in self._slots if not slot.conn.closed)) \
+            if self._ctx.get_start_method() == "fork" else ()
+        setup = WorkerSetup(os.getpid(), self._memory, self._tmp_dir, inherited)
+        process = self._ctx.Process(target=_worker, args=(child, self._func, setup), daemon=True)
         process.start()
         child.close()
         return _Slot(process, parent)
 
     def _replace(self, slot: _Slot) -> tuple[int, Any]:
         """Kill a worker, requeue what it held behind its running task, and return that task."""
+        head = slot.queue.popleft()
+        self._retire(slot)
+        return head
+
+    def _retire(self, slot: _Slot) -> None:
+        """Kill a worker, requeue every task it still held, and start a fresh worker in its place."""
         slot.process.kill()
         slot.process.join(5)
         slot.conn.close()
-        head = slot.queue.popleft()
         self._retry.extendleft(reversed(slot.queue))
         slot.queue.clear()
-        self._slots[self._slots.index(slot)] = self._spawn()
-        return head
+        index = self._slots.index(slot)
+        self._slots[index] = self._spawn()
 
     def _next(self) -> tuple[int, Any] | None:
         return self._retry.popleft() if self._retry else next(self._pending, None)
@@ -103,7 +126,10 @@ class WorkerPool:
             if not slot.queue:
                 slot.started = time.monotonic()
             slot.queue.append(item)
-            slot.conn.send(item[1])
+            try:
+                slot.conn.send(item[1])
+            except OSError:  # the worker died: its pipe's end is read next, and the crash handled there
+                return
 
     def _expired(self) -> Iterator[tuple[int, Outcome]]:
         now = time.monotonic()
@@ -144,8 +170,11 @@ class WorkerPool:
                         continue
                     index = slot.queue.popleft()[0]
                     slot.started = time.monotonic()
+                    if outcome[0] == "memory":
+                        self._retire(slot)
                     yield index, outcome
-                    self._fill(slot)
+                    if outcome[0] != "memory":
+                        self._fill(slot)
                 if not ready or time.monotonic() - checked >= self.CHECK_EVERY:
                     checked = time.monotonic()  # each check polls every pipe: not after every result
                     for index, outcome in self._expired():

@@ -1,8 +1,17 @@
-"""Run the check over many files: local process pool or Dask, streamed state, outputs at the end."""
+"""Run the check over many files: local process pool or Dask, streamed state, outputs as one set at the end.
+
+The output folder is checked and locked before anything else (``outdir``); the new outputs and corrected
+copies are written under its work folder and swapped in together when the last file is done, so an
+interrupted, failed or killed run leaves the previous set as it was. Results stream to the state file in
+the order they finish and to the outputs in input order.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import json
 import os
 import sys
 import time
@@ -12,9 +21,14 @@ from typing import Any, Callable, Iterable, Iterator
 
 from xlperf.batch import legacy
 from xlperf.batch.discover import Task, discover
-from xlperf.batch.results import FileResult
+from xlperf.batch.outdir import OutDir
+from xlperf.batch.results import FileResult, failed
 from xlperf.batch.state import StateFile, task_key
 from xlperf.batch.task import CheckOptions, check_file, outcome_result, run_task_limited
+from xlperf.batch.worker import DEFAULT_MEMORY_MB
+from xlperf.errors import OutputError
+from xlperf.findings import Finding
+from xlperf.messages import UserError, text
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -30,11 +44,12 @@ class RunOptions:
     resume: bool = False
     timeout: float | None = DEFAULT_TIMEOUT
     progress: bool = False
+    memory_mb: int | None = DEFAULT_MEMORY_MB  # per worker (address space); None or 0: no cap
 
 
 @dataclass
 class BatchResult:
-    """Where the outputs went and what they say, in counts."""
+    """Where the outputs went and what they say, in counts of findings and of files by status."""
 
     out_dir: Path
     files: int = 0
@@ -48,40 +63,62 @@ class BatchResult:
         return self.counts["error"] > 0
 
 
-def _start_pool(run: RunOptions, opts: CheckOptions) -> Any:
+def _memory_bytes(run: RunOptions) -> int | None:
+    return run.memory_mb * 2**20 if run.memory_mb else None
+
+
+def _start_pool(run: RunOptions, opts: CheckOptions, out: OutDir) -> Any:
     """The local worker pool, started before the batch's file list exists (None: Dask or in-process).
     Its function carries the options, so they reach each worker once rather than with every file."""
     if run.executor == "dask" or run.jobs <= 0:
         return None
     from xlperf.batch.pool import WorkerPool
 
-    return WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout).start()
+    return WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout,
+                      memory_bytes=_memory_bytes(run), tmp_dir=str(out.tmp)).start()
+
+
+def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult:
+    """A pool outcome as the file's result (a worker past its memory cap is that file's finding)."""
+    if outcome[0] == "memory":
+        limit = f"{outcome[1] / 2**20:.0f} MB" if outcome[1] else ""
+        return failed(task.name, Finding("file-memory", expected=limit), opts.lang)
+    if outcome[0] == "environment":
+        raise OutputError(*outcome[1])
+    return outcome_result(task, outcome, opts)
 
 
 def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
            on_started: Callable[[], Any] | None = None, pool: Any = None) -> Iterator[tuple[Task, FileResult]]:
-    if pool is None:  # in-process (jobs <= 0), for debugging: no isolation, no timeout
+    if pool is None:  # in-process (jobs <= 0), for debugging: no isolation, no timeout, no memory cap
+        from xlperf.batch.facts import forget
+
+        forget()  # template facts are sent to this batch afresh (see facts.forget)
         for task in tasks:
-            yield task, check_file(task, opts)
+            try:
+                result = check_file(task, opts)
+            except MemoryError:
+                result = pool_result(task, ("memory", None), opts)
+            yield task, result
         return
     for index, outcome in pool.run(tasks, on_started=on_started):
-        yield tasks[index], outcome_result(tasks[index], outcome, opts)
+        yield tasks[index], pool_result(tasks[index], outcome, opts)
 
 
 def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions,
           on_started: Callable[[], Any] | None = None) -> Iterator[tuple[Task, FileResult]]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError as exc:
-        raise RuntimeError("需要安装 dask[distributed]：pip install 'xlperf[dask]'") from exc
+    except ImportError:
+        raise UserError("dask-missing") from None
     from xlperf.batch.pool import error_outcome
 
     cluster = None
     if run.scheduler:
         client = Client(run.scheduler)
-    else:
+    else:  # the cap is Dask's own per-worker memory limit: its nanny restarts a worker that passes it
         cluster = LocalCluster(n_workers=max(1, run.jobs), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=None, memory_limit=_memory_bytes(run) or 0)
         client = Client(cluster)
     try:
         futures = client.map(run_task_limited, [(t, opts, run.timeout) for t in tasks], pure=False)
@@ -94,7 +131,7 @@ def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions,
                 yield task, outcome_result(task, error_outcome(exc), opts)
                 continue
             if stuck:
-                _restart_worker(client, stuck, task)
+                _restart_worker(client, stuck, task, opts.lang)
             yield task, result
     finally:
         client.close()
@@ -102,21 +139,20 @@ def _dask(tasks: list[Task], opts: CheckOptions, run: RunOptions,
             cluster.close()
 
 
-def _restart_worker(client: Any, address: str, task: Task) -> None:
+def _restart_worker(client: Any, address: str, task: Task, lang: str) -> None:
     """End the check still running past its limit by restarting its Dask worker (its other tasks are
     rescheduled by Dask); where that is impossible, say so rather than hide a busy worker."""
     try:
         client.restart_workers([address])
     except Exception as exc:  # noqa: BLE001 - e.g. a worker without a nanny cannot be restarted
-        print(f"警告：{task.name} 超时，但 Dask 工作进程 {address} 无法重启（{type(exc).__name__}），"
-              f"其检查仍在后台运行 / warning: worker {address} could not be restarted", file=sys.stderr)
+        print(text("dask-restart", lang, file=task.name, worker=address, reason=type(exc).__name__), file=sys.stderr)
 
 
 class Progress:
     """A one-line progress bar on a terminal; silent otherwise (CI, pipes)."""
 
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.done, self.enabled = total, 0, enabled and total > 0
+    def __init__(self, total: int, enabled: bool, lang: str = "zh"):
+        self.total, self.done, self.enabled, self.lang = total, 0, enabled and total > 0, lang
         self.started = time.monotonic()
 
     def step(self) -> None:
@@ -125,7 +161,8 @@ class Progress:
             width = 30
             filled = int(width * self.done / self.total)
             rate = self.done / max(1e-9, time.monotonic() - self.started)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  {rate:.1f} 个/秒")
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}  "
+                             + text("rate", self.lang, rate=rate))
             sys.stderr.flush()
 
     def close(self) -> None:
@@ -164,50 +201,82 @@ class _InOrder:
             self.next += 1
 
 
+def run_options(paths: list[str], opts: CheckOptions) -> dict[str, Any]:
+    """What the state file records of a run: every option that shapes a result (see ``state``)."""
+    templates = json.dumps([t.to_json() for t in opts.templates], sort_keys=True, default=str)
+    return {"inputs": [os.path.realpath(p) for p in paths], "scoring": dataclasses.asdict(opts.cfg),
+            "lang": opts.lang, "formulas": opts.formulas, "write_back": bool(opts.write_back_dir),
+            "max_uncompressed": opts.max_uncompressed, "templates": hashlib.sha256(templates.encode()).hexdigest()}
+
+
 def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) -> BatchResult:
-    """Check every file under ``paths``; outputs (汇总.xlsx, findings.csv, results.json) go to ``run.out_dir``,
-    written while the files are checked and put in place when the last one is done."""
+    """Check every file under ``paths``; the outputs (汇总.xlsx, findings.csv, results.json and, with
+    write-back, corrected/) replace those in ``run.out_dir`` as one set when the last file is done.
+
+    Raises UserError for a usage or environment problem (nothing then changes in the output folder but
+    the state file, which ``--resume`` continues from)."""
+    paths = [str(p) for p in paths]
     opts = replace(opts, in_batch=True)  # workers send structure facts for the inferred template
-    pool = _start_pool(run, opts)
-    try:
-        return _run_batch(paths, opts, run, pool)
+    out = OutDir(run.out_dir).open(run.resume, paths)
+    try:  # the workers keep their temporary files in out.tmp (this process's own are deleted when closed)
+        if opts.write_back_dir and os.path.abspath(opts.write_back_dir) == os.path.abspath(out.path / "corrected"):
+            opts = replace(opts, write_back_dir=str(out.corrected))  # staged, swapped in with the set
+        pool = _start_pool(run, opts, out)
+        try:
+            batch = _run_batch(paths, opts, run, pool, out)
+        finally:
+            if pool is not None:
+                pool.close()
+        out.commit()
+        return batch
+    except OSError as exc:  # the state file, an output, a corrected copy: the machine, not a file
+        raise UserError("disk-error", path=exc.filename or str(out.path), reason=exc) from None
     finally:
-        if pool is not None:
-            pool.close()
+        out.close()
 
 
-def _run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions, pool: Any) -> BatchResult:
+def _tasks(paths: list[str], out: OutDir) -> list[Task]:
+    """The run's tasks; UserError when there is nothing a return could be among them."""
+    tasks = discover(paths, exclude=[out.path])
+    if not tasks:
+        raise UserError("no-inputs", paths=", ".join(paths))
+    if all(task.kind in ("other", "special", "output") for task in tasks):
+        raise UserError("no-workbooks", count=len(tasks), example=tasks[0].name)
+    return tasks
+
+
+def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any, out: OutDir) -> BatchResult:
     from xlperf.batch.infer import deferred
     from xlperf.report.outputs import Outputs
 
     started = time.monotonic()
-    out_dir = Path(run.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tasks = discover(paths, exclude=[out_dir])
-    state = StateFile(out_dir, run.resume)
+    tasks = _tasks(paths, out)
+    state = StateFile(out.path, run.resume, run_options(paths, opts))
     keys = [task_key(t) for t in tasks]
     index_of = {task.path: i for i, task in enumerate(tasks)}
-    todo = legacy.prepare([t for t, k in zip(tasks, keys) if k not in state.done], out_dir, run.timeout, run.jobs)
-    progress = Progress(len(todo), run.progress)
+    todo = legacy.prepare([t for t, k in zip(tasks, keys) if k not in state.done], out.work, run.timeout, run.jobs)
+    progress = Progress(len(todo), run.progress, opts.lang)
     runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
-    batch = BatchResult(out_dir, len(tasks))
-    outputs = deferred(Outputs(out_dir, opts), batch, opts)  # adds what copies of one template disagree on
+    batch = BatchResult(out.path, len(tasks))
+    outputs = deferred(Outputs(out.staged, opts, final_dir=out.path), batch, opts)  # + what copies of a template
+    # disagree on (batch.infer)
     in_order = _InOrder(keys, state, outputs, batch)
     try:
         in_order.flush()  # files finished by an earlier, interrupted run
         for task, result in runner(todo, opts, run, outputs.open):
             index, result.path = index_of[task.path], task.path
+            result.written = out.final(result.written)
             state.record(keys[index], result)
             in_order.put(index, result)
             progress.step()
         in_order.flush()
-        batch.summary_path = outputs.close()
+        batch.summary_path = out.path / outputs.close().name
     except BaseException:
         outputs.abort()
         raise
     finally:
         progress.close()
         state.close()
-        legacy.cleanup(out_dir)
+        legacy.cleanup(out.work)
     batch.seconds = round(time.monotonic() - started, 2)
     return batch

@@ -1,5 +1,12 @@
 """The run's state file: one JSON line per finished file, so ``--resume`` skips finished work
-and outputs are rebuilt from disk (memory stays flat however many files there are)."""
+and outputs are rebuilt from disk (memory stays flat however many files there are).
+
+The first line records the run (xlperf's version and every option that shapes a result: inputs,
+framework and its overrides, language, formula engine, write-back, limits). ``--resume`` with other
+options is refused (a resumed batch would otherwise mix two runs' results, languages or copies), and
+the results of files that could not be checked (timed out, crashed, out of memory …) are not reused:
+those files are checked again.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,14 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
+from xlperf import __version__
 from xlperf.batch.discover import STATE_NAME, Task
 from xlperf.batch.results import FileResult
+from xlperf.messages import UserError
 
+RETRIED = ("failed",)  # statuses a resumed run checks again
 
 
 def task_key(task: Task) -> str:
@@ -23,22 +33,49 @@ def task_key(task: Task) -> str:
         return f"{task.path}|missing"
 
 
-class StateFile:
-    """Append-only progress log inside the output folder."""
+LABELS = {"xlperf": "xlperf version", "inputs": "PATH", "scoring": "--framework/--split/--grades/--rescale",
+          "lang": "--lang", "formulas": "--no-formulas", "write_back": "--write-back", "templates": "--template"}
 
-    def __init__(self, out_dir: Path, resume: bool):
+
+def _labels(options: dict[str, Any], other: dict[str, Any]) -> str:
+    """The options (as a user types them) on which two runs differ."""
+    return ", ".join(LABELS.get(key, key) for key in sorted(set(options) | set(other)) if options.get(key) != other.get(key))
+
+
+class StateFile:
+    """Append-only progress log inside the output folder; ``options`` are the run's (plain JSON data)."""
+
+    def __init__(self, out_dir: Path, resume: bool, options: dict[str, Any] | None = None):
         self.path = out_dir / STATE_NAME
-        if not resume and self.path.exists():
-            self.path.unlink()
+        self.options = json.loads(json.dumps({"xlperf": __version__, **(options or {})}, ensure_ascii=False, default=str))
         self.done: dict[str, int] = {}
-        if resume and self.path.exists():
-            for offset, line in self._lines():
-                try:
-                    self.done[json.loads(line)["key"]] = offset
-                except (ValueError, KeyError):
-                    continue  # a line cut off by an interruption
+        if resume and self.path.exists() and self.path.stat().st_size:
+            self._load()
+        else:
+            with open(self.path, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps({"run": self.options}, ensure_ascii=False) + "\n")
         self._handle = open(self.path, "a", encoding="utf-8")
         self._synced = time.monotonic()
+
+    def _load(self) -> None:
+        lines = self._lines()
+        first = next(lines, (0, ""))[1]
+        try:
+            recorded = json.loads(first)["run"]
+        except (ValueError, KeyError, TypeError):
+            raise UserError("resume-unknown", state=str(self.path)) from None
+        if recorded != self.options:
+            changed = _labels(self.options, recorded)
+            raise UserError("resume-changed", options=changed or "--resume") from None
+        for offset, line in lines:
+            try:
+                entry = json.loads(line)
+                if entry["result"]["status"] not in RETRIED:
+                    self.done[entry["key"]] = offset
+                else:
+                    self.done.pop(entry["key"], None)
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut off by an interruption
 
     def _lines(self) -> Iterator[tuple[int, str]]:
         with open(self.path, "rb") as handle:
@@ -58,9 +95,13 @@ class StateFile:
             self._synced = now
 
     def close(self) -> None:
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
+        if self._handle.closed:
+            return
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+        finally:
+            self._handle.close()
 
     def read(self, key: str) -> FileResult | None:
         """The result an earlier run recorded for ``key`` (None if it has none)."""

@@ -12,6 +12,7 @@ from typing import Any
 from xlperf.batch.discover import Task
 from xlperf.batch.results import FileResult, failed
 from xlperf.core.config import ScoringConfig
+from xlperf.errors import OutputError
 from xlperf.findings import Finding
 
 DEFAULT_MAX_UNCOMPRESSED = 200 * 2**20
@@ -32,12 +33,9 @@ class CheckOptions:
 
 
 def _unsupported(task: Task, opts: CheckOptions) -> tuple[FileResult, list[Finding]]:
-    from xlperf.workbook.sniff import sniff
+    from xlperf.batch.unchecked import unchecked_result
 
-    kind = sniff(task.path, opts.max_uncompressed)
-    finding = kind.finding if kind.finding and kind.kind in ("xls", "encrypted") else Finding("file-unsupported")
-    status = "skipped" if finding.code == "file-unsupported" else "failed"
-    return failed(task.name, finding, opts.lang, status=status), [finding.with_file(task.name)]
+    return unchecked_result(task, opts)
 
 
 def _same(cached: Any, recomputed: Any) -> bool:
@@ -109,14 +107,34 @@ def _recompute(view, template, opts: CheckOptions, result: FileResult, values: d
     if not opts.write_back_dir and not any(view.formulas.values()):
         return []  # nothing to recompute: no formula engine for a workbook without formulas
     from xlperf.engine.compiled import recompute
+    from xlperf.engine.limits import EngineLimit, too_long
 
-    values = values if values is not None else recompute(view, template)
-    findings = cached_mismatches(view, values) + text_in_number_cells(view, values)
+    findings = too_long(view)  # past Excel's own limits or the engine's (engine.limits): not recomputed
+    try:
+        if findings:
+            return findings
+        values = values if values is not None else recompute(view, template)  # bounded: engine.limits
+    except EngineLimit as exc:
+        return findings + [exc.finding(opts.lang)]
+    findings = cached_mismatches(view, values) + text_in_number_cells(view, values) + _unrecomputed(view, values)
     if opts.write_back_dir:
         from xlperf.batch.writeback import write_back
 
-        result.written = write_back(view, values, opts.write_back_dir, result.file)
+        result.written, kept = write_back(view, values, opts.write_back_dir, result.file)
+        at = {(f.sheet, f.cell) for f in kept}  # the engine's error is named once, by the kept-value finding
+        findings = [f for f in findings if f.code != "cached-value-mismatch" or (f.sheet, f.cell) not in at] + kept
     return findings
+
+
+def _unrecomputed(view, values: dict[tuple[str, str], Any]) -> list[Finding]:
+    """Formula cells the engine gave no value: circular references, reported at their cells."""
+    from xlperf.workbook.grid import a1
+
+    if all((sheet, a1(*pos)) in values for sheet, texts in view.formulas.items() for pos in texts):
+        return []
+    from xlperf.checks.circular import circular_findings
+
+    return circular_findings(view.formulas, view.sheet_names)
 
 
 def check_file(task: Task, opts: CheckOptions) -> FileResult:
@@ -152,8 +170,11 @@ def check_file_scored(task: Task, opts: CheckOptions) -> tuple[FileResult, list[
         return failed(task.name, kind.finding, opts.lang), [kind.finding.with_file(task.name)], None
     try:
         view = open_view(task.path, package=kind.package)
+    except MemoryError:  # past the worker's memory cap: the pool reports the file and replaces the worker
+        raise
     except Exception as exc:  # noqa: BLE001 - a damaged package is a finding for this file
-        finding = Finding("file-corrupt", file=task.name, params={"detail": type(exc).__name__})
+        finding = getattr(exc, "finding", None) or Finding("file-corrupt", params={"detail": type(exc).__name__})
+        finding = finding.with_file(task.name)
         return failed(task.name, finding, opts.lang), [finding], None
     return check_view(task, view, opts, started)
 
@@ -184,6 +205,8 @@ def check_view(task: Task, view, opts: CheckOptions, started: float,
                 scored = produced
             elif name == "saved":
                 values = produced
+        except (MemoryError, OutputError):  # the worker's cap, or the machine's disk: not this file's fault
+            raise
         except Exception as exc:  # noqa: BLE001
             findings.append(Finding("file-failed", params={"detail": f"{name}: {type(exc).__name__}: {exc}"[:300]}))
     findings = [f.with_file(task.name) for f in findings]

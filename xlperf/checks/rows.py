@@ -66,16 +66,18 @@ def _note_cell(res: RowResult) -> bool:
     return not cells or "note" in cells
 
 
-def _explain(res: RowResult) -> str:
-    """A short account of the rule's arithmetic for the message."""
+def _explain(res: RowResult) -> dict[str, str]:
+    """A short account of the rule's arithmetic for the message, in both languages."""
     out = res.outcome
     actual = res.actual.describe() if res.budget_rate is None else f"{res.budget_rate * 100:.2f}%"
     target = res.target.describe()
     if res.method == "reverse" and res.target.comparator is None:
         target = f"≤{target}"  # 成本 written as a plain number: lower is better
     if out.met:
-        return f"{actual} 已达到 {target}，应得满分"
-    return f"{actual} 对 {target}，比例 {out.ratio:.4f}" if out.ratio is not None else actual
+        return {"zh": f"{actual} 已达到 {target}，应得满分", "en": f"{actual} meets {target}: full marks"}
+    if out.ratio is None:
+        return {"zh": actual, "en": actual}
+    return {"zh": f"{actual} 对 {target}，比例 {out.ratio:.4f}", "en": f"{actual} against {target}, ratio {out.ratio:.4f}"}
 
 
 def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) -> Iterator[Finding]:
@@ -95,7 +97,7 @@ def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) 
         yield _at(res, "note", "note-missing", expected=weight, found=evaluator)
     if out.score is not None and stated is not None and abs(stated - out.score) > tolerance:
         yield _at(res, "score", "score-rule-mismatch", expected=out.score, found=stated,
-                  params={"method": method_label(res.method), "explain": _explain(res)})
+                  params={"method": {"zh": method_label(res.method), "en": res.method}, "explain": _explain(res)})
     elif out.score is None and out.bounds and not (out.bounds[0] <= evaluator <= out.bounds[1]):
         field = "judgement" if res.judgement.value is not None else "score"
         yield _at(res, field, "tier-mismatch", found=evaluator,

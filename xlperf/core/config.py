@@ -42,9 +42,13 @@ def parse_split_rule(text: str) -> SplitRule:
     """Parse ``"决策+过程=40"``. Raises ValueError on anything else."""
     left, sep, right = text.replace(" ", "").partition("=")
     roles = tuple(part for part in left.split("+") if part)
-    if not sep or not roles:
+    try:
+        total = D(right)
+    except ArithmeticError:  # decimal.InvalidOperation
+        total = D("NaN")
+    if not sep or not roles or not total.is_finite() or total < 0:
         raise ValueError(f"bad split rule {text!r}; expected e.g. 决策+过程=40")
-    return SplitRule(roles, D(right))
+    return SplitRule(roles, total)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def _apply(value: Number, digits: int, mode: str) -> Decimal:
     dec = _significant(to_decimal(value))
     digits = int(digits)
     if digits >= 0:
+        if dec.adjusted() >= 15:  # 15 significant digits at 1E+15 and above: a whole number, nothing to round
+            return dec  # (quantize would need more digits than the context holds: 1E+308 raised)
         return dec.quantize(_quantum(digits), mode)  # rounding passed by position: much faster than by keyword
     # Negative digits round to tens, hundreds… like Excel's ROUND(1234,-2) = 1200.
     step = Decimal(1).scaleb(-digits)

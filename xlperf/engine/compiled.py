@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from xlperf.engine.limits import check_input, check_model_input
 from xlperf.engine.program import Unsupported, WorkbookProgram, compile_workbook
 from xlperf.engine.key import formula_key
 from xlperf.engine.recalc import Recalc, recalc_workbook
@@ -48,6 +49,7 @@ def recompute(view, template: Any = None) -> dict[tuple[str, str], Any]:
     """Every formula cell's recomputed value by (sheet, A1) (``template``: kept for callers that name it).
 
     A copy holding an array (CSE) formula goes to the full model: the program computes single cells only."""
+    check_input(view)  # formula lengths, parse work and referenced areas, before any is parsed (engine.limits)
     program = None if view.has_arrays else _program(view)
     if program is not None:
         grids = {grid.name: grid.values for grid in view.grids}
@@ -60,6 +62,7 @@ def recompute(view, template: Any = None) -> dict[tuple[str, str], Any]:
             return {(sheet, a1(row, col)): value for (sheet, row, col), value in program.run(value_at).items()}
         except Unsupported:
             pass
+    check_model_input(view)  # the full model reads every cell of the used ranges: bounded (engine.limits)
     return recalc_workbook(view.path).values
 
 

@@ -56,6 +56,17 @@ _CODES = [
     Code("file-failed", E, "file", "校验该文件时出错：{detail}。其他文件不受影响。",
          "Checking this file failed: {detail}. Other files are unaffected."),
     Code("file-unsupported", W, "file", "不是 .xlsx/.xlsm 文件，已跳过。", "Not an .xlsx/.xlsm file; skipped."),
+    Code("file-xlperf-output", I, "file", "这是 xlperf 之前一次运行的输出，不是回收文件，未校验。",
+         "Output of an earlier xlperf run, not a return; not checked."),
+    Code("file-format-unsupported", E, "file", "{format} 格式的表格无法校验，请在 Excel 或 WPS 中另存为 .xlsx 后重新提交。",
+         "Spreadsheets in {format} format cannot be checked; save it as .xlsx in Excel or WPS and resubmit."),
+    Code("file-link-broken", E, "file", "符号链接“{target}”无法打开（{detail}），文件未校验。",
+         "The symbolic link to {target!r} cannot be opened ({detail}); the file was not checked."),
+    Code("file-memory", E, "file", "校验该文件所需内存超过每个工作进程的上限 {expected}，已中止该文件（文件异常庞大或经过构造）。",
+         "Checking this file needed more memory than the per-worker limit of {expected}; it was abandoned "
+         "(an unusually large or crafted file)."),
+    Code("file-too-many-cells", E, "file", "工作表「{sheet}」有 {found} 个单元格，超过上限 {expected} 个，未予读取。",
+         "Sheet {sheet!r} holds {found} cells, more than the limit of {expected}; not read."),
     Code("table-not-found", E, "structure",
          "未找到指标表：需要一行同时含“三级指标（或指标名称）”“分值”“得分”等表头。",
          "No indicator table found: a header row with 三级指标 (or 指标名称), 分值 and 得分 is required."),
@@ -130,6 +141,14 @@ _CODES = [
          "The formula was replaced by the constant {found}; the template has {expected} here. Restore the formula."),
     Code("formula-inconsistent", W, "formula", "公式 {found} 与同列相邻单元格的公式 {expected} 不一致，请核对。",
          "The formula {found} does not match its neighbours in the column, which give {expected} here; check it."),
+    Code("formula-too-long", E, "formula", "公式长 {found} 个字符，超过 Excel 的上限 {expected} 个，不是 Excel 能保存的公式；未重算。",
+         "The formula is {found} characters long, beyond Excel's limit of {expected}: Excel cannot have saved it; "
+         "not recomputed."),
+    Code("formulas-not-recomputed", W, "formula", "本文件的公式未重算：{detail}。其他检查照常进行。",
+         "This file's formulas were not recomputed: {detail}. The other checks ran as usual."),
+    Code("formula-circular", E, "formula", "循环引用：{cells} 的公式直接或经由彼此引用自身，无法计算，保存的值未能核对。",
+         "Circular reference: the formulas of {cells} refer to themselves, directly or through each other; they "
+         "cannot be calculated and their saved values were not verified."),
     Code("formula-error", W, "formula", "公式 {formula} 的计算结果为错误值 {found}，请检查其引用的单元格。",
          "The formula {formula} evaluates to the error {found}; check the cells it refers to."),
     # --- templates and tampering (batch) ---
@@ -155,6 +174,9 @@ _CODES = [
          "The macros (vbaProject) differ from the template's: {detail}."),
     Code("macro-added", W, "tamper", "文件含有宏代码（vbaProject），模板没有；若是导入的 xlwings 函数可忽略，否则请核实来源。",
          "The file contains macros (vbaProject) the template does not; fine if they are imported xlwings functions, otherwise check where they come from."),
+    Code("writeback-value-kept", W, "formula", "重算结果为错误值 {found}，更正副本在此保留文件原值 {expected}，请人工核对。",
+         "The recomputation gave the error {found}; the corrected copy keeps the file's value {expected} here. "
+         "Check it by hand."),
     # --- bureau templates, templates inferred from the batch, saves by other programs (issue 13) ---
     Code("template-cell-changed", E, "tamper", "单元格被改为「{found}」，模板为「{expected}」。",
          "The cell was changed to {found!r}; the template has {expected!r}."),

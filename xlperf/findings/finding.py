@@ -28,6 +28,13 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def _localised(value: Any, lang: str) -> Any:
+    """A parameter given in both languages ({"zh": …, "en": …}) in the one asked for; others as they are."""
+    if isinstance(value, Mapping) and "zh" in value and "en" in value:
+        return value["en" if lang == "en" else "zh"]
+    return value
+
+
 @frozen
 class Finding:
     """One problem found, where it is, and the expected and found values."""
@@ -66,7 +73,7 @@ class Finding:
         code = CATALOGUE[self.code]
         template = code.en if lang == "en" else code.zh
         labels = FIELD_LABELS["en" if lang == "en" else "zh"]
-        values = {key: show(val) for key, val in self.params.items()}
+        values = {key: show(_localised(val, lang)) for key, val in self.params.items()}
         if "field" in values:
             values["field"] = labels.get(values["field"], values["field"])
         values.update(expected=show(self.expected), found=show(self.found))

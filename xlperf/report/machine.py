@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from xlperf.batch.results import FileResult
-from xlperf.report.neutral import FORMULA_LEAD
+from xlperf.report.neutral import safe_value
 
 CSV_COLUMNS = ("file", "sheet", "cell", "row", "code", "severity", "message")
-
-
-def _safe(value: object) -> object:
-    """CSV cells opened in a spreadsheet: text starting with = + - @ gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEAD):
-        return "'" + value
-    return value
 
 
 class _AtomicText:
@@ -41,16 +35,18 @@ class _AtomicText:
 
 
 class FindingsCsv:
-    """findings.csv, row by row (UTF-8 with BOM so Excel reads it)."""
+    """findings.csv, row by row (UTF-8 with BOM so Excel reads it). Every text is neutralised
+    (``report.neutral``); rows end in CRLF as RFC 4180 has it, so that a field holding a lone carriage return
+    is quoted too (with a bare LF terminator the csv module leaves it unquoted, and it splits the row)."""
 
     def __init__(self, path: Path):
         self.path, self._file = Path(path), _AtomicText(Path(path), "utf-8-sig", newline="")
-        self._writer = csv.writer(self._file.handle, lineterminator="\n")
+        self._writer = csv.writer(self._file.handle, lineterminator="\r\n")
         self._writer.writerow(CSV_COLUMNS)
 
     def add(self, result: FileResult) -> None:
         for f in result.findings:
-            self._writer.writerow([_safe(v) for v in (result.file, f["sheet"], f["cell"], f["row"], f["code"],
+            self._writer.writerow([safe_value(v) for v in (result.file, f["sheet"], f["cell"], f["row"], f["code"],
                                                       f["severity"], f["message"])])
 
     def close(self) -> Path:
@@ -79,6 +75,17 @@ def result_entry(result: FileResult) -> dict:
             "findings": [{k: f[k] for k in ("code", "severity", "sheet", "cell", "message")} for f in result.findings]}
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every infinite or NaN float replaced by None (JSON cannot hold them)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
 class ResultsJson:
     """results.json, entry by entry (the same JSON as one ``json.dumps`` of the whole object)."""
 
@@ -88,7 +95,12 @@ class ResultsJson:
         self._file.handle.write(head + (', "files": [' if len(head) > 1 else '"files": ['))
 
     def add(self, result: FileResult) -> None:
-        self._file.handle.write(("," if self._count else "") + "\n" + json.dumps(result_entry(result), ensure_ascii=False))
+        entry = result_entry(result)
+        try:
+            text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
+        except ValueError:  # a total past the float range (weights of 1E+308): JSON has no infinity
+            text = json.dumps(_finite(entry), ensure_ascii=False, allow_nan=False)
+        self._file.handle.write(("," if self._count else "") + "\n" + text)
         self._count += 1
 
     def close(self) -> Path:

@@ -11,12 +11,19 @@ from xlperf.batch.results import FileResult
 SUMMARY_NAME = {"zh": "汇总.xlsx", "en": "summary.xlsx"}
 
 
-class Outputs:
-    """汇总.xlsx, findings.csv and results.json, written as results arrive (in input order) and renamed
-    into place together on ``close``; ``abort`` leaves whatever was there before untouched."""
+def summary_name(lang: str) -> str:
+    """The summary workbook's file name in the run's language."""
+    return SUMMARY_NAME["en" if lang == "en" else "zh"]
 
-    def __init__(self, out_dir: Path, opts: Any):
+
+class Outputs:
+    """汇总.xlsx (summary.xlsx with ``--lang en``), findings.csv and results.json, written as results arrive
+    (in input order) and complete on ``close``; ``abort`` removes what was begun. A batch writes them into
+    its work folder and swaps the three in as one set (``batch.outdir``)."""
+
+    def __init__(self, out_dir: Path, opts: Any, final_dir: Path | None = None):
         self.out_dir, self.opts = Path(out_dir), opts
+        self.final_dir = Path(final_dir) if final_dir is not None else self.out_dir  # where the set will be
         self._writers: list[Any] | None = None
 
     def open(self) -> None:
@@ -29,8 +36,8 @@ class Outputs:
 
         lang = getattr(self.opts, "lang", "zh")
         meta = {"xlperf_version": __version__, "framework": self.opts.cfg.framework, "lang": lang}
-        self._writers = [SummaryBook(self.out_dir / SUMMARY_NAME["zh"], lang), FindingsCsv(self.out_dir / "findings.csv"),
-                         ResultsJson(self.out_dir / "results.json", meta)]
+        self._writers = [SummaryBook(self.out_dir / summary_name(lang), lang, link_base=self.final_dir),
+                         FindingsCsv(self.out_dir / "findings.csv"), ResultsJson(self.out_dir / "results.json", meta)]
 
     def add(self, result: FileResult) -> None:
         self.open()

@@ -31,13 +31,13 @@ OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_ur
 class SummaryBook:
     """汇总.xlsx written as results arrive, put in place atomically on ``close``."""
 
-    def __init__(self, path: Path, lang: str = "zh"):
+    def __init__(self, path: Path, lang: str = "zh", link_base: Path | None = None):
         import xlsxwriter
 
         from xlperf.workbook.atomic import atomic_output
 
         self.path, self.t = Path(path), TEXT["en" if lang == "en" else "zh"]
-        self.out_dir = str(self.path.parent)
+        self.out_dir = str(link_base or self.path.parent)  # links are relative to where the summary will be
         self._stack = ExitStack()
         self._tmp = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="xlperf-summary-",
                                                                           ignore_cleanup_errors=True))

@@ -61,12 +61,13 @@ def _cell_pattern(pattern: re.Pattern) -> re.Pattern:
     return re.compile(pattern.pattern[2:])  # without the leading "()" that stands for the row tag
 
 
-def quick_scan(cells: Any, text: str, start: int, end: int) -> bool:
-    """Fill ``cells`` (a sheetcells.Cells) as its fast scan would; False when a cell is not plain."""
+def quick_scan(cells: Any, text: str, start: int, end: int, count: int | None = None) -> bool:
+    """Fill ``cells`` (a sheetcells.Cells) as its fast scan would; False when a cell is not plain.
+    ``count``: the number of "<c" in the range, when the caller has counted them already."""
     p = cells.p
     pieces = text[start:end].split(f"<{p}c ")
     del pieces[0]
-    if text.count(f"<{p}c", start, end) != len(pieces):
+    if (text.count(f"<{p}c", start, end) if count is None else count) != len(pieces):
         return False  # a <c> written another way (<c>, <c\n…): the regular scan
     known = _CELLS.setdefault(p, {})
     records = list(map(known.get, pieces))

@@ -21,7 +21,7 @@ from xlperf.workbook.grid import column_letter
 from xlperf.workbook.sniff import DEFAULT_MAX_UNCOMPRESSED, safe_zip_open
 from xlperf.workbook.xlsxparts import column_index
 
-_ATTR = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_ATTR = re.compile(rb'(?<![\w:.-])([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')  # linear: see xlsxparts._ATTR
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
 _REL = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b([^>]*)>")

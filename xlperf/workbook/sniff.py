@@ -25,16 +25,27 @@ VERIFY_LIMIT = 16 * 2**20  # packages up to this uncompressed size get every CRC
 ESSENTIAL = ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error,
                struct.error, NotImplementedError, RuntimeError, LookupError)
-# What a non-workbook looks like, for the file-not-workbook message (Chinese, like the catalogue).
-DETAIL = {"empty": "空文件", "text": "文本文件，例如改了扩展名的 CSV", "html": "网页 HTML 文件", "pdf": "PDF 文件",
-          "xml2003": "Excel 2003 XML 表格", "rtf": "RTF 文档", "unknown": "未知格式", "zip": "普通压缩包",
-          "docx": "Word 文档", "pptx": "PowerPoint 演示文稿", "xlsb": "Excel 二进制工作簿 .xlsb",
-          "odf": "OpenDocument 文档", "doc": "Word 97-2003 文档", "ppt": "PowerPoint 97-2003 演示文稿",
-          "ole": "OLE 复合文档", "folder": "文件夹"}
+# What a non-workbook looks like, for the file-not-workbook message, in both languages.
+DETAIL = {"empty": ("空文件", "an empty file"), "text": ("文本文件，例如改了扩展名的 CSV", "a text file, such as a renamed CSV"),
+          "html": ("网页 HTML 文件", "an HTML page"), "pdf": ("PDF 文件", "a PDF file"),
+          "xml2003": ("Excel 2003 XML 表格", "an Excel 2003 XML spreadsheet"), "rtf": ("RTF 文档", "an RTF document"),
+          "unknown": ("未知格式", "an unknown format"), "zip": ("普通压缩包", "a plain zip archive"),
+          "docx": ("Word 文档", "a Word document"), "pptx": ("PowerPoint 演示文稿", "a PowerPoint presentation"),
+          "xlsb": ("Excel 二进制工作簿 .xlsb", "an Excel binary workbook .xlsb"),
+          "odf": ("OpenDocument 文档", "an OpenDocument file"), "doc": ("Word 97-2003 文档", "a Word 97-2003 document"),
+          "ppt": ("PowerPoint 97-2003 演示文稿", "a PowerPoint 97-2003 presentation"),
+          "ole": ("OLE 复合文档", "an OLE compound document"), "folder": ("文件夹", "a folder")}
+
+
 # Legacy workbooks xlperf converts before checking (xlperf.batch.legacy), as their messages name them.
 LEGACY_FORMATS = {"biff8": ".xls (Excel 97-2003)", "biff5": ".xls (Excel 5.0/95)", "et": ".et (WPS)"}
 LEGACY_DIRECT = {"reason": "只有 .xlsx/.xlsm 能直接读取，须先转换（xlperf check 会自动转换）",
                  "reason_en": "only .xlsx/.xlsm is read directly; it must be converted first (xlperf check does so)"}
+
+
+def both(zh: str, en: str) -> dict[str, str]:
+    """A finding parameter in both languages (the message picks one)."""
+    return {"zh": zh, "en": en}
 
 
 @dataclass(frozen=True)
@@ -66,12 +77,12 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:.1f} MB"
 
 
-def _corrupt(detail: str) -> Finding:
+def _corrupt(detail: str | dict[str, str]) -> Finding:
     return Finding("file-corrupt", params={"detail": detail})
 
 
 def _not_workbook(key: str) -> Finding:
-    return Finding("file-not-workbook", params={"detail": DETAIL[key]})
+    return Finding("file-not-workbook", params={"detail": both(*DETAIL[key])})
 
 
 def zip_limits(infos: Sequence[Any], max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
@@ -101,7 +112,8 @@ def safe_zip_open(source: str | os.PathLike[str] | BinaryIO, max_uncompressed: i
     except FileNotFoundError:
         raise PackageRejected("missing", Finding("file-not-found")) from None
     except _ZIP_ERRORS as exc:
-        raise PackageRejected("corrupt", _corrupt(f"ZIP 目录无法读取：{type(exc).__name__}")) from None
+        raise PackageRejected("corrupt", _corrupt(both(f"ZIP 目录无法读取：{type(exc).__name__}",
+                                                         f"unreadable zip directory: {type(exc).__name__}"))) from None
     infos = archive.infolist()
     finding = zip_limits(infos, max_uncompressed, max_entries, max_ratio)
     if finding is not None:
@@ -133,9 +145,10 @@ def _verify(archive: zipfile.ZipFile, full: bool) -> Finding | None:
                     while handle.read(1 << 20):
                         pass
         except _ZIP_ERRORS as exc:
-            return _corrupt(f"部件 {info.filename} 无法解压：{type(exc).__name__}")
+            return _corrupt(both(f"部件 {info.filename} 无法解压：{type(exc).__name__}",
+                                 f"part {info.filename} cannot be inflated: {type(exc).__name__}"))
     missing = [name for name in ESSENTIAL[:2] if name not in archive.NameToInfo]
-    return _corrupt(f"缺少 {missing[0]}") if missing else None
+    return _corrupt(both(f"缺少 {missing[0]}", f"{missing[0]} is missing")) if missing else None
 
 
 def _sniff_zip(handle: BinaryIO, max_uncompressed: int, max_entries: int, max_ratio: int,
@@ -272,7 +285,7 @@ def _sniff_ole(handle: IO[bytes], path: Path) -> Sniff:
     try:
         names = _Cfb(handle).names()
     except (OSError, ValueError, IndexError) as exc:
-        return Sniff("corrupt", _corrupt(f"OLE 复合文档目录无法读取：{exc}"))
+        return Sniff("corrupt", _corrupt(both(f"OLE 复合文档目录无法读取：{exc}", f"unreadable OLE directory: {exc}")))
     found, parts = {name.upper() for name in names}, tuple(names)  # compound file names ignore case
     if {"WORKBOOK", "BOOK"} & found:
         fmt = legacy_format(path, parts)
@@ -321,6 +334,8 @@ def sniff(path: str | os.PathLike[str], max_uncompressed: int = DEFAULT_MAX_UNCO
     so that open_view need not read the file again."""
     try:
         return _sniff(Path(path), max_uncompressed, max_entries, max_ratio, verify_limit, keep_parts)
+    except MemoryError:  # a worker past its memory cap: reported as such by the pool, not as a corrupt file
+        raise
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise
         return Sniff("corrupt", _corrupt(f"{type(exc).__name__}: {exc}"[:200]))
 
@@ -334,7 +349,8 @@ def _sniff(path: Path, max_uncompressed: int, max_entries: int, max_ratio: int, 
     except IsADirectoryError:
         return Sniff("not-workbook", _not_workbook("folder"))
     except OSError as exc:
-        return Sniff("corrupt", Finding("file-failed", params={"detail": f"无法读取文件：{type(exc).__name__}"}))
+        return Sniff("corrupt", Finding("file-failed", params={"detail": both(f"无法读取文件：{type(exc).__name__}",
+                                                                             f"cannot read the file: {type(exc).__name__}")}))
     with handle:
         head = handle.read(4096)
         if head.startswith(OLE_MAGIC):

@@ -32,6 +32,7 @@ class WorkbookView:
     vba_sha256: str | None = None
     marker: dict[str, Any] | None = None
     arrays: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)  # array formula cell → its range
+    extents: dict[str, tuple[int, int]] = field(default_factory=dict)  # used range (rows, columns) per sheet
 
     @property
     def has_arrays(self) -> bool:
@@ -86,8 +87,9 @@ class _SheetView:
     max_col: int
     formulas: Mapping[tuple[int, int], str]
     locked: AbstractSet[tuple[int, int]]
-    merged: tuple[tuple[int, int, int, int], ...]
+    merged: tuple[tuple[int, int, int, int], ...]  # as the sheet has them (the fingerprints compare these)
     arrays: Mapping[tuple[int, int], str]
+    grid_merged: tuple[tuple[int, int, int, int], ...]  # within the grid's window (the reader expands these)
 
     @classmethod
     def of(cls, sheet: SheetData) -> _SheetView:
@@ -97,7 +99,7 @@ class _SheetView:
         grid = grid_from_sheet(sheet)
         locked = sheet.locked(sheet.values.keys() | sheet.formulas.keys())  # the grid's cells are values too
         return cls(grid.values, grid.percent, grid.max_row, grid.max_col, sheet.formulas, locked,
-                   tuple(sheet.merged), sheet.array_refs)
+                   tuple(sheet.merged), sheet.array_refs, tuple(grid.merged))
 
 
 _SHEETS = PartCache(64)  # SheetData.source → _SheetView
@@ -115,13 +117,14 @@ def open_view(path: str | Path, data: bytes | None = None, package: PackageParts
     view = WorkbookView(str(path), [])
     for sheet in book.sheets:
         made = _SHEETS.get(sheet.source, lambda: _SheetView.of(sheet)) if sheet.source else _SheetView.of(sheet)
-        view.grids.append(SheetGrid(sheet.name, dict(made.values), set(made.percent), list(made.merged),
+        view.grids.append(SheetGrid(sheet.name, dict(made.values), set(made.percent), list(made.grid_merged),
                                     made.max_row, made.max_col))
         view.formulas[sheet.name] = dict(made.formulas)
         view.locked[sheet.name] = set(made.locked)
         view.states[sheet.name] = sheet.state
         view.merged[sheet.name] = list(made.merged)
         view.arrays[sheet.name] = dict(made.arrays)
+        view.extents[sheet.name] = (sheet.max_row, sheet.max_col)
     view.vba_sha256 = book.vba_sha256
     view.marker = read_marker_grid(view.grid(MARKER_SHEET))
     return view

@@ -16,12 +16,13 @@ from typing import IO, TYPE_CHECKING, Any, Callable, Iterable
 
 from xlperf.core.frozen import frozen
 from xlperf.workbook.cellscan import quick_scan
+from xlperf.workbook.limits import MAX_CELLS, SheetTooLarge, clip_merged
 from xlperf.workbook.sheetcells import Cells, NoReference, sheet_patterns
 from xlperf.workbook.xlsxparts import (CellError, PackageParts, PartCache, attrs, cell_range, decode_xml, parse_workbook,
                                        relationships, root_prefix, shared_strings, tags_agree, xml_bool)
 from xlperf.workbook.xlsxstyles import DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, StyleInfo, parse_styles
 
-__all__ = ["CellError", "PackageError", "PackageTooLarge", "SheetData", "SheetRef", "StyleInfo", "WorkbookData",
+__all__ = ["CellError", "PackageError", "PackageTooLarge", "SheetData", "SheetTooLarge", "SheetRef", "StyleInfo", "WorkbookData",
            "grid_from_sheet", "read_workbook"]
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def _read_zip(handle: IO[bytes], limit: int, wanted: set[str] | None) -> Workboo
 def _guarded(read: Callable[[], WorkbookData]) -> WorkbookData:
     try:
         return read()
-    except PackageError:
+    except (PackageError, SheetTooLarge):
         raise
     except _MALFORMED as exc:
         raise PackageError(f"{type(exc).__name__}: {exc}") from exc
@@ -239,9 +240,12 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     if start < 0 or (end < 0 and text[text.index(">", start) - 1] != "/"):
         raise PackageError(f"{ref.part}: no complete <sheetData>")
     end = text.index(">", start) if end < 0 else end
+    count = text.count(f"<{p}c", start, end)  # an upper bound of the cells (C-speed; before any is parsed)
+    if count > MAX_CELLS:
+        raise SheetTooLarge(ref.name, count)
     cells = Cells(p, context)
     try:
-        if not quick_scan(cells, text, start, end):
+        if not quick_scan(cells, text, start, end, count):
             cells = Cells(p, context)
             cells.scan(cells.patterns[0], text, start, end)
     except NoReference:
@@ -275,7 +279,8 @@ def _covered(merged: list[tuple[int, int, int, int]], values: dict[Pos, Any]) ->
 
 def grid_from_sheet(sheet: SheetData, styles: tuple[StyleInfo, ...] | list[StyleInfo] | None = None,
                     max_rows: int = 5000, max_cols: int = 60) -> SheetGrid:
-    """The SheetGrid that grid_from_worksheet builds from openpyxl (data_only=True), from xlsxread data."""
+    """The SheetGrid that grid_from_worksheet builds from openpyxl (data_only=True), from xlsxread data;
+    values and merged ranges within the first ``max_rows`` × ``max_cols`` cells (the reader's window)."""
     from xlperf.workbook.grid import SheetGrid
 
     table = sheet.style_table if styles is None else styles
@@ -285,9 +290,10 @@ def grid_from_sheet(sheet: SheetData, styles: tuple[StyleInfo, ...] | list[Style
         last_row, last_col = min(sheet.max_row, max_rows), min(sheet.max_col, max_cols)
         values = {pos: value for pos, value in values.items() if pos[0] <= last_row and pos[1] <= last_col}
     kept = {pos: value for pos, value in values.items() if not (isinstance(value, str) and not value.strip())}
-    for pos in _covered(sheet.merged, kept) if sheet.merged else ():
+    merged = clip_merged(sheet.merged, max_rows, max_cols) if sheet.merged else []
+    for pos in _covered(merged, kept) if merged else ():
         del kept[pos]
-    grid = SheetGrid(sheet.name, kept, merged=list(sheet.merged))
+    grid = SheetGrid(sheet.name, kept, merged=merged)
     if kept:
         grid.max_row, grid.max_col = max(kept)[0], max(map(itemgetter(1), kept))
     percent = {index for index, style in enumerate(table) if style.percent}

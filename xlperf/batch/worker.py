@@ -1,0 +1,89 @@
+"""What a worker process does before its first file: die with its parent, hold no one else's pipe ends,
+stay under its memory cap, keep its temporary files in the run's folder, leave Ctrl-C to the parent.
+
+- A forked worker inherits every file descriptor of its parent, including the parent's ends of its own
+  and the earlier workers' pipes. While any worker holds them, no worker ever sees its pipe close, so a
+  killed parent left its workers running forever. The inherited ends are closed here; on Linux the
+  worker also asks the kernel for SIGKILL when its parent dies (``PR_SET_PDEATHSIG``), which ends it
+  even in the middle of a file.
+- The memory cap is the address-space limit (``RLIMIT_AS``): an allocation past it raises MemoryError
+  (the worker reports the file and is replaced) instead of taking the machine down. BLAS libraries are
+  kept to one thread: a worker checks one file at a time, and idle BLAS threads reserve address space.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+from dataclasses import dataclass
+
+DEFAULT_MEMORY_MB = 2048
+_PR_SET_PDEATHSIG = 1
+_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """How each worker is prepared (picklable)."""
+
+    parent_pid: int
+    memory_bytes: int | None = None  # None: no cap
+    tmp_dir: str | None = None
+    close_fds: tuple[int, ...] = ()  # inherited descriptors that are not the worker's (fork only)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this process when its parent dies; exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def limit_memory(limit: int) -> None:
+    """Cap this process's address space at ``limit`` bytes (never raising an existing lower cap)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no per-process cap
+        return
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):  # a platform that does not enforce it (macOS): the timeout still bounds work
+        pass
+
+
+def use_tmp_dir(folder: str) -> None:
+    """Temporary files (the formula engine's, LibreOffice's) in ``folder``, removed with the run."""
+    os.makedirs(folder, exist_ok=True)
+    tempfile.tempdir = folder
+    os.environ["TMPDIR"] = folder
+
+
+def prepare(setup: WorkerSetup) -> None:
+    """Everything a worker does before it takes its first file."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it ends the workers itself
+    die_with_parent(setup.parent_pid)
+    for fd in setup.close_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    for name in _THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    if setup.tmp_dir:
+        use_tmp_dir(setup.tmp_dir)
+    if setup.memory_bytes:
+        limit_memory(setup.memory_bytes)
+    from xlperf.batch.facts import forget
+
+    forget()  # this batch's parent has received none of the template facts the forked-from process sent
