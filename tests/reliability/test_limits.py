@@ -78,7 +78,9 @@ def test_a_worker_past_its_memory_cap_is_that_files_error_and_is_replaced(bases,
            {SHEET1: lambda data: array(formula("G6", "+".join(["G2"] * 2730), "100")(data))})
     shutil.copy(bases["bureau"], tmp_path / "in" / "b_next.xlsx")
     shutil.copy(bases["template"], tmp_path / "in" / "c_template.xlsx")
-    files = _check(tmp_path / "in", tmp_path / "out", "--jobs", "1", "--max-memory", "500")
+    # 350 MB: a worker checks a plain return in under 250 MB; this file's full model needs over 400 MB even with
+    # glibc returning freed memory early (MALLOC_TRIM_THRESHOLD_, which Dask sets in its parent's environment)
+    files = _check(tmp_path / "in", tmp_path / "out", "--jobs", "1", "--max-memory", "350")
     assert _codes(files["a_big.xlsx"]) == [("file-memory", None)] and files["a_big.xlsx"]["status"] == "failed"
-    assert "500 MB" in files["a_big.xlsx"]["findings"][0]["message"]
+    assert "350 MB" in files["a_big.xlsx"]["findings"][0]["message"]
     assert files["b_next.xlsx"]["status"] == files["c_template.xlsx"]["status"] == "ok"
