@@ -20,6 +20,7 @@ from typing import Any, Callable
 from openpyxl import load_workbook
 
 from examples import casebook
+from tests.template.filling import fill_info
 from xlperf.core.frameworks import FrameworkIndicator, load_framework
 from xlperf.engine.recalc import recalc_workbook
 from xlperf.template.builder import make_workbook, save_atomic
@@ -52,12 +53,8 @@ class Defect:
 
 def fill_case(wb, case: dict[str, Any]) -> None:
     """Type a seed case's actuals, evaluator scores, notes and budget into a template workbook."""
-    info, ws = wb["基本信息"], wb[SHEET]
-    for ref, value in zip(("B3", "B4", "B5", "B6"), (case["title"], case["title"][:10], case["title"][:12], 2024)):
-        info[ref] = value
-    budget = case["budget"]
-    for ref, key in zip(("B9", "B10", "B11", "B12"), ("initial", "annual", "received", "spent")):
-        info[ref] = budget[key]
+    ws = wb[SHEET]
+    fill_info(wb["基本信息"], case)
     rows = iter(case["rows"])
     for r in range(4, ws.max_row + 1):
         if ws[f"K{r}"].value is None or not str(ws[f"K{r}"].value).startswith("=PERF_SCORE"):

@@ -23,6 +23,10 @@ SELF_EVAL = {  # level2 → (level3, nature, unit, target, actual, evaluator sco
     "可持续影响指标": ("人才政策长效机制", "定性", None, "健全", "基本健全", 4, "长效机制尚待完善。"),
     "服务对象满意度指标": ("服务对象满意度", "≥", "%", 0.9, 0.95, None, None),
 }
+PARTIES = {  # case → 项目名称, 主管部门, 实施单位 (as the published reports name them)
+    "dapeng_2024": ("2024 年度人才发展专项资金项目", "深圳市大鹏新区组织人事局", "深圳市大鹏新区组织人事局"),
+    "yantian_2024": ("2024 年度盐田区人才发展专项资金", "中共深圳市盐田区委组织部", "中共深圳市盐田区委组织部"),
+}
 SELF_EVAL_BUDGET = {"B3": "人才培训项目", "B4": "某区人力资源局", "B5": "某区人才服务中心", "B6": 2024,
                     "B9": 500, "B10": 480, "B11": 480, "B12": 470.4}
 
@@ -36,13 +40,19 @@ def typed(text: Any, numeric: bool) -> Any:
     return text
 
 
-def fill_case(wb: Any, case: dict[str, Any]) -> int:
-    """Type a published case into a template workbook (openpyxl); returns the total row."""
-    info, ws = wb["基本信息"], wb["评分表"]
-    for ref, value in zip(("B3", "B4", "B5", "B6"), (case["title"], case["title"][:10], case["title"][:12], 2024)):
+def fill_info(info: Any, case: dict[str, Any]) -> None:
+    """The 基本信息 sheet of a published case: project, department, unit, year and budget."""
+    parties = PARTIES.get(case.get("id", ""), (case["title"],) * 3)
+    for ref, value in zip(("B3", "B4", "B5", "B6"), (*parties, 2024)):
         info[ref] = value
     for ref, key in zip(("B9", "B10", "B11", "B12"), ("initial", "annual", "received", "spent")):
         info[ref] = case["budget"][key]
+
+
+def fill_case(wb: Any, case: dict[str, Any]) -> int:
+    """Type a published case into a template workbook (openpyxl); returns the total row."""
+    ws = wb["评分表"]
+    fill_info(wb["基本信息"], case)
     for i, row in enumerate(case["rows"]):
         r = 4 + i
         assert ws[f"C{r}"].value == row["level3"]

@@ -154,8 +154,9 @@ _CODES = [
     # --- templates and tampering (batch) ---
     Code("template-modified", E, "tamper", "模板受保护的结构已被改动（结构指纹 {found} 与模板 {expected} 不符），详见其他问题。",
          "The template's protected structure was changed (fingerprint {found}, template {expected}); see the other findings."),
-    Code("template-unknown", W, "tamper", "文件标记为 xlperf 模板「{found}」，但本版本不认识该框架或模板版本，已按普通表格校验。",
-         "The file says it is xlperf template {found!r}, which this version does not know; checked as a plain table."),
+    Code("template-unknown", I, "tamper", "文件标记为 xlperf 模板「{found}」，但本版本不认识该框架或模板版本，已按普通表格校验（同批结构相同的文件相互比对）。",
+         "The file says it is xlperf template {found!r}, which this version does not know; checked as a plain table "
+         "(compared with the batch's files of the same structure)."),
     Code("weight-changed", E, "tamper", "分值被改为 {found}，模板规定为 {expected}。",
          "The weight was changed to {found}; the template sets {expected}."),
     Code("target-changed", E, "tamper", "指标值被改为「{found}」，模板规定为「{expected}」。",

@@ -34,8 +34,3 @@ def check_report_scored(task: Any, opts: Any) -> tuple[Any, list[Finding], Any]:
     result.seconds = round(time.perf_counter() - started, 4)
     return result.settle(), findings, scored
 
-
-def check_report_file(task: Any, opts: Any) -> tuple[Any, list[Finding]]:
-    """check_report_scored without the ScoreResult (the batch's per-file result and findings)."""
-    result, findings, _ = check_report_scored(task, opts)
-    return result, findings
