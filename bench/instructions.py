@@ -28,9 +28,10 @@ def _run(corpus: str, count: int, upto: int) -> None:
     """The measured work (inside valgrind): warm up, then run ``count`` files up to phase ``upto``."""
     sys.path.insert(0, str(ROOT))
     from xlperf.batch.discover import discover
-    from xlperf.batch.results import FileResult
-    from xlperf.batch.task import CheckOptions, _score, _structure, check_file
+    from xlperf.batch.steps import _score, _structure
+    from xlperf.batch.task import CheckOptions, check_file
     from xlperf.batch.template_check import recognise
+    from xlperf.scoring.result import FileResult
     from xlperf.workbook.info import find_info
     from xlperf.workbook.reader import read_tables
     from xlperf.workbook.sniff import sniff

@@ -29,7 +29,7 @@ MESSAGE = "「评分表」K{row}：得分 {score} 与按「正向比例」规则
 
 def results(n: int):
     """N FileResults as a batch of bureau returns produces them."""
-    from xlperf.batch.results import FileResult
+    from xlperf.scoring.result import FileResult
 
     for i in range(n):
         unit = f"第{i % 97:02d}街道办事处"
@@ -47,7 +47,7 @@ def results(n: int):
 
 def child(n: int, out: Path) -> None:
     """Write the summary of n results (run in the measured process)."""
-    from xlperf.report.summary_xlsx import SummaryBook
+    from xlperf.outputs.summary_xlsx import SummaryBook
 
     book = SummaryBook(out / "汇总.xlsx", "zh")
     for result in results(n):

@@ -4,6 +4,6 @@ The scoring core (``xlperf.core``) is pure Python; the workbook reader, the form
 the batch runner and the xlwings UDFs are thin layers over it.
 """
 
-__version__ = "0.1.0"
+from xlperf.version import __version__
 
 __all__ = ["__version__"]

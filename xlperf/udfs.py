@@ -1,4 +1,4 @@
-"""Excel functions (UDFs) served by xlwings: metadata plus one call into ``xlperf.core.cellfuncs``.
+"""Excel functions (UDFs) served by xlwings: metadata plus one call into ``xlperf.cellfuncs``.
 
 Classic xlwings (Windows, "Import Functions") and xlwings Server / Lite (Office.js) both
 register these. Every argument is read with ``err_to_str=True`` so an Excel error such as
@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import xlwings as xw
 
-from xlperf.core import cellfuncs
+from xlperf import cellfuncs
 
 __xlwings_func_namespace__ = ""  # Excel names are the plain upper-cased Python names: PERF_SCORE …
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
-from xlperf.core import cellfuncs
+from xlperf import cellfuncs
 from xlperf.core.rounding import excel_round
 from xlperf.engine.recalc import recalc_workbook
 

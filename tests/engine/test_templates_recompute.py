@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.corpus import filled, finish
+from xlperf.api import score_workbook
 from xlperf.core.frameworks import load_framework
 from xlperf.engine.recalc import recalc_workbook
-from xlperf.scoring import score_workbook
 
 CASES = [("dapeng", "dapeng_2024"), ("yantian", "yantian_2024"), ("self_eval", None)]
 

@@ -14,10 +14,11 @@ import pytest
 
 from tests.forms.defects import DEFECTS
 from tests.forms.specs import FORMS, MOF, decimal, scored_lines
+from xlperf.api import score_workbook
 from xlperf.cli import main
 from xlperf.core.frameworks import load_framework
 from xlperf.core.model import IndicatorTable
-from xlperf.scoring import score_table, score_workbook
+from xlperf.scoring.score import score_table
 from xlperf.workbook.reader import read_tables
 from xlperf.workbook.view import open_view, open_view_openpyxl
 

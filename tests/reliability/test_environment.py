@@ -90,7 +90,7 @@ def test_a_full_disk_stops_the_batch_and_keeps_the_previous_outputs(returns, tmp
 
 def _with_full_disk(*args: str) -> subprocess.CompletedProcess:
     """The CLI with findings.csv's writer failing as a full disk fails (where no tmpfs can be mounted)."""
-    code = ("import errno, sys\nimport xlperf.report.machine as machine\n"
+    code = ("import errno, sys\nimport xlperf.outputs.machine as machine\n"
             "def full(self, result):\n    raise OSError(errno.ENOSPC, 'No space left on device', str(self.path))\n"
             "machine.FindingsCsv.add = full\nfrom xlperf.cli import main\nsys.exit(main(sys.argv[1:]))\n")
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600)
@@ -101,7 +101,7 @@ def test_the_three_outputs_are_replaced_as_one_set(returns, tmp_path, monkeypatc
     results.json)."""
     from xlperf.batch.runner import RunOptions, run_batch
     from xlperf.batch.task import CheckOptions
-    import xlperf.report.machine as machine
+    import xlperf.outputs.machine as machine
 
     out = tmp_path / "out"
     run_batch([returns], CheckOptions(formulas=False), RunOptions(out, jobs=0))

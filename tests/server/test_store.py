@@ -72,7 +72,7 @@ def test_project_key_ignores_years_and_spaces():
 
 
 def test_store_and_cli_do_not_import_the_web_stack():
-    code = ("import sys, xlperf.store.db, xlperf.store.record, xlperf.store.history, xlperf.store.commands, xlperf.cli;"
+    code = ("import sys, xlperf.store.db, xlperf.store.record, xlperf.store.history, xlperf.commands.history, xlperf.cli;"
             "xlperf.cli.build_parser();"
             "print([m for m in ('starlette', 'uvicorn', 'jinja2', 'multipart', 'sqlalchemy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

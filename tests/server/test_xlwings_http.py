@@ -30,7 +30,7 @@ def test_metadata_lists_the_functions(server):
     ([[3]], [["有效保障"]], [["有效保障"]], [["定性分档"]], [[2.85]]),
 ])
 def test_perf_score_over_http_equals_core(server, args):
-    from xlperf.core import cellfuncs
+    from xlperf import cellfuncs
 
     assert call(server, "perf_score", *args) == [[cellfuncs.perf_score(*[a[0][0] for a in args])]]
 

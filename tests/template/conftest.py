@@ -9,7 +9,7 @@ import pytest
 
 from xlperf.core.frameworks import load_framework
 from xlperf.template.builder import build_template
-from xlperf.template.commands import SHIPPED_NAMES, template_frameworks
+from xlperf.template.shipped import SHIPPED_NAMES, template_frameworks
 
 TEMPLATE_IDS = ("dapeng", "self_eval", "yantian")
 FORMULAS = ("udf", "excel")

@@ -19,7 +19,7 @@ from examples import casebook
 from tests.template.filling import fill_case, fill_self_eval
 from xlperf import libreoffice
 from xlperf.template.builder import make_workbook
-from xlperf.template.commands import SHIPPED_NAMES, template_frameworks
+from xlperf.template.shipped import SHIPPED_NAMES, template_frameworks
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "workbook_templates"

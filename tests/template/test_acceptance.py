@@ -18,10 +18,10 @@ import pytest
 from examples import casebook
 from tests.template.filling import fill_case, fill_self_eval, write_indicator_csv
 from xlperf import libreoffice
+from xlperf.api import score_workbook
 from xlperf.batch.discover import Task
 from xlperf.batch.task import CheckOptions, check_file_findings
 from xlperf.core.frameworks import load_framework
-from xlperf.scoring import score_workbook
 from xlperf.template.builder import make_workbook, save_atomic
 from xlperf.template.indicators import framework_from_indicators
 

@@ -6,8 +6,9 @@ import argparse
 
 import pytest
 
-from xlperf.cli import UsageError, main
-from xlperf.template.commands import register
+from xlperf.cli import main
+from xlperf.commands.options import UsageError
+from xlperf.commands.template import register
 from xlperf.template.fingerprint import fingerprint_file
 
 

@@ -17,11 +17,11 @@ import pytest
 from tests.template.filling import fill_self_eval
 from tests.template.rendering import SYSTEM_PYTHON, UNO_SCRIPT, typed_values, uno_missing
 from xlperf import libreoffice
+from xlperf.api import score_workbook
 from xlperf.batch.discover import Task
 from xlperf.batch.task import CheckOptions, check_file_findings
 from xlperf.batch.template_check import recognise
 from xlperf.core.frameworks import load_framework
-from xlperf.scoring import score_workbook
 from xlperf.template.builder import make_workbook, save_atomic
 from xlperf.workbook.view import open_view
 

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from tests.template.strategies import KINDS, Case
 from xlperf import libreoffice
 from xlperf.core.evaluate import budget_rate
-from xlperf.scoring import score_table
+from xlperf.scoring.score import score_table
 from xlperf.template.builder import make_workbook, save_atomic
 from xlperf.template.plain import BUDGET_MISSING, MESSAGES
 from xlperf.template.plan import RATE_LINKS, plan_rows
@@ -109,7 +109,7 @@ def _rows(case: Case, out: Path, ws: Any, info: Any) -> list[str]:
 
 def _totals(case: Case, result: Any, ws: Any, info: Any) -> list[str]:
     """合计, 等级, summary per level 1 and the weights checks against the core."""
-    ev, cfg = result.evaluation, case.framework.config
+    ev = result.evaluation
     t = 4 + len(expand(plan_rows(case.framework), case.counts))
     problems = []
     if _number(ws[f"K{t}"].value) != ev.total or ws[f"K{t + 1}"].value != ev.grade:
@@ -155,7 +155,7 @@ def test_libreoffice_computes_what_the_core_computes(recalculated, tmp_path_fact
 
 def test_engine_recomputes_what_libreoffice_saved(recalculated):
     """``xlperf check`` recomputes the formulas with ``formulas``: it must agree with LibreOffice's saved values."""
-    from xlperf.batch.task import cached_mismatches
+    from xlperf.batch.steps import cached_mismatches
     from xlperf.batch.template_check import recognise
     from xlperf.engine.compiled import recompute
     from xlperf.workbook.view import open_view

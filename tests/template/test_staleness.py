@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 
 from tests.template.semantic import semantic_digest, semantic_lines
-from xlperf.template.commands import SHIPPED_NAMES, template_frameworks
+from xlperf.template.shipped import SHIPPED_NAMES, template_frameworks
 
 SHIPPED = Path(__file__).resolve().parents[2] / "workbook_templates"
 HOW = "过期：请运行 `xlperf template build-all workbook_templates` 重新生成并提交 / stale: rebuild with build-all"

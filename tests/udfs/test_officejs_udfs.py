@@ -62,7 +62,7 @@ def test_metadata_lists_every_function_with_described_arguments(officejs):
     ((cell(1.67), cell("≥95%"), cell("94.5%")), 1.66),
 ])
 def test_perf_score_equals_core(officejs, args, expected):
-    from xlperf.core import cellfuncs
+    from xlperf import cellfuncs
 
     plain = [a[0][0] for a in args]
     assert call(officejs, "perf_score", *args) == [[expected]] == [[cellfuncs.perf_score(*plain)]]
@@ -84,7 +84,7 @@ def test_empty_cells(officejs):
 
 
 def test_ranges(officejs):
-    from xlperf.core import cellfuncs
+    from xlperf import cellfuncs
 
     weights, scores, methods = column(3, 2, 0), column(3, 1.5, None), column(None, None, "不适用")
     assert call(officejs, "perf_total", weights, scores, methods, cell(False)) == [[4.5]]

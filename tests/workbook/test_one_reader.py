@@ -9,8 +9,8 @@ import sys
 from decimal import Decimal
 
 from tests.corpus import filled, finish
+from xlperf.api import score_workbook
 from xlperf.cli import main
-from xlperf.scoring import score_workbook
 
 
 def test_template_copy_scored_by_its_own_framework_in_score_and_check(tmp_path, capsys):

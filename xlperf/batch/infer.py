@@ -22,9 +22,9 @@ from typing import Any, Iterator
 
 from xlperf.batch.compare import compare, macro_findings
 from xlperf.batch.facts import expand
-from xlperf.batch.results import FileResult
 from xlperf.batch.structure import Structure, Table, similar_rows
 from xlperf.findings import Finding
+from xlperf.scoring.result import FileResult
 
 PROVISIONAL = frozenset({"formula-pattern-break", "formula-inconsistent", "formula-error"})  # a lone file's
 SPOOL_NAME = ".xlperf-infer.jsonl"

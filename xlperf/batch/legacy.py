@@ -8,7 +8,7 @@ conversion thread, reused across its chunks), into a folder inside the output fo
 removes (so Dask workers that see the output folder see the copies). Each chunk has a time limit; a chunk
 that runs past it is killed and its unconverted files retried one by one, so a hostile file costs one
 chunk's limit and its own, not the batch. A file LibreOffice cannot convert, or every legacy file when
-LibreOffice is missing, is scored from its saved values read with python-calamine (``check_legacy``, in
+LibreOffice is missing, is scored from its saved values read with python-calamine (``legacy_check``, in
 the worker); a file neither can read is an error for that file. Originals are only read.
 """
 
@@ -18,14 +18,12 @@ import os
 import queue
 import shutil
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 from xlperf.batch.discover import Task
-from xlperf.findings import Finding
 from xlperf.workbook.sniff import LEGACY_FORMATS
 
 LEGACY_SUFFIXES = (".xls", ".et")
@@ -151,77 +149,3 @@ def _chunk(infilter: str, paths: list[str], out: Path, single_limit: float,
         return result
     finally:
         profiles.put(profile)
-
-
-def _reason(key: str) -> dict[str, str]:
-    zh, en = REASONS.get(key, REASONS["failed"])
-    return {"reason": zh, "reason_en": en}
-
-
-def check_legacy(task: Task, opts: Any) -> tuple[Any, list[Finding], Any]:
-    """Check a legacy return (result, findings, scored table): its converted copy, holding the values the
-    original saved; else its saved values alone (formula-free); else one error for the file."""
-    from xlperf.batch.results import failed
-
-    started = time.perf_counter()
-    legacy: Legacy = task.legacy
-    reason = legacy.reason or "failed"
-    if legacy.xlsx:
-        checked = _check_converted(task, legacy, opts, started)
-        if not isinstance(checked, str):
-            return checked
-        reason = checked
-    try:
-        return _check_values(task, legacy, opts, started, reason)
-    except Exception as exc:  # noqa: BLE001 - neither LibreOffice nor calamine can read it: the file's error
-        params = {"format": legacy.format, "reason": f"{_reason(reason)['reason']}，python-calamine 也无法读取（{type(exc).__name__}）",
-                  "reason_en": f"{_reason(reason)['reason_en']}, and python-calamine cannot read it ({type(exc).__name__})"}
-        finding = Finding("file-legacy-xls", params=params).with_file(task.name)
-        return failed(task.name, finding, opts.lang), [finding], None
-
-
-def _check_converted(task: Task, legacy: Legacy, opts: Any, started: float) -> tuple[Any, list[Finding], Any] | str:
-    """The check of the converted copy, or why it cannot be used (a REASONS key)."""
-    from xlperf.batch.task import check_view
-    from xlperf.workbook.legacy_values import adopt_saved_values
-    from xlperf.workbook.sniff import sniff
-    from xlperf.workbook.view import open_view
-
-    kind = sniff(legacy.xlsx, opts.max_uncompressed, keep_parts=True)
-    if kind.finding is not None:
-        return "failed"
-    try:
-        view = open_view(legacy.xlsx, package=kind.package)
-    except Exception:  # noqa: BLE001 - LibreOffice's output unreadable: fall back to the saved values
-        return "failed"
-    if not any(grid.values for grid in view.data_grids()):
-        return "empty"  # what LibreOffice makes of a compound file whose workbook stream it cannot parse
-    try:
-        adopt_saved_values(view, task.path)
-    except Exception:  # noqa: BLE001 - calamine cannot read the original: LibreOffice's values stand
-        pass
-    result, findings, scored = check_view(task, view, opts, started)
-    _add(result, findings, Finding("file-converted", params={"format": legacy.format}), task, opts)
-    if result.written:  # a corrected copy is an .xlsx package: name it so
-        os.replace(result.written, result.written + ".xlsx")
-        result.written += ".xlsx"
-    return result, findings, scored
-
-
-def _check_values(task: Task, legacy: Legacy, opts: Any, started: float,
-                  reason: str) -> tuple[Any, list[Finding], Any]:
-    from xlperf.batch.task import check_view
-    from xlperf.workbook.legacy_values import values_view
-
-    view = values_view(task.path)
-    result, findings, scored = check_view(task, view, opts, started, formula_free=True)
-    _add(result, findings, Finding("formulas-not-checked", params={"format": legacy.format, **_reason(reason)}),
-         task, opts)
-    return result, findings, scored
-
-
-def _add(result: Any, findings: list[Finding], finding: Finding, task: Task, opts: Any) -> None:
-    finding = finding.with_file(task.name)
-    result.add([finding], opts.lang)
-    findings.append(finding)
-    result.settle()

@@ -22,13 +22,13 @@ from typing import Any, Callable, Iterable, Iterator
 from xlperf.batch import legacy
 from xlperf.batch.discover import Task, discover
 from xlperf.batch.outdir import OutDir
-from xlperf.batch.results import FileResult, failed
 from xlperf.batch.state import StateFile, task_key
 from xlperf.batch.task import CheckOptions, check_file, outcome_result, run_task_limited
 from xlperf.batch.worker import DEFAULT_MEMORY_MB
 from xlperf.errors import OutputError
 from xlperf.findings import Finding
 from xlperf.messages import UserError, text
+from xlperf.scoring.result import FileResult, failed
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -247,7 +247,7 @@ def _tasks(paths: list[str], out: OutDir) -> list[Task]:
 
 def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any, out: OutDir) -> BatchResult:
     from xlperf.batch.infer import deferred
-    from xlperf.report.outputs import Outputs
+    from xlperf.outputs.outputset import Outputs
 
     started = time.monotonic()
     tasks = _tasks(paths, out)

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
-from xlperf import __version__
 from xlperf.batch.discover import STATE_NAME, Task
-from xlperf.batch.results import FileResult
 from xlperf.messages import UserError
+from xlperf.scoring.result import FileResult
+from xlperf.version import __version__
 
 RETRIED = ("failed",)  # statuses a resumed run checks again
 

@@ -17,8 +17,8 @@ import errno
 import os
 
 from xlperf.batch.discover import Task
-from xlperf.batch.results import FileResult, failed
 from xlperf.findings import Finding
+from xlperf.scoring.result import FileResult, failed
 
 DETAIL = {"zh": {"missing": "目标不存在", "loop": "链接循环"}, "en": {"missing": "its target does not exist",
                                                                    "loop": "it loops"}}

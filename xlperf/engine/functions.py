@@ -23,7 +23,7 @@ import formulas.functions  # noqa: E402
 from formulas.functions import wrap_func, wrap_ufunc  # noqa: E402
 from formulas.tokens.operand import Error, XlError  # noqa: E402
 
-from xlperf.core import cellfuncs  # noqa: E402
+from xlperf import cellfuncs  # noqa: E402
 from xlperf.core.rounding import excel_round, excel_rounddown, excel_roundup  # noqa: E402
 
 UDFS: dict[str, Callable[..., Any]] = {

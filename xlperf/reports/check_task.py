@@ -12,9 +12,9 @@ from xlperf.findings import Finding
 def check_report_scored(task: Any, opts: Any) -> tuple[Any, list[Finding], Any]:
     """Score and check one .docx report of a batch (read only): its FileResult, its findings and the
     ScoreResult (None when it could not be scored). Any failure is that file's finding, never a crash."""
-    from xlperf.batch.results import FileResult, failed
-    from xlperf.report.json_report import totals_dict
+    from xlperf.outputs.json_report import totals_dict
     from xlperf.reports.score_report import score_report_doc
+    from xlperf.scoring.result import FileResult, failed
 
     started = time.perf_counter()
     try:

@@ -13,7 +13,7 @@ from typing import Any
 from xlperf.core.evaluate import Evaluation, RowResult
 from xlperf.reports.numbers import cn_ordinal, pct, pts, quantity_text
 from xlperf.reports.wording import actual_text, conclusion, deduction, indicator_paragraph, level_sentence, problem
-from xlperf.scoring import ScoreResult
+from xlperf.scoring.score import ScoreResult
 
 SCORE_TABLE_NO = "3-1"
 LEVEL_TABLE_PREFIX = "4-"

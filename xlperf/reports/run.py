@@ -16,7 +16,7 @@ from xlperf.errors import XlperfError
 from xlperf.reports.content import report_context
 from xlperf.reports.render import render_docx, to_pdf
 from xlperf.reports.summary import Item, grade_counts, summary_context
-from xlperf.scoring import ScoreResult
+from xlperf.scoring.score import ScoreResult
 
 REPORT_SUFFIX = "_评价报告.docx"
 SUMMARY_NAME = "汇总报告.docx"
@@ -42,7 +42,7 @@ class ReportRun:
 
 def score_workbook_info(path: Path, cfg: ScoringConfig) -> tuple[ScoreResult, dict[str, str]]:
     """Score a workbook read once (as ``xlperf check`` reads it) and its 项目名称/实施单位; XlperfError if unreadable."""
-    from xlperf.scoring import score_view
+    from xlperf.scoring.score import score_view
     from xlperf.workbook.info import find_info
     from xlperf.workbook.open import open_checked_view
 

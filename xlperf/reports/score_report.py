@@ -22,7 +22,7 @@ from xlperf.reports.match import Index
 from xlperf.reports.rates import rate_findings
 from xlperf.reports.selfcheck import text_findings
 from xlperf.reports.subtables import level_table_findings, rate_column, target_findings
-from xlperf.scoring import ScoreResult, score_table
+from xlperf.scoring.score import ScoreResult, score_table
 
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 

@@ -11,7 +11,7 @@ from xlperf.core.config import DEFAULT_GRADE_BANDS
 from xlperf.findings import Severity
 from xlperf.reports.content import project_name
 from xlperf.reports.numbers import pct, pts
-from xlperf.scoring import ScoreResult
+from xlperf.scoring.score import ScoreResult
 
 MAX_MESSAGES = 3
 
@@ -37,7 +37,7 @@ class Item:
 
 
 def _stated_total(result: ScoreResult) -> str:
-    from xlperf.report.json_report import totals_dict
+    from xlperf.outputs.json_report import totals_dict
 
     value = totals_dict(result)["stated_total"]
     return pts(Decimal(str(value))) if value is not None else ""

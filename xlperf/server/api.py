@@ -1,6 +1,6 @@
 """The JSON API: exactly what ``xlperf score --json`` prints and what ``results.json`` holds.
 
-``POST /api/score`` (one file): ``xlperf.scoring.score_workbook`` and ``report.json_report.score_dict``,
+``POST /api/score`` (one file): ``xlperf.api.score_workbook`` and ``outputs.json_report.score_dict``,
 the two calls ``xlperf score --json`` makes, run in a one-worker ``WorkerPool`` so the per-file time
 limit holds; the body is the CLI's own text (``json.dumps(…, ensure_ascii=False, indent=1)`` plus a
 newline). ``file`` is the upload's sanitised name, as the CLI shows the name it was given.
@@ -39,9 +39,9 @@ def _options(request: Request, form: Any) -> tuple[str, str, str | None]:
 
 def score_text(path: str, framework: str, lang: str, sheet: str | None, name: str) -> tuple[int, str]:
     """What ``xlperf score PATH --json`` prints, with ``file`` set to ``name``; (HTTP status, body)."""
+    from xlperf.api import score_workbook
     from xlperf.errors import XlperfError
-    from xlperf.report.json_report import score_dict
-    from xlperf.scoring import score_workbook
+    from xlperf.outputs.json_report import score_dict
 
     try:
         data = score_dict(score_workbook(path, scoring_config(framework), sheet), lang)

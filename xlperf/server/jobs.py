@@ -46,16 +46,14 @@ class Job:
 
 
 def scoring_config(framework: str) -> Any:
-    """The ScoringConfig ``--framework ID`` gives on the command line (built by the CLI's own function);
-    only a framework id is accepted, never a file path from a client."""
-    import argparse
-
-    from xlperf.cli import build_config
-    from xlperf.core.frameworks import framework_names
+    """The ScoringConfig ``--framework ID`` gives on the command line (the framework's own, as
+    ``commands.options.build_config`` loads it without overrides); only a framework id is accepted, never a
+    file path from a client."""
+    from xlperf.core.frameworks import framework_names, load_framework
 
     if framework not in framework_names():
         raise ValueError(f"unknown framework: {framework}")
-    return build_config(argparse.Namespace(framework=framework, split=[], grades=None, rescale=False))
+    return load_framework(framework).config
 
 
 class JobStore:

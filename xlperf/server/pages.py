@@ -138,8 +138,8 @@ async def bureau_download(request: Request) -> Response:
     if job.kind != "bureau" or job.status != "done" or name not in DOWNLOADS:
         raise NoSuchJob(job.id)
     shown, media = DOWNLOADS[name]
-    if name == "summary.xlsx":  # the batch names its summary in the job's language (report.outputs)
-        from xlperf.report.outputs import summary_name
+    if name == "summary.xlsx":  # the batch names its summary in the job's language (outputs.outputset)
+        from xlperf.outputs.outputset import summary_name
 
         shown = summary_name(job.lang)
     return download(jobs.out(job.id) / shown, shown, media)

@@ -13,10 +13,10 @@ import importlib
 from pathlib import Path
 
 CHECK_MODULES = ("xlperf.batch.task", "xlperf.batch.template_check", "xlperf.workbook.info", "xlperf.workbook.sniff",
-                 "xlperf.workbook.view", "xlperf.report.json_report", "xlperf.scoring", "xlperf.workbook.reader",
+                 "xlperf.workbook.view", "xlperf.outputs.json_report", "xlperf.scoring.score", "xlperf.workbook.reader",
                  "xlperf.engine.compiled", "xlperf.checks.formula_shape", "xlperf.batch.writeback",
-                 "xlperf.workbook.package", "xlperf.report.outputs", "xlperf.report.machine",
-                 "xlperf.report.summary_xlsx")
+                 "xlperf.workbook.package", "xlperf.outputs.outputset", "xlperf.outputs.machine",
+                 "xlperf.outputs.summary_xlsx")
 
 
 def warm_up(tmp_dir: Path) -> None:

@@ -29,18 +29,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
-import xlperf
 from xlperf.core.frameworks import Framework, FrameworkIndicator, load_framework
-from xlperf.core.quantity import parse_quantity
-from xlperf.core.scales import load_scales
 from xlperf.template.fingerprint import MARKER_SHEET, structure_fingerprint
 from xlperf.template.flavours import flavour as get_flavour
+from xlperf.template.flavours import Geometry
 from xlperf.template.frameworkfile import framework_toml
 from xlperf.template.plan import RATE_LINKS, plan_rows
 from xlperf.template.sheetstyle import HEADER_FILL, print_setup, protect, put, validation
-from xlperf.template.flavours import Geometry
 from xlperf.template.summary import build_summary, summary_cells
 from xlperf.template.table import COL, HEADERS, TABLE, build_table, geometry
+from xlperf.version import __version__
 
 from xlperf.template.version import TEMPLATE_VERSION  # noqa: E402  (re-exported)
 INFO, CONF = "基本信息", "xlwings.conf"
@@ -63,15 +61,6 @@ def row_method(fw: Framework, ind: FrameworkIndicator) -> str | None:
     from xlperf.template.plan import _method
 
     return _method(fw, ind)
-
-
-def scale_words(target: str, scales_path: str | None = None) -> list[str]:
-    """The wordings on the target's scale, best first (empty when the target is on no scale)."""
-    level = parse_quantity(target).level
-    if level is None:
-        return []
-    words = [(lv.rank, word) for word, lv in load_scales(scales_path).words if lv.scale == level.scale]
-    return [word for _, word in sorted(words, key=lambda item: -item[0])]
 
 
 def build_info(wb: Workbook, fw: Framework, flavour: Any, hint: str, g: Geometry) -> tuple[Any, dict[str, Any]]:
@@ -107,7 +96,7 @@ def _conf_and_marker(wb: Workbook, fw: Framework, flavour: Any, layout: dict[str
     conf.sheet_state = "hidden"
     marker = wb.create_sheet(MARKER_SHEET)
     rows = (("framework", fw.id), ("framework_name", fw.name), ("template_version", TEMPLATE_VERSION),
-            ("xlperf_version", xlperf.__version__), ("fingerprint", structure_fingerprint(wb)),
+            ("xlperf_version", __version__), ("fingerprint", structure_fingerprint(wb)),
             ("layout", json.dumps(layout, ensure_ascii=False, separators=(",", ":"))),
             ("formulas", flavour.name), ("framework_toml", framework_toml(fw)))
     for i, (key, value) in enumerate(rows, start=1):
@@ -159,5 +148,5 @@ def build_template(framework: Framework | str, path: Path, formulas: str = "udf"
     return save_atomic(make_workbook(framework, formulas), Path(path))
 
 
-__all__ = ["TEMPLATE_VERSION", "HEADERS", "COL", "TABLE", "INFO", "RATE_LINKS", "build_template", "make_workbook", "save_atomic", "row_method",
-           "scale_words"]
+__all__ = ["TEMPLATE_VERSION", "HEADERS", "COL", "TABLE", "INFO", "RATE_LINKS", "build_template", "make_workbook", "save_atomic",
+           "row_method"]

@@ -29,7 +29,7 @@ from xlperf.template.flavours import Geometry, sum_checks
 from xlperf.template.plan import NATURES, RowPlan, plan_rows
 from xlperf.template.sheetstyle import (ALERT_FILL, HEADER_FILL, NOTICE_FILL, OFF_FILL, fit_height, hide_repeats, number,
                                         print_setup, protect, put, text_lines, validation)
-from xlperf.template.wording import target_code
+from xlperf.template.wording import scale_words, target_code
 
 TABLE = "评分表"
 HEADERS = (("level1", "一级指标", 10), ("level2", "二级指标", 12), ("level3", "三级指标", 28), ("nature", "指标性质", 8),
@@ -126,8 +126,6 @@ def _merge_levels(ws: Any, plans: list[RowPlan]) -> None:
 
 
 def _validations(ws: Any, fw: Framework, plans: list[RowPlan], last: int, inputs: set[str]) -> None:
-    from xlperf.template.builder import scale_words
-
     labels = ",".join(METHOD_LABELS.values())
     validation(ws, f"I{FIRST_ROW}:I{last}", "list", f'"{labels}"', prompt="选择评分方法；留空则按指标性质和指标值推断。",
                error="请从列表中选择评分方法。")

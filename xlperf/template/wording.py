@@ -46,4 +46,13 @@ def same_text(target: str, actual: str) -> str:
             f'EXACT(SUBSTITUTE({target}," ",""),SUBSTITUTE({actual}," ","")))')
 
 
-__all__ = ["target_code", "level_code", "same_text"]
+def scale_words(target: str, scales_path: str | None = None) -> list[str]:
+    """The wordings on the target's scale, best first (empty when the target is on no scale)."""
+    level = parse_quantity(target).level
+    if level is None:
+        return []
+    words = [(lv.rank, word) for word, lv in load_scales(scales_path).words if lv.scale == level.scale]
+    return [word for _, word in sorted(words, key=lambda item: -item[0])]
+
+
+__all__ = ["target_code", "level_code", "same_text", "scale_words"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xlperf.report.neutral import formula_like, neutralise, safe_value
+from xlperf.outputs.neutral import formula_like, neutralise, safe_value
 
 
 @pytest.mark.parametrize("text, unsafe", [

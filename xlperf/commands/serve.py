@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from xlperf.commands.options import UsageError, db_option
+
 EXAMPLE = "xlperf serve --host 0.0.0.0 --port 8000 --allow-root /srv/回收文件"
 INSTALL_HINT = "需要安装服务器组件：pip install 'xlperf[server]' / the server needs: pip install 'xlperf[server]'"
 
@@ -25,8 +27,6 @@ def build_server_config(args: argparse.Namespace):
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from xlperf.cli import UsageError
-
     try:
         import uvicorn
         from xlperf.server.app import create_app
@@ -52,8 +52,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from xlperf.store.commands import db_option
-
     p = sub.add_parser("serve", help="启动内网校验服务 / start the intranet server",
                        description="单位自查页面、汇总校验页面、JSON 接口和历年结果；上传的文件只保存在数据目录中。",
                        epilog=f"示例 / example: {EXAMPLE}")

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
 
-from xlperf.batch.results import FileResult
+from xlperf.scoring.result import FileResult
 
 MAX_LISTED = 10  # errors written out per file; the rest are counted (问题清单 lists them all)
 CHECKER_SIDE = frozenset({"file-timeout", "file-failed"})  # the check did not finish: not the unit's error

@@ -19,11 +19,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Iterable
 
-from xlperf.batch.results import STATUS_ORDER, FileResult
-from xlperf.report.neutral import formula_like, neutralise
-from xlperf.report.summary_returns import ReturnList
-from xlperf.report.summary_style import (FINDING_WIDTHS, GRADE_COLOURS, GRADES, OTHER_GRADE, RETURN_WIDTHS,
+from xlperf.outputs.neutral import formula_like, neutralise
+from xlperf.outputs.summary_returns import ReturnList
+from xlperf.outputs.summary_style import (FINDING_WIDTHS, GRADE_COLOURS, GRADES, OTHER_GRADE, RETURN_WIDTHS,
                                          SUMMARY_WIDTHS, TEXT, Formats, link_formula, nice_step, page_setup, row_height)
+from xlperf.scoring.result import STATUS_ORDER, FileResult
 
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 

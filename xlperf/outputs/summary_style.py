@@ -78,7 +78,7 @@ CHARS_PER_UNIT = 1.15  # text width units (console.width: 2 per CJK character) o
 def row_height(text: str, column_width: float) -> float | None:
     """The height a wrapped cell needs, estimated generously (LibreOffice does not fit a row to wrapped text
     written without a height); None for one line."""
-    from xlperf.report.console import width
+    from xlperf.outputs.console import width
 
     per_line = max(1.0, column_width * CHARS_PER_UNIT)
     lines = sum(max(1, -(-width(line) // int(per_line))) for line in text.split("\n"))

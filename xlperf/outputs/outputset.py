@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from xlperf import __version__
-from xlperf.batch.results import FileResult
+from xlperf.scoring.result import FileResult
+from xlperf.version import __version__
 
 SUMMARY_NAME = {"zh": "汇总.xlsx", "en": "summary.xlsx"}
 
@@ -31,8 +31,8 @@ class Outputs:
         a batch calls this while its workers check the first files."""
         if self._writers is not None:
             return
-        from xlperf.report.machine import FindingsCsv, ResultsJson
-        from xlperf.report.summary_xlsx import SummaryBook
+        from xlperf.outputs.machine import FindingsCsv, ResultsJson
+        from xlperf.outputs.summary_xlsx import SummaryBook
 
         lang = getattr(self.opts, "lang", "zh")
         meta = {"xlperf_version": __version__, "framework": self.opts.cfg.framework, "lang": lang}

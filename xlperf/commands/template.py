@@ -5,18 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from xlperf.commands.options import UsageError
+from xlperf.template.shipped import SHIPPED_NAMES, template_frameworks
+
 EXAMPLES = {
     "template": "xlperf template new --framework dapeng --out 大鹏评分模板.xlsx",
     "new": "xlperf template new --indicators 指标表.csv --out 评分模板.xlsx",
     "list": "xlperf template list",
     "build-all": "xlperf template build-all workbook_templates",
 }
-
-
-def _usage(message: str) -> Exception:
-    from xlperf.cli import UsageError
-
-    return UsageError(message)
 
 
 def _framework(name: str):
@@ -26,17 +23,10 @@ def _framework(name: str):
     try:
         fw = load_framework(name)
     except ValueError as exc:
-        raise _usage(f"未知或无效的评分框架：{exc}") from exc
+        raise UsageError(f"未知或无效的评分框架：{exc}") from exc
     if not fw.indicators:
-        raise _usage(f"框架 {fw.id} 没有指标行，不能生成模板；可用：{', '.join(template_frameworks())}")
+        raise UsageError(f"框架 {fw.id} 没有指标行，不能生成模板；可用：{', '.join(template_frameworks())}")
     return fw
-
-
-def template_frameworks() -> list[str]:
-    """The ids of the bundled frameworks that have indicator rows (and so a template)."""
-    from xlperf.core.frameworks import framework_names, load_framework
-
-    return [name for name in framework_names() if load_framework(name).indicators]
 
 
 def _source(args: argparse.Namespace):
@@ -48,9 +38,9 @@ def _source(args: argparse.Namespace):
     try:
         return framework_from_indicators(args.indicators, args.name, args.base)
     except IndicatorError as exc:
-        raise _usage(f"指标表无法生成模板：{exc}") from exc
+        raise UsageError(f"指标表无法生成模板：{exc}") from exc
     except ValueError as exc:
-        raise _usage(f"未知或无效的评分框架：{exc}") from exc
+        raise UsageError(f"未知或无效的评分框架：{exc}") from exc
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -60,15 +50,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     fw = _source(args)
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
-        raise _usage(f"输出文件应以 .xlsx 结尾：{out}")
+        raise UsageError(f"输出文件应以 .xlsx 结尾：{out}")
     if out.exists() and not args.force:
-        raise _usage(f"文件已存在：{out}（加 --force 覆盖）")
+        raise UsageError(f"文件已存在：{out}（加 --force 覆盖）")
     if not out.parent.is_dir():
-        raise _usage(f"文件夹不存在：{out.parent}")
+        raise UsageError(f"文件夹不存在：{out.parent}")
     try:
         build_template(fw, out, args.formulas)
     except (OSError, ValueError) as exc:
-        raise _usage(f"无法生成模板 {out}：{exc}") from exc
+        raise UsageError(f"无法生成模板 {out}：{exc}") from exc
     kind = "普通公式" if args.formulas == "excel" else "xlwings 函数"
     print(f"已生成模板：{out}（{fw.name}，{len(fw.indicators)} 个指标，{kind}）")
     return 0
@@ -85,9 +75,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-SHIPPED_NAMES = {"excel": "{id}.xlsx", "udf": "{id}_udf.xlsx"}
-
-
 def cmd_build_all(args: argparse.Namespace) -> int:
     """Build ``<id>.xlsx`` (plain formulas) and ``<id>_udf.xlsx`` for every bundled framework with rows (overwriting)."""
     from xlperf.core.frameworks import load_framework
@@ -101,7 +88,7 @@ def cmd_build_all(args: argparse.Namespace) -> int:
                 path = build_template(load_framework(name), folder / pattern.format(id=name), formulas)
                 print(f"已生成模板：{path}")
     except OSError as exc:
-        raise _usage(f"无法写入 {folder}：{exc}") from exc
+        raise UsageError(f"无法写入 {folder}：{exc}") from exc
     return 0
 
 
@@ -138,4 +125,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     build_all.set_defaults(func=cmd_build_all)
 
 
-__all__ = ["register", "cmd_new", "cmd_list", "cmd_build_all", "template_frameworks"]
+__all__ = ["register", "cmd_new", "cmd_list", "cmd_build_all"]

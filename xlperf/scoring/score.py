@@ -2,7 +2,7 @@
 
 One way in for every caller: the workbook is read once by ``workbook.view.open_view`` (xlperf's own
 reader); ``xlperf check`` scores the view it already holds (``score_view``), ``xlperf score`` runs that
-same per-file check (``score_workbook`` → ``batch.task.check_file_scored``), so both give the same
+same per-file check (``api.score_workbook`` → ``batch.task.check_file_scored``), so both give the same
 totals and findings.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from xlperf.checks.tables import check_table
@@ -125,23 +124,3 @@ def score_view(view: Any, cfg: ScoringConfig, sheet: str | None = None, own_rule
     if own_rules:
         table = with_formula_rules(table, view)
     return score_table(table, cfg)
-
-
-def score_workbook(path: str | Path, cfg: ScoringConfig | None = None, sheet: str | None = None,
-                   lang: str = "zh") -> ScoreResult:
-    """What ``xlperf score`` prints: the per-file check ``xlperf check`` runs on ``path`` (never modified), so
-    the same totals and findings, with the scored table kept. An xlperf template copy is scored by the
-    framework its ``_xlperf`` sheet names, else by ``cfg``. XlperfError when the file cannot be read or
-    holds no indicator table."""
-    from xlperf.batch.discover import Task
-    from xlperf.batch.task import CheckOptions, check_file_scored
-
-    path = Path(path)
-    if not path.is_file():
-        raise XlperfError(Finding("file-not-found", file=str(path)))
-    opts = CheckOptions(cfg or ScoringConfig(), lang, sheet=sheet)
-    _, findings, scored = check_file_scored(Task(str(path), str(path), True), opts)
-    if scored is None:
-        fatal = next((f for f in findings if f.code.startswith("file-") or f.code == "table-not-found"), None)
-        raise XlperfError(fatal or Finding("table-not-found", sheet, file=str(path)))
-    return ScoreResult(str(path), scored.evaluation, tuple(findings))

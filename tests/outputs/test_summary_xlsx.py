@@ -16,10 +16,10 @@ import pytest
 
 from tests.batch.legacy_corpus import make_return
 from xlperf import libreoffice
-from xlperf.batch.results import FileResult
 from xlperf.batch.runner import RunOptions, run_batch
 from xlperf.batch.task import CheckOptions
-from xlperf.report.summary_xlsx import SummaryBook
+from xlperf.outputs.summary_xlsx import SummaryBook
+from xlperf.scoring.result import FileResult
 
 UNITS = ["甲街道办事处", "乙社区服务中心", "丙中心", "丁所", "戊局"]
 DEFECTS = [{("weight", "培训场次"): 25}, {("typed", "培训合格率"): 15}, {("score", "绩效目标明确性"): "四分"}]
@@ -181,7 +181,7 @@ def test_text_is_never_a_formula_and_bad_characters_are_shown(tmp_path):
     book.close()
     wb = openpyxl.load_workbook(tmp_path / "汇总.xlsx")
     summary, findings = wb["汇总"], wb["问题清单"]
-    # the one neutraliser (report.neutral): formula-like text gets an apostrophe, so copied out it stays text
+    # the one neutraliser (outputs.neutral): formula-like text gets an apostrophe, so copied out it stays text
     assert [summary.cell(2, c).value for c in (1, 2, 3, 4)] == ["'" + evil, "'=cmd|' /C calc'!A0", "'@SUM(A1)", "'+1"]
     assert all(summary.cell(2, c).data_type == "s" for c in (1, 2, 3, 4))
     assert not any(isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f"

@@ -4,6 +4,9 @@ Arguments are plain Python values as a cell holds them (numbers, text, None for 
 lists for ranges) and Excel error strings such as "#DIV/0!". Results are numbers, text, ""
 for "nothing yet", or an Excel error string, which the xlwings and ``formulas`` adapters turn
 into real error values. No function here raises: an unexpected failure returns "#VALUE!".
+
+Not part of ``xlperf.core``: ``perf_check`` renders the row checks' findings (``checks.rows``), so this module
+sits above the checks and below its two adapters, ``engine.functions`` and ``udfs``.
 """
 
 from __future__ import annotations

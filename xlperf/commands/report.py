@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from xlperf.commands.options import UsageError, build_config, scoring_options
+
 EXAMPLE = "xlperf report 回收文件/ --out 评价报告/ --pdf"
 MESSAGES = {
     "zh": {"done": "已生成 {n} 份评价报告（{failed} 个文件无法评分，{errors} 个存在错误）。输出：{out}",
@@ -25,8 +27,6 @@ def _sources(paths: list[str], out_dir: Path) -> list[Path]:
 
 
 def _template(value: str | None) -> Path | None:
-    from xlperf.cli import UsageError
-
     if value is None:
         return None
     path = Path(value)
@@ -44,7 +44,6 @@ def _template(value: str | None) -> Path | None:
 def cmd_report(args: argparse.Namespace) -> int:
     from jinja2 import TemplateError
 
-    from xlperf.cli import UsageError, build_config
     from xlperf.reports.run import save_templates, write_reports
 
     text = MESSAGES[args.lang]
@@ -77,8 +76,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from xlperf.cli import scoring_options
-
     parser = sub.add_parser("report", help="由评分表生成 Word 评价报告 / write Word evaluation reports",
                             description="为每个工作簿生成评价报告（表3-1、各一级指标得分率表、评价结论、逐项分析、存在问题），"
                                         "多个文件时另生成汇总报告（排名、评级分布图、存在错误的项目）。原文件只读。",

@@ -9,8 +9,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Iterable
 
-from xlperf.batch.results import FileResult
-from xlperf.report.neutral import safe_value
+from xlperf.outputs.neutral import safe_value
+from xlperf.scoring.result import FileResult
 
 CSV_COLUMNS = ("file", "sheet", "cell", "row", "code", "severity", "message")
 
@@ -36,7 +36,7 @@ class _AtomicText:
 
 class FindingsCsv:
     """findings.csv, row by row (UTF-8 with BOM so Excel reads it). Every text is neutralised
-    (``report.neutral``); rows end in CRLF as RFC 4180 has it, so that a field holding a lone carriage return
+    (``outputs.neutral``); rows end in CRLF as RFC 4180 has it, so that a field holding a lone carriage return
     is quoted too (with a bare LF terminator the csv module leaves it unquoted, and it splits the row)."""
 
     def __init__(self, path: Path):

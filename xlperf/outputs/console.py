@@ -6,8 +6,8 @@ import unicodedata
 from typing import Any, Sequence
 
 from xlperf.core.rules import method_label
-from xlperf.report.json_report import score_dict
-from xlperf.scoring import ScoreResult
+from xlperf.outputs.json_report import score_dict
+from xlperf.scoring.score import ScoreResult
 
 TEXT = {
     "zh": {"cols": ("行", "一级指标", "三级指标", "分值", "指标值", "实际完成值", "方法", "填报得分", "复算得分"),

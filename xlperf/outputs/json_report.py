@@ -7,7 +7,7 @@ from typing import Any
 
 from xlperf.core.evaluate import Evaluation, RowResult
 from xlperf.core.numbers import read_number
-from xlperf.scoring import ScoreResult
+from xlperf.scoring.score import ScoreResult
 
 SCHEMA_VERSION = 1
 

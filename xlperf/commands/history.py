@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from xlperf.commands.options import UsageError, db_option
+
 if TYPE_CHECKING:
     from xlperf.store.history import ProjectHistory
 
@@ -22,7 +24,7 @@ TEXT = {
 def render_history(entries: list["ProjectHistory"], lang: str = "zh") -> str:
     """One line per project, each year's total, grade and error/warning counts side by side; the
     findings that recur across years under it."""
-    from xlperf.report.console import table
+    from xlperf.outputs.console import table
     from xlperf.store.history import all_years
 
     t = TEXT["en" if lang == "en" else "zh"]
@@ -48,7 +50,6 @@ def render_history(entries: list["ProjectHistory"], lang: str = "zh") -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from xlperf.cli import UsageError
     from xlperf.store.db import StoreError, open_store
     from xlperf.store.history import history_dict, project_history
 
@@ -61,12 +62,6 @@ def cmd_history(args: argparse.Namespace) -> int:
     else:
         print(render_history(entries, args.lang))
     return 0
-
-
-def db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL",
-                        help="结果库：SQLite 文件路径或 SQLAlchemy URL（默认：用户数据目录下 results.sqlite3）"
-                             " / results store: SQLite path or URL such as postgresql+psycopg://…")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -14,6 +14,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from xlperf.commands.options import UsageError, build_config, db_option, scoring_options
+
 EXAMPLE = "xlperf check 回收文件/ --out 校验结果/ --jobs 2 --write-back"
 
 
@@ -63,7 +65,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     from xlperf.batch.runner import RunOptions, progress_wanted, run_batch
     from xlperf.batch.state import STATE_NAME
     from xlperf.batch.task import CheckOptions
-    from xlperf.cli import build_config
     from xlperf.messages import text
 
     _validate(args)
@@ -93,7 +94,6 @@ def _templates(paths: list[str]) -> tuple:
     if not paths:
         return ()
     from xlperf.batch.bureau import TemplateError, load_templates
-    from xlperf.cli import UsageError
 
     try:
         return load_templates(paths)
@@ -115,7 +115,6 @@ def record_to_store(args: argparse.Namespace, out_dir: Path) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     from xlperf.batch.worker import DEFAULT_MEMORY_MB
-    from xlperf.cli import scoring_options
 
     parser = sub.add_parser("check", help="批量校验回收的工作簿 / check returned workbooks",
                             description="重算并校验文件夹中的每个工作簿，输出汇总.xlsx、findings.csv 和 results.json；原文件只读。",
@@ -144,8 +143,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="下发的空白模板（.xlsx/.xlsm/.xls，可多次）；不给则按同批文件推断 / "
                              "the blank template(s) sent out, repeatable; without it, inferred from the batch")
     scoring_options(parser)
-    from xlperf.store.commands import db_option
-
     db_option(parser)
     parser.set_defaults(func=cmd_check)
 

@@ -1,1 +1,0 @@
-"""Renderers: JSON, console tables and summary workbooks. They format results, never compute them."""
