@@ -63,7 +63,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                 "其他文件（未检查）{skipped}；问题：错误 {error}，警告 {warning}，提示 {info}。汇总：{summary}",
                 "{files} files: {passed} passed ({warnings} with warnings), {errors} with errors, {failed} could not be "
                 "checked, {skipped} other files (not checked); findings: {error} errors, {warning} warnings, "
-                "{info} infos. Summary: {summary}"),
+                "{info} info. Summary: {summary}"),
     "dask-restart": ("警告：{file} 超时，但 Dask 工作进程 {worker} 无法重启（{reason}），其检查仍在后台运行",
                      "Warning: {file} timed out, but Dask worker {worker} could not be restarted ({reason}); its check "
                      "goes on in the background"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from xlperf.outputs.sink import drain
 from xlperf.scoring.result import FileResult
 from xlperf.version import __version__
 
@@ -55,11 +56,4 @@ class Outputs:
 
 def write_outputs(results: Iterable[FileResult], out_dir: Path, opts: Any) -> Path:
     """All three outputs from a stream of results; returns the summary path."""
-    outputs = Outputs(out_dir, opts)
-    try:
-        for result in results:
-            outputs.add(result)
-    except BaseException:
-        outputs.abort()
-        raise
-    return outputs.close()
+    return drain(Outputs(out_dir, opts), results)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from xlperf.outputs.neutral import formula_like, neutralise
+from xlperf.outputs.sink import drain
 from xlperf.outputs.summary_returns import ReturnList
 from xlperf.outputs.summary_style import (FINDING_WIDTHS, GRADE_COLOURS, GRADES, OTHER_GRADE, RETURN_WIDTHS,
                                          SUMMARY_WIDTHS, TEXT, Formats, link_formula, nice_step, page_setup, row_height)
@@ -196,11 +197,4 @@ class SummaryBook:
 
 def write_summary(results: Iterable[FileResult], path: Path, lang: str = "zh") -> Path:
     """Write 汇总.xlsx atomically from a stream of results."""
-    book = SummaryBook(path, lang)
-    try:
-        for result in results:
-            book.add(result)
-    except BaseException:
-        book.abort()
-        raise
-    return book.close()
+    return drain(SummaryBook(path, lang), results)
