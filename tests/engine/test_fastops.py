@@ -68,3 +68,14 @@ def test_min_max_and_or(name, values):
     slow = register()[name]
     slow = slow["function"] if isinstance(slow, dict) else slow
     _same(fast_function(name, slow), slow, *(_as_argument(v, k) for v, k in values))
+
+
+def test_every_operator_name_takes_the_fast_path():
+    """``formulas`` names nodes "<", "<=", "<>" and their repeats "<<0>", "+<1>": each one is served here on
+    two numbers (the slow function is never called)."""
+    def slow(*args):
+        raise AssertionError("slow path taken")
+
+    for name in sorted(ARITHMETIC) + sorted(COMPARISON):
+        for node in (name, f"{name}<0>", f"{name}<12>"):
+            assert fast_function(node, slow)(3, 2) is not None, node

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -30,6 +31,7 @@ COMPARISON = {">=": operator.ge, "<=": operator.le, "<>": operator.ne, "<": oper
               "=": operator.eq}
 ROUNDING = {"ROUND": excel_round, "ROUNDUP": excel_roundup, "ROUNDDOWN": excel_rounddown}  # as functions.register
 _SLOW = object()
+_REPEAT = re.compile(r"<\d+>$")  # ``formulas`` names a function node's n-th repeat "NAME<n>" ("<<0>", "IF<2>")
 
 
 class OneCell:
@@ -157,7 +159,7 @@ def _fast(rule: Callable[..., Any], slow: Callable[..., Any], arity: tuple[int, 
 
 def fast_function(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` (``formulas``' function for the node ``name``) with the fast path in front, if it has one."""
-    base = name.split("<", 1)[0]
+    base = _REPEAT.sub("", name)  # not split("<"): "<", "<=" and "<>" are names themselves
     if base in ARITHMETIC:
         return _fast(lambda x, y: _arithmetic(ARITHMETIC[base], x, y), func, (2,))
     if base in COMPARISON:
