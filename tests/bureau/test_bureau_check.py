@@ -78,6 +78,8 @@ def test_the_template_comparison_names_what_it_compared_with(corpus, checked):
     mode, files = checked
     codes = {f["code"] for f in files["county_weight_edited.xlsx"]["findings"]}
     assert ("template-inferred" in codes) is (mode == "inferred")
+    template = files["county_weight_edited.xlsx"]["template"]  # results.json and the 汇总 name the --template
+    assert template == (corpus.templates["county"].name if mode == "template" else None)
     assert not any(f["code"] == "template-unmatched" for e in files.values() for f in e["findings"]
                    if e["file"] != "lone_form.xlsx")
 

@@ -109,6 +109,7 @@ def structure_findings(view, table: Any, opts: Any, result: Any) -> list[Finding
         matched = match(templates, view, table)
         if matched is not None:
             ref, file = matched
+            result.template = ref.name
             return macro_findings(ref.vba_sha256, view.vba_sha256) + compare(ref, file)
         findings.append(Finding("template-unmatched"))
     if getattr(opts, "in_batch", False):

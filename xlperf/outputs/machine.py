@@ -68,7 +68,7 @@ def write_findings_csv(results: Iterable[FileResult], path: Path) -> Path:
 def result_entry(result: FileResult) -> dict:
     """One file's entry in results.json (findings shaped as in ``xlperf score --json``)."""
     return {"file": result.file, "status": result.status, "framework": result.framework,
-            "template_version": result.template_version, "sheet": result.sheet, "info": result.info,
+            "template_version": result.template_version, "template": result.template, "sheet": result.sheet, "info": result.info,
             "stated_total": result.stated_total, "total": result.total, "stated_grade": result.stated_grade,
             "grade": result.grade, "level_totals": result.level_totals, "counts": result.counts,
             "written": result.written,

@@ -8,7 +8,7 @@ from typing import Any
 GRADES = ("优", "良", "中", "差")
 TEXT: dict[str, dict[str, Any]] = {
     "zh": {"summary": "汇总", "returns": "退回清单", "findings": "问题清单", "grades": "等级分布",
-           "summary_cols": ["文件", "主管部门", "项目名称", "实施单位", "评分框架", "填报总分", "复算总分", "填报等级",
+           "summary_cols": ["文件", "主管部门", "项目名称", "实施单位", "评分框架/模板", "填报总分", "复算总分", "填报等级",
                             "复算等级", "错误数", "警告数", "提示数", "状态"],
            "finding_cols": ["文件", "工作表", "单元格", "代码", "严重程度", "说明"],
            "return_cols": ["退回单位", "主管部门", "文件", "状态", "错误数", "需要修改的问题"],
@@ -20,7 +20,7 @@ TEXT: dict[str, dict[str, Any]] = {
            "status": {"ok": "通过", "warnings": "有警告", "errors": "有错误", "failed": "未能校验", "skipped": "已跳过"},
            "severity": {"error": "错误", "warning": "警告", "info": "提示"}},
     "en": {"summary": "Summary", "returns": "Returns", "findings": "Findings", "grades": "Grades",
-           "summary_cols": ["file", "department", "project", "unit", "framework", "stated total", "total",
+           "summary_cols": ["file", "department", "project", "unit", "framework / template", "stated total", "total",
                             "stated grade", "grade", "errors", "warnings", "infos", "status"],
            "finding_cols": ["file", "sheet", "cell", "code", "severity", "message"],
            "return_cols": ["unit", "department", "file", "status", "errors", "to correct"],

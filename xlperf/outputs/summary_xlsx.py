@@ -94,7 +94,7 @@ class SummaryBook:
         ws, row, path = self.sheets["summary"], self.written["summary"] + 1, result.path
         self._link(ws, row, 0, result.file, path)
         for col, value in enumerate((result.info.get("department"), result.info.get("project"),
-                                     result.info.get("unit"), result.framework), 1):
+                                     result.info.get("unit"), result.framework or result.template), 1):
             self._text(ws, row, col, value)
         self._number(ws, row, 5, result.stated_total, "money")
         self._number(ws, row, 6, result.total, "money")

@@ -18,6 +18,7 @@ class FileResult:
     status: str = "ok"
     framework: str | None = None
     template_version: str | None = None
+    template: str | None = None  # the bureau's --template file this return was matched to
     info: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
     stated_total: float | None = None
