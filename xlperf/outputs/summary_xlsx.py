@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Iterable
 
+from xlperf.outputs.linksheet import LinkSheet
 from xlperf.outputs.neutral import formula_like, neutralise
 from xlperf.outputs.sink import drain
 from xlperf.outputs.summary_returns import ReturnList
@@ -45,7 +46,8 @@ class SummaryBook:
         target = self._stack.enter_context(atomic_output(self.path))  # leaves last: committed first
         self.book = xlsxwriter.Workbook(str(target), {**OPTIONS, "tmpdir": self._tmp})
         self.fmt = Formats(self.book)
-        self.sheets = {key: self.book.add_worksheet(self.t[key]) for key in ("summary", "returns", "findings", "grades")}
+        self.sheets = {key: self.book.add_worksheet(self.t[key], worksheet_class=LinkSheet)
+                       for key in ("summary", "returns", "findings", "grades")}
         for key, cols, widths in (("summary", "summary_cols", SUMMARY_WIDTHS), ("findings", "finding_cols", FINDING_WIDTHS),
                                   ("returns", "return_cols", RETURN_WIDTHS)):
             self._header(self.sheets[key], self.t[cols], widths)
