@@ -43,3 +43,14 @@ def test_a_plain_link_takes_the_quick_way(monkeypatch):
         raise AssertionError("the library's way")
     monkeypatch.setattr(Worksheet, "_prepare_formula", library)
     assert LinkSheet()._prepare_formula('=HYPERLINK("a/报告.xlsx","报告.xlsx")') == 'HYPERLINK("a/报告.xlsx","报告.xlsx")'
+
+
+@pytest.mark.parametrize("start", ["/data/out", "/data", "/", "/data/a", "/data/a/b/c", "out", ".", "..", "/data/a/x.xlsx/sub"])
+def test_relative_paths_are_those_of_relpath(start):
+    import os
+
+    from xlperf.outputs.summary_style import relative_path
+
+    for path in ("/data/a/x.xlsx", "/data/out/x.xlsx", "/x.xlsx", "/data/a/b/c/d.xlsx", "x.xlsx", "a/../y.xlsx",
+                 "../z.xlsx", "/data/a/x.xlsx/", "/data//a/./w.xlsx", "/data/a"):
+        assert relative_path(path, start) == os.path.relpath(os.path.abspath(path), os.path.abspath(start)), (path, start)

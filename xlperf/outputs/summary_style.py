@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import Any
 
 GRADES = ("优", "良", "中", "差")
@@ -118,6 +119,30 @@ def _literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+@lru_cache(maxsize=256)
+def _relative_folder(folder: str, start: str) -> str | None:
+    try:
+        return os.path.relpath(folder, start)
+    except ValueError:  # another drive
+        return None
+
+
+def relative_path(path: str, out_dir: str) -> str | None:
+    """``os.path.relpath(path, out_dir)`` (None across drives), the folder's part computed once per folder:
+    a batch's files share a few folders, and relpath was a tenth of writing the 汇总's links."""
+    full, start = os.path.abspath(path), os.path.abspath(out_dir)
+    folder, name = os.path.split(full)
+    if not name or start == full or start.startswith(full + os.sep):
+        try:
+            return os.path.relpath(full, start)
+        except ValueError:
+            return None
+    rel = _relative_folder(folder, start)
+    if rel is None:
+        return None
+    return name if rel == os.curdir else rel + os.sep + name
+
+
 def link_formula(path: str | None, out_dir: str, text: str, sheet: str | None = None,
                  cell: str | None = None) -> str | None:
     """``=HYPERLINK("relative/path#'sheet'!cell","text")``: a link from the output folder (where 汇总.xlsx
@@ -130,11 +155,8 @@ def link_formula(path: str | None, out_dir: str, text: str, sheet: str | None = 
     their quotes doubled, so no file name can become part of the formula; the path uses forward slashes
     (Excel and WPS resolve either against the workbook's folder, LibreOffice on Linux only ``/``) with
     ``%`` and ``#`` escaped, so that a file named ``a#b.xlsx`` is not cut at its ``#``."""
-    if not path:
-        return None
-    try:
-        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(out_dir))
-    except ValueError:
+    rel = relative_path(path, out_dir) if path else None
+    if rel is None:
         return None
     target = rel.replace(os.sep, "/").replace("%", "%25").replace("#", "%23")
     if sheet and cell:
