@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import islice
 from pathlib import Path
 from typing import Any, Iterator
 
 from xlperf.batch.compare import compare, macro_findings
 from xlperf.batch.facts import expand
+from xlperf.batch.handoff import elsewhere
 from xlperf.batch.structure import Structure
 from xlperf.batch.votes import K, NO_MAJORITY, Tally, _assign, _Group, _vote  # noqa: F401 - K, _vote: tests
 from xlperf.findings import Finding
@@ -28,6 +30,7 @@ from xlperf.scoring.result import FileResult
 
 PROVISIONAL = frozenset({"formula-pattern-break", "formula-inconsistent", "formula-error"})  # a lone file's
 SPOOL_NAME = ".xlperf-infer.jsonl"
+HANDOFF_FROM = 256  # spooled results from which the comparisons go to a helper process (a fork: ~10 ms)
 
 
 class _Spool:
@@ -58,6 +61,9 @@ class _Spool:
             handle.seek(offset)
             text = handle.readline().decode("utf-8").split("\t", 2)[1]
         return json.loads(text), text
+
+    def flush(self) -> None:
+        self._handle.flush()
 
     def lines(self) -> Iterator[tuple[dict, str, str]]:
         """(header, facts JSON, result JSON) per line, in input order."""
@@ -147,15 +153,28 @@ class InferredOutputs:
         self._write(spool, member, bases)
 
     def _write(self, spool: _Spool, member: list, bases: dict[str, dict]) -> None:
-        """Compare each copy in a group of several with the group's template; write every result."""
-        for group, (_, sent, body) in zip(member, spool.lines()):
-            result = FileResult.from_dict(json.loads(body))
-            if group is not None and group.n > 1:
-                self._apply(result, group, expand(json.loads(sent), bases))
+        """Compare each copy in a group of several with the group's template; write every result (a large
+        batch's comparisons made by a helper process while this one writes, see ``handoff``)."""
+        def produce(start: int) -> Iterator[tuple[FileResult, tuple | None]]:
+            return islice(self._finished(spool, member, bases), start, None)
+
+        spool.flush()
+        for result, before in elsewhere(produce) if len(member) >= HANDOFF_FROM else produce(0):
+            if before is not None:
+                self._count(result, *before)
             self.outputs.add(result)
 
+    def _finished(self, spool: _Spool, member: list, bases: dict[str, dict]) -> Iterator[tuple[FileResult, tuple | None]]:
+        """Each result as the outputs take it, with its counts and status before the comparison (None: not compared)."""
+        for group, (_, sent, body) in zip(member, spool.lines()):
+            result = FileResult.from_dict(json.loads(body))
+            before = None
+            if group is not None and group.n > 1:
+                before = dict(result.counts), result.status
+                self._apply(result, group, expand(json.loads(sent), bases))
+            yield result, before
+
     def _apply(self, result: FileResult, group: _Group, facts: Structure | None) -> None:
-        counts, status = dict(result.counts), result.status
         _drop_provisional(result)
         try:
             found = _differences(group.reference(), facts)
@@ -165,6 +184,9 @@ class InferredOutputs:
             found.insert(0, Finding("template-inferred", params={"count": group.n}))
             result.add([f.with_file(result.file) for f in found], self.lang)
         result.settle()
+
+    def _count(self, result: FileResult, counts: dict[str, int], status: str) -> None:
+        """The batch's counts of findings and statuses, as ``result`` changed them."""
         for severity, count in result.counts.items():
             self.batch.counts[severity] = self.batch.counts.get(severity, 0) + count - counts.get(severity, 0)
         if result.status != status:
