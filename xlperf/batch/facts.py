@@ -24,7 +24,7 @@ from xlperf.batch.structure import NO_TABLE, SEP, STRUCTURE_ROLES, Structure, Ta
     group_key, similar_rows, table_of
 
 MAX_BASES = 64
-_bases: "OrderedDict[str, tuple[str, dict]]" = OrderedDict()
+_bases: "OrderedDict[str, tuple[str, dict, Table | None]]" = OrderedDict()  # key → (id, facts, table)
 _formulas: "OrderedDict[tuple, dict[str, str]]" = OrderedDict()
 _lock = threading.Lock()
 
@@ -91,30 +91,37 @@ def _digest(data: Any) -> str:
 
 def compact(facts: Structure) -> dict:
     """The facts to send: in full for the first file of its group in this process, else as changes
-    (``"alone": False`` when this process already met a copy of the same template)."""
-    full = facts.to_json()
+    (``"alone": False`` when this process already met a copy of the same template). A copy is compared
+    with the base without copying its facts first (0.04 → 0.02 ms per bureau copy)."""
     with _lock:
         known = _bases.get(facts.key)
         if known is not None:
             _bases.move_to_end(facts.key)
     if known is None:
+        full = facts.to_json()
         base_id = _digest(full)
+        table = Table.from_json(full["table"]) if full["table"] else None
         with _lock:
-            _bases[facts.key] = (base_id, full)
+            _bases[facts.key] = (base_id, full, table)
             while len(_bases) > MAX_BASES:
                 _bases.popitem(last=False)
         return {"key": facts.key, "base": base_id, "full": full}
-    base_id, base = known
-    cells, theirs = full["cells"], base["cells"]
+    base_id, base, base_table = known
+    cells, theirs = facts.cells, base["cells"]
     out: dict[str, Any] = {"key": facts.key, "base": base_id,
                            "set": {cid: c for cid, c in cells.items() if theirs.get(cid) != c},
                            "drop": [cid for cid in theirs if cid not in cells]}
-    base_table = Table.from_json(base["table"]) if base["table"] else None
     if similar_rows(base_table, facts.table):
         out["alone"] = False
-    for part in ("sheets", "table", "typed", "vba_sha256"):
-        if full[part] != base[part]:
-            out[part] = full[part]
+    sheets, table = list(facts.sheets), facts.table.to_json() if facts.table else None
+    if sheets != base["sheets"]:
+        out["sheets"] = sheets
+    if table != base["table"]:
+        out["table"] = table
+    if facts.typed != base["typed"]:
+        out["typed"] = dict(facts.typed)
+    if facts.vba_sha256 != base["vba_sha256"]:
+        out["vba_sha256"] = facts.vba_sha256
     return out
 
 
