@@ -3,7 +3,8 @@
 The batch's tail after the last file is the parent's alone, one core idle: reading the spool back and
 comparing each copy with its group's template (about 0.1 s for the bureau corpus' 1 000 copies) runs in
 a helper forked then, while the parent writes the outputs (about 0.17 s); the tail went from about
-0.29 to 0.19 s. Where ``fork`` is missing (Windows) or the helper fails, the rest is made in this process.
+0.29 to 0.21 s. Where ``fork`` is missing (Windows) or unsafe (a process running other threads: the
+server, Dask's client) or the helper fails, the rest is made in this process.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
 from typing import Any, Callable, Iterator
 
 CHUNK = 32  # items per message
@@ -41,7 +43,7 @@ def elsewhere(produce: Callable[[int], Iterator[Any]]) -> Iterator[Any]:
     """The items of ``produce(0)``, made in a forked helper; ``produce(start)`` yields the same items from
     index ``start`` on (what the helper did not deliver is made here). ``produce`` must only read: what it
     changes stays in the helper."""
-    if "fork" not in mp.get_all_start_methods():
+    if "fork" not in mp.get_all_start_methods() or threading.active_count() > 1:
         yield from produce(0)
         return
     ctx = mp.get_context("fork")

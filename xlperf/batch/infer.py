@@ -7,8 +7,8 @@ result with facts on, results are spooled to a file in the output folder instead
 on as they arrive (``votes.Tally``, while the workers still check files), and on ``close`` the spool
 is read back once: each copy is compared with what most copies of its group hold (``compare``) and
 written to the outputs. A copy alone in its structure keeps the neighbour checks its worker ran.
-Voting as results arrive took the parent's work after the last file from 0.45 to about 0.3 s (bureau
-corpus, 1000 copies); where the spool holds what only a whole read settles (a copy sent before its
+Voting as results arrive took the parent's CPU after the last file from 0.47 to 0.38 s (bureau corpus,
+1000 copies, --jobs 2); where the spool holds what only a whole read settles (a copy sent before its
 base, two bases of one id that differ), ``close`` groups and votes from the whole spool, as before.
 """
 
