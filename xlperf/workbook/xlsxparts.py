@@ -145,9 +145,12 @@ def attrs(text: str) -> dict[str, str]:
     return out
 
 
-def tags_agree(found: int, text: str, p: str, name: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether ``found`` regex matches account for every <name …> start tag (else the XML is malformed)."""
-    if text.count(f"<{p}{name}", start, end) == found:  # the quick count; longer names sharing the prefix are rare
+def tags_agree(found: int, text: str, p: str, name: str, start: int = 0, end: int | None = None,
+               counted: int | None = None) -> bool:
+    """Whether ``found`` regex matches account for every <name …> start tag (else the XML is malformed).
+    ``counted``: the "<name" count of the range, when the caller has made it already."""
+    quick = text.count(f"<{p}{name}", start, end) if counted is None else counted
+    if quick == found:  # the quick count; longer names sharing the prefix are rare
         return True
     return sum(text.count(f"<{p}{name}{after}", start, end) for after in " >/\n\t") == found
 

@@ -251,7 +251,7 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     except NoReference:
         cells = Cells(p, context)
         cells.scan(cells.patterns[1], text, start, end)
-    if not tags_agree(cells.count, text, p, "c", start, end):
+    if not tags_agree(cells.count, text, p, "c", start, end, count):
         raise PackageError(f"{ref.part}: malformed <c> element")
     merged = [cell_range(attrs(inner).get("ref", "")) for inner in merge.findall(text, end)]
     wide = [m for m in merged if m[:2] != m[2:]]
