@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import pickle
+import random
 import time
 import warnings
 import zipfile
@@ -458,3 +459,18 @@ def test_missing_workbook_part_raises_package_error():
 def test_missing_path_raises_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         read_workbook(tmp_path / "nope.xlsx")
+
+
+def test_covered_memo_as_the_pass_per_range(monkeypatch):
+    """_covered through the memo of the ranges' cells equals the pass per range (taken past _MEMO_AREA)."""
+    from tests.workbook.test_grid import random_merged
+    from xlperf.workbook import xlsxread
+
+    rnd = random.Random(7)
+    for _ in range(2000):
+        merged = random_merged(rnd)
+        values = {(rnd.randint(1, 9), rnd.randint(1, 9)): 1 for _ in range(rnd.randint(0, 30))}
+        memo = xlsxread._covered(merged, values)
+        with monkeypatch.context() as patch:
+            patch.setattr(xlsxread, "_MEMO_AREA", -10**9)
+            assert xlsxread._covered(merged, values) == memo

@@ -36,18 +36,30 @@ class SheetGrid:
 
     def merged_origin(self) -> dict[Pos, Pos]:
         """Each covered cell of a merged range → the range's top-left cell (a later range wins where ranges
-        overlap, except at its own top-left). By dict.fromkeys over itertools.product: 0.017 → 0.005 ms
-        per bureau copy against two nested loops."""
-        origin: dict[Pos, Pos] = {}
-        for r1, c1, r2, c2 in self.merged:
-            top = (r1, c1)
-            before = origin.get(top)
-            origin.update(dict.fromkeys(product(range(r1, r2 + 1), range(c1, c2 + 1)), top))
-            if before is None:
-                origin.pop(top, None)
-            else:
-                origin[top] = before
-        return origin
+        overlap, except at its own top-left). Copies of one form repeat their ranges: a copy of the memo's
+        dict, 0.017 → 0.004 ms per bureau copy against two nested loops per call."""
+        merged = tuple(self.merged)
+        if sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in merged) <= _MEMO_AREA:
+            return dict(_origin(merged))
+        return _origin.__wrapped__(merged)
+
+
+_MEMO_AREA = 4096  # merged ranges covering more cells together are not kept by merged_origin
+
+
+@lru_cache(maxsize=256)
+def _origin(merged: tuple[tuple[int, int, int, int], ...]) -> dict[Pos, Pos]:
+    """SheetGrid.merged_origin of these ranges (kept: callers get a copy), by dict.fromkeys over product."""
+    origin: dict[Pos, Pos] = {}
+    for r1, c1, r2, c2 in merged:
+        top = (r1, c1)
+        before = origin.get(top)
+        origin.update(dict.fromkeys(product(range(r1, r2 + 1), range(c1, c2 + 1)), top))
+        if before is None:
+            origin.pop(top, None)
+        else:
+            origin[top] = before
+    return origin
 
 
 @lru_cache(maxsize=None)  # at most 18 278 entries
