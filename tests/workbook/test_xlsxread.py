@@ -363,6 +363,21 @@ def test_path_and_bytes_agree_and_the_file_is_untouched(generated):
     assert generated.read_bytes() == before and generated.stat().st_mtime_ns == stamp
 
 
+def test_shared_sheets_equal_copies(generated):
+    """read_workbook(shared=True) hands out the kept containers themselves; they equal the copies, and a
+    copy's change never reaches them."""
+    from xlperf.workbook import xlsxread
+
+    xlsxread._SHEETS.clear()
+    shared = read_workbook(generated, shared=True)
+    copied = read_workbook(generated)
+    assert shared == copied
+    for one, other in zip(shared.sheets, copied.sheets):
+        assert one.values is not other.values and one.formulas is not other.formulas
+        other.values.clear()
+    assert read_workbook(generated, shared=True) == shared == read_workbook(generated)
+
+
 def test_results_pickle(handwritten):
     data = read_workbook(handwritten)
     again = pickle.loads(pickle.dumps(data))

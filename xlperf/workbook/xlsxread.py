@@ -125,25 +125,28 @@ class WorkbookData:
 
 
 def read_workbook(source: str | os.PathLike[str] | bytes | PackageParts, sheets: Iterable[str] | None = None,
-                  max_uncompressed: int = 200 * 2**20) -> WorkbookData:
+                  max_uncompressed: int = 200 * 2**20, *, shared: bool = False) -> WorkbookData:
     """Read a path, the file's bytes or the parts sniff verified; the file is opened read-only.
 
-    Raises PackageError/PackageTooLarge. Parts byte-identical to recent ones are parsed once (PartCache)."""
+    Raises PackageError/PackageTooLarge. Parts byte-identical to recent ones are parsed once (PartCache).
+    With ``shared``, a sheet's containers (values, formulas …) may be the ones kept for later reads: the
+    caller reads them and never changes them (open_view copies what it hands out; this spares a second
+    copy of every container per sheet)."""
     wanted = None if sheets is None else set([sheets] if isinstance(sheets, str) else sheets)
     if isinstance(source, PackageParts):
         return _guarded(lambda: _Package(source.names, source.total, source.data.__getitem__,
-                                         max_uncompressed).read(wanted))
+                                         max_uncompressed, shared).read(wanted))
     # a missing or unreadable path raises OSError here, as open() does
     handle = io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else open(source, "rb")
     with handle:
-        return _guarded(lambda: _read_zip(handle, max_uncompressed, wanted))
+        return _guarded(lambda: _read_zip(handle, max_uncompressed, wanted, shared))
 
 
-def _read_zip(handle: IO[bytes], limit: int, wanted: set[str] | None) -> WorkbookData:
+def _read_zip(handle: IO[bytes], limit: int, wanted: set[str] | None, shared: bool) -> WorkbookData:
     with zipfile.ZipFile(handle) as archive:
         infos = archive.infolist()
         names = [info.filename for info in infos]
-        return _Package(names, sum(info.file_size for info in infos), archive.read, limit).read(wanted)
+        return _Package(names, sum(info.file_size for info in infos), archive.read, limit, shared).read(wanted)
 
 
 def _guarded(read: Callable[[], WorkbookData]) -> WorkbookData:
@@ -167,9 +170,11 @@ def _decoded(data: bytes | None) -> str | None:
 class _Package:
     """Part access with the size check done before anything is decompressed."""
 
-    def __init__(self, names: list[str] | tuple[str, ...], total: int, read: Callable[[str], bytes], limit: int):
+    def __init__(self, names: list[str] | tuple[str, ...], total: int, read: Callable[[str], bytes], limit: int,
+                 shared: bool = False):
         if total > limit:
             raise PackageTooLarge(total, limit)
+        self.shared = shared
         self.read_part = read
         self.names = list(names)
         self.exact = set(self.names)
@@ -216,6 +221,10 @@ class _Package:
             raise PackageError(f"missing part {ref.part}")
         key = (data, *context.key)
         parsed = _SHEETS.get(key, lambda: _parse_sheet(decode_xml(data), ref, context))
+        if self.shared:
+            return SheetData(ref.name, ref.state, ref.part or "", parsed.values, parsed.formulas, parsed.array_refs,
+                             parsed.styles, parsed.merged, parsed.max_row, parsed.max_col, parsed.protected,
+                             parsed.dimension, parsed.style_table, key)
         return SheetData(ref.name, ref.state, ref.part or "", dict(parsed.values), dict(parsed.formulas),
                          dict(parsed.array_refs), dict(parsed.styles), list(parsed.merged), parsed.max_row,
                          parsed.max_col, parsed.protected, parsed.dimension, parsed.style_table, key)
