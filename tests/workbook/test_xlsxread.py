@@ -489,3 +489,20 @@ def test_covered_memo_as_the_pass_per_range(monkeypatch):
         with monkeypatch.context() as patch:
             patch.setattr(xlsxread, "_MEMO_AREA", -10**9)
             assert xlsxread._covered(merged, values) == memo
+
+
+def test_shared_strings_plain_entries_as_every_entry():
+    """shared_strings' plain-entry shortcut gives what the per-entry path gives (entities, x005F_, runs)."""
+    from xlperf.workbook.xlsxparts import _string, _string_patterns, shared_strings
+
+    rnd = random.Random(5)
+    bits = ["a", "文", " ", "&amp;", "&#120;005F_", "x005F_", "_x005F_x000D_", "&lt;", "1"]
+    for _ in range(500):
+        items = []
+        for _ in range(rnd.randint(0, 6)):
+            text = "".join(rnd.choice(bits) for _ in range(rnd.randint(0, 5)))
+            items.append(rnd.choice([f"<si><t>{text}</t></si>", f"<si><r><t>{text}</t></r><r><t>b</t></r></si>",
+                                     f'<si><t xml:space="preserve">{text}</t></si>', "<si/>"]))
+        sst = f'<sst xmlns="{MAIN}">{"".join(items)}</sst>'
+        entries = _string_patterns("")[0].findall(sst)
+        assert shared_strings(sst) == [_string(plain, rest, "") for plain, rest in entries]
