@@ -44,10 +44,10 @@ class SheetGrid:
         return _origin.__wrapped__(merged)
 
 
-_MEMO_AREA = 4096  # merged ranges covering more cells together are not kept by merged_origin
+_MEMO_AREA = 1024  # merged ranges covering more cells together are not kept (the memo: ≤ 64 × 1 024 cells)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _origin(merged: tuple[tuple[int, int, int, int], ...]) -> dict[Pos, Pos]:
     """SheetGrid.merged_origin of these ranges (kept: callers get a copy), by dict.fromkeys over product."""
     origin: dict[Pos, Pos] = {}

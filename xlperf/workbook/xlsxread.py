@@ -275,20 +275,20 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
                      attrs(dim[1]).get("ref") if dim else None, context.styles)
 
 
-_MEMO_MERGES = 512  # sheets with more merged ranges are parsed without the memo
+_MEMO_MERGES = 256  # sheets with more merged ranges are parsed without the memo (which holds ≤ 64 sheets)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _merged(inners: Sequence[str]) -> tuple[tuple[int, int, int, int], ...]:
     """The merged ranges of a sheet's <mergeCell> tags (their insides), kept by those texts: copies of
     one form repeat them (0.045 of 0.34 ms per bureau copy went into parsing them again)."""
     return tuple(cell_range(attrs(inner).get("ref", "")) for inner in inners)
 
 
-_MEMO_AREA = 4096  # merged ranges covering more cells together are matched against the values instead
+_MEMO_AREA = 1024  # ranges covering more cells together are matched against the values (the memo: ≤ 64 × 1 024)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _inside(merged: tuple[tuple[int, int, int, int], ...]) -> frozenset[Pos]:
     """The cells of merged ranges, each range's own top-left left out, kept by the ranges."""
     inside: set[Pos] = set()
