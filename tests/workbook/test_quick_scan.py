@@ -81,3 +81,12 @@ def test_generated_sheets(cells, monkeypatch_session):
 def monkeypatch_session():
     with pytest.MonkeyPatch.context() as patch:
         yield patch
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=st.lists(st.tuples(st.integers(1, 6), st.integers(1, 5), CELLS), min_size=4, max_size=14))
+def test_small_memo_generations(cells, monkeypatch_session):
+    """A memo of two cells per generation: texts move between the generations, the cells stay the same."""
+    monkeypatch_session.setattr(cellscan, "_MAX_CELLS", 2)
+    test_generated_sheets.hypothesis.inner_test(cells, monkeypatch_session)
+    monkeypatch_session.setattr(cellscan, "_MAX_CELLS", 4096)

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import io
 import pickle
+import random
 import time
 import warnings
 import zipfile
@@ -362,6 +363,21 @@ def test_path_and_bytes_agree_and_the_file_is_untouched(generated):
     assert generated.read_bytes() == before and generated.stat().st_mtime_ns == stamp
 
 
+def test_shared_sheets_equal_copies(generated):
+    """read_workbook(shared=True) hands out the kept containers themselves; they equal the copies, and a
+    copy's change never reaches them."""
+    from xlperf.workbook import xlsxread
+
+    xlsxread._SHEETS.clear()
+    shared = read_workbook(generated, shared=True)
+    copied = read_workbook(generated)
+    assert shared == copied
+    for one, other in zip(shared.sheets, copied.sheets):
+        assert one.values is not other.values and one.formulas is not other.formulas
+        other.values.clear()
+    assert read_workbook(generated, shared=True) == shared == read_workbook(generated)
+
+
 def test_results_pickle(handwritten):
     data = read_workbook(handwritten)
     again = pickle.loads(pickle.dumps(data))
@@ -458,3 +474,35 @@ def test_missing_workbook_part_raises_package_error():
 def test_missing_path_raises_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         read_workbook(tmp_path / "nope.xlsx")
+
+
+def test_covered_memo_as_the_pass_per_range(monkeypatch):
+    """_covered through the memo of the ranges' cells equals the pass per range (taken past _MEMO_AREA)."""
+    from tests.workbook.test_grid import random_merged
+    from xlperf.workbook import xlsxread
+
+    rnd = random.Random(7)
+    for _ in range(2000):
+        merged = random_merged(rnd)
+        values = {(rnd.randint(1, 9), rnd.randint(1, 9)): 1 for _ in range(rnd.randint(0, 30))}
+        memo = xlsxread._covered(merged, values)
+        with monkeypatch.context() as patch:
+            patch.setattr(xlsxread, "_MEMO_AREA", -10**9)
+            assert xlsxread._covered(merged, values) == memo
+
+
+def test_shared_strings_plain_entries_as_every_entry():
+    """shared_strings' plain-entry shortcut gives what the per-entry path gives (entities, x005F_, runs)."""
+    from xlperf.workbook.xlsxparts import _string, _string_patterns, shared_strings
+
+    rnd = random.Random(5)
+    bits = ["a", "文", " ", "&amp;", "&#120;005F_", "x005F_", "_x005F_x000D_", "&lt;", "1"]
+    for _ in range(500):
+        items = []
+        for _ in range(rnd.randint(0, 6)):
+            text = "".join(rnd.choice(bits) for _ in range(rnd.randint(0, 5)))
+            items.append(rnd.choice([f"<si><t>{text}</t></si>", f"<si><r><t>{text}</t></r><r><t>b</t></r></si>",
+                                     f'<si><t xml:space="preserve">{text}</t></si>', "<si/>"]))
+        sst = f'<sst xmlns="{MAIN}">{"".join(items)}</sst>'
+        entries = _string_patterns("")[0].findall(sst)
+        assert shared_strings(sst) == [_string(plain, rest, "") for plain, rest in entries]

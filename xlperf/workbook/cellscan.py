@@ -16,8 +16,12 @@ from typing import Any
 from xlperf.workbook.xlsxparts import cell_value, number_value, position, unescape
 from xlperf.workbook.xlsxstyles import excel_date
 
-_CELLS: dict[str, dict[str, tuple | bool]] = {}  # prefix → text after "<c " → record, or False when not plain
-_MAX_CELLS = 4096  # ≈500 bytes each (≈2 MB), cleared when full: memory stays flat as N grows
+# prefix → [recent, older] generations of: text after "<c " → record, or False when not plain
+_CELLS: dict[str, list[dict[str, tuple | bool]]] = {}
+# texts per generation, ≈500 bytes each (≈2 MB): when the recent one is full it becomes the older one and
+# the older is dropped, so memory stays flat as N grows. On the bureau corpus (1 333 sheets, 10 296
+# distinct cell texts of 243 082) two generations parse 10 731 texts where clearing one at 4 096 parsed 17 126.
+_MAX_CELLS = 4096
 _SHARED = -1  # a record's context field for a shared-string cell
 
 
@@ -69,15 +73,19 @@ def quick_scan(cells: Any, text: str, start: int, end: int, count: int | None = 
     del pieces[0]
     if (text.count(f"<{p}c", start, end) if count is None else count) != len(pieces):
         return False  # a <c> written another way (<c>, <c\n…): the regular scan
-    known = _CELLS.setdefault(p, {})
+    generations = _CELLS.setdefault(p, [{}, {}])
+    known = generations[0]
     records = list(map(known.get, pieces))
     if None in records:
-        pattern = _cell_pattern(cells.patterns[0])
-        if len(known) >= _MAX_CELLS:
-            known.clear()
+        older, pattern = generations[1], _cell_pattern(cells.patterns[0])
         for i, record in enumerate(records):
             if record is None:
-                records[i] = known[pieces[i]] = _parse(pattern, p, pieces[i])
+                piece = pieces[i]
+                if len(known) >= _MAX_CELLS:
+                    older, known = known, {}
+                    generations[:] = known, older
+                record = older.get(piece)
+                records[i] = known[piece] = _parse(pattern, p, piece) if record is None else record
     if False in records:
         return False
     _fill(cells, records)
@@ -85,27 +93,26 @@ def quick_scan(cells: Any, text: str, start: int, end: int, count: int | None = 
 
 
 def _fill(cells: Any, records: list[tuple]) -> None:
-    """The records' styles, formulas and values, each dict filled in cell order as the regular scan does."""
-    if records:
-        cells.max_row, cells.max_col = max(map(itemgetter(0), records)), max(map(itemgetter(1), records))
-    else:
-        cells.max_row = cells.max_col = 0
+    """The records' styles, formulas and values, each dict filled in cell order as the regular scan does.
+
+    Columns by one zip and dicts filled by update: 0.070 → 0.046 ms per bureau copy against a loop over
+    the records."""
     cells.count = len(records)
-    cells.styles.update([r[2] for r in records if r[2]])
-    cells.formulas.update([r[3] for r in records if r[3]])
-    shared, dates, epoch = cells.context.shared, cells.context.dates, cells.context.epoch
-    contexts = set(map(itemgetter(5), records))
-    if _SHARED not in contexts and not (dates and not dates.keys().isdisjoint(contexts)):
-        cells.values.update([r[4] for r in records if r[4]])
+    if not records:
+        cells.max_row = cells.max_col = 0
         return
-    values = cells.values
-    for *_, item, context in records:
-        if item is None:
-            continue
-        pos, value = item
-        if context == _SHARED:
-            values[pos] = shared[value]
-        elif context is not None and context in dates:
-            values[pos] = excel_date(value, epoch, dates[context])
-        else:
-            values[pos] = value
+    rows, cols, styles, formulas, items, contexts = zip(*records)
+    cells.max_row, cells.max_col = max(rows), max(cols)
+    cells.styles.update(filter(None, styles))
+    cells.formulas.update(filter(None, formulas))
+    shared, dates, epoch = cells.context.shared, cells.context.dates, cells.context.epoch
+    kinds = set(contexts)
+    if dates and not dates.keys().isdisjoint(kinds):
+        cells.values.update([(item[0], shared[item[1]] if kind == _SHARED else excel_date(item[1], epoch, dates[kind])
+                              if kind is not None and kind in dates else item[1])
+                             for item, kind in zip(items, contexts) if item])
+    elif _SHARED in kinds:
+        cells.values.update([(item[0], shared[item[1]]) if kind == _SHARED else item
+                             for item, kind in zip(items, contexts) if item])
+    else:
+        cells.values.update(filter(None, items))

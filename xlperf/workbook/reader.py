@@ -24,6 +24,7 @@ from xlperf.workbook.stated import grade_near_total, stated_grade
 LEVEL_ROLES = ("level1", "level2", "level3")
 BLANK_RUN_END = 8  # this many blank rows in a row end a table
 _DASHES = frozenset({"/", "-", "—", "——", "－", "、"})
+_NO_PERCENT: frozenset[str] = frozenset()
 
 
 def _text(value: Any) -> str:
@@ -33,6 +34,19 @@ def _text(value: Any) -> str:
 def _blank(value: Any) -> bool:
     """Empty, or a dash written in an unused cell."""
     return value is None or (isinstance(value, str) and (not value.strip() or value.strip() in _DASHES))
+
+
+def _all_blank(values: list[Any]) -> bool:
+    """Every value _blank, tested in one loop (a call per value was 4 % of reading a bureau copy's table)."""
+    for value in values:
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return False
+        text = value.strip()
+        if text and text not in _DASHES:
+            return False
+    return True
 
 
 def _label_columns(header: Header) -> tuple[int, ...]:
@@ -95,7 +109,7 @@ def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: _Columns) -
     kind = _label_kind(grid, row, columns)
     if kind in ("total", "subtotal"):
         return kind
-    if all(_blank(v) for v in values):
+    if _all_blank(values):
         return "blank"
     if kind == "stop":
         return "stop"
@@ -135,7 +149,8 @@ def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], s
         method=_text(values.get("method")) or None, nature=_text(values.get("nature")) or None,
         unit=_text(values.get("unit")) or None, judgement=values.get("judgement"), row=row,
         cells=dict(zip(columns.roles, [letter + number for letter in columns.letters])),
-        percent=frozenset([role for role, col in columns.percent if (row, col) in grid.percent]),
+        percent=frozenset([role for role, col in columns.percent if (row, col) in grid.percent])
+        if columns.percent else _NO_PERCENT,
         score_formula=formulas.get((row, columns.score)) if formulas else None)
 
 

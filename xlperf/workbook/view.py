@@ -93,7 +93,7 @@ class _SheetView:
 
     @classmethod
     def of(cls, sheet: SheetData) -> _SheetView:
-        """From a SheetData that read_workbook made for this call alone (its containers are not copied)."""
+        """From a SheetData of read_workbook(shared=True): read, never changed (open_view copies what it hands out)."""
         from xlperf.workbook.xlsxread import grid_from_sheet
 
         grid = grid_from_sheet(sheet)
@@ -113,7 +113,7 @@ def open_view(path: str | Path, data: bytes | None = None, package: PackageParts
     """
     from xlperf.workbook.xlsxread import read_workbook
 
-    book = read_workbook(package if package is not None else data if data is not None else str(path))
+    book = read_workbook(package if package is not None else data if data is not None else str(path), shared=True)
     view = WorkbookView(str(path), [])
     for sheet in book.sheets:
         made = _SHEETS.get(sheet.source, lambda: _SheetView.of(sheet)) if sheet.source else _SheetView.of(sheet)

@@ -145,9 +145,12 @@ def attrs(text: str) -> dict[str, str]:
     return out
 
 
-def tags_agree(found: int, text: str, p: str, name: str, start: int = 0, end: int | None = None) -> bool:
-    """Whether ``found`` regex matches account for every <name …> start tag (else the XML is malformed)."""
-    if text.count(f"<{p}{name}", start, end) == found:  # the quick count; longer names sharing the prefix are rare
+def tags_agree(found: int, text: str, p: str, name: str, start: int = 0, end: int | None = None,
+               counted: int | None = None) -> bool:
+    """Whether ``found`` regex matches account for every <name …> start tag (else the XML is malformed).
+    ``counted``: the "<name" count of the range, when the caller has made it already."""
+    quick = text.count(f"<{p}{name}", start, end) if counted is None else counted
+    if quick == found:  # the quick count; longer names sharing the prefix are rare
         return True
     return sum(text.count(f"<{p}{name}{after}", start, end) for after in " >/\n\t") == found
 
@@ -230,13 +233,17 @@ def shared_strings(text: str | None) -> list[str]:
     if not text:
         return []
     p = root_prefix(text, "sst")
-    strings, entries = [], _string_patterns(p)[0].findall(text)
+    entries = _string_patterns(p)[0].findall(text)
     if not tags_agree(len(entries), text, p, "si"):
         raise ValueError("malformed <si> in the shared string table")
-    for plain, rest in entries:
-        value = rich_text(plain, rest, p) if rest else unescape(plain)
-        strings.append(value.replace("x005F_", "") if "x005F_" in value else value)
-    return strings
+    # a plain <t> without entities or x005F_ is its own value: no call for it (0.03 → 0.02 ms per bureau copy)
+    return [plain if not rest and "&" not in plain and "x005F_" not in plain else _string(plain, rest, p)
+            for plain, rest in entries]
+
+
+def _string(plain: str, rest: str, p: str) -> str:
+    value = rich_text(plain, rest, p) if rest else unescape(plain)
+    return value.replace("x005F_", "") if "x005F_" in value else value
 
 
 def column_index(letters: str) -> int:
