@@ -35,3 +35,48 @@ def test_canonical_keeps_types_apart():
     """1, 1.0 and True are equal keys to a plain cache; their texts differ where they must."""
     assert [canonical(v) for v in (1, 1.0, True, -0.0, 0.0)] == ["n:1", "n:1", "b:TRUE", "n:0", "n:0"]
     assert canonical("=A1") == "f:=A1" and canonical("x", is_formula=True) == "f:x" and canonical("x") == "s:x"
+
+
+decimals = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.decimals(allow_nan=False, allow_infinity=False, places=16),
+    st.integers(-10**20, 10**20).map(lambda n: Decimal(n * 10 + 5).scaleb(-7)),  # halves at the 6th place
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda f: Decimal(repr(f))),
+    st.sampled_from([Decimal("0"), Decimal("-0"), Decimal("0E-10"), Decimal("1E+15"), Decimal("999999999999999.5"),
+                     Decimal("-2.5"), Decimal("1.005"), Decimal("0.1234567890123456789"), Decimal("1E-30")]),
+)
+
+
+@given(decimals, st.integers(0, 15))
+def test_excel_round_of_a_decimal_matches_the_general_path(value, digits):
+    """excel_round's Decimal fast path against _apply, the path every other input takes."""
+    from decimal import ROUND_HALF_UP
+
+    from xlperf.core.rounding import _apply, excel_round
+
+    fast, general = excel_round(value, digits), _apply(value, digits, ROUND_HALF_UP)
+    assert fast == general and str(fast) == str(general)
+
+
+exprs_inputs = st.fixed_dictionaries({name: st.one_of(st.none(), st.decimals(-1000, 1000, places=4))
+                                      for name in ("weight", "target", "actual", "high", "rate")})
+
+
+@given(exprs_inputs)
+def test_generated_rule_functions_match_the_closures(env):
+    """Expr.compile's generated source gives what the closure per node gives (or raises alike)."""
+    from xlperf.core import ruletable
+    from xlperf.core.config import ScoringConfig
+
+    cfgs = (ScoringConfig(), ScoringConfig(reverse_mode="linear", equal_mode="all_or_nothing", rate_digits=2))
+    trees = [tree for method in ruletable.METHODS for comparator in (None, "<=", "<", "=", ">", "between")
+             for cfg in cfgs for tree in vars(ruletable.rule_exprs(method, cfg, comparator)).values()]
+    trees += [ruletable.total_expr("rescale"), ruletable.total_expr("zero")]
+    for tree in trees:
+        outcomes = []
+        for fn in (tree.compile(), tree.closure()):
+            try:
+                outcomes.append(("value", fn(env)))
+            except Exception as exc:  # noqa: BLE001 - both must fail the same way
+                outcomes.append(("error", type(exc)))
+        assert outcomes[0] == outcomes[1] and str(outcomes[0][1]) == str(outcomes[1][1])

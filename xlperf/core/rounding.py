@@ -73,8 +73,21 @@ def _apply(value: Number, digits: int, mode: str) -> Decimal:
     return ((dec / step).quantize(Decimal(1), mode) * step).quantize(Decimal(1))
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-digits) for digits in range(16))
+
+
 def excel_round(value: Number, digits: int = 2) -> Decimal:
-    """Excel ``ROUND``: half away from zero (4.995 → 5.00, -2.5 → -3)."""
+    """Excel ``ROUND``: half away from zero (4.995 → 5.00, -2.5 → -3).
+
+    A Decimal rounded to 0…15 places (nearly every call: the core computes in Decimal, 57 000 calls per
+    400 bureau copies) is rounded here in one step, as ``_apply`` does it: 0.25 → 0.09 µs per call."""
+    if value.__class__ is Decimal and digits.__class__ is int and 0 <= digits <= 15:
+        if not value:
+            if value.is_finite():
+                return _ZERO.quantize(_QUANTA[digits], ROUND_HALF_UP)
+        elif value.is_finite():
+            dec = _SIG15.plus(value)
+            return dec if dec.adjusted() >= 15 else dec.quantize(_QUANTA[digits], ROUND_HALF_UP)
     return _apply(value, digits, ROUND_HALF_UP)
 
 
