@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
 from xlperf.core.config import ScoringConfig
-from xlperf.core.frozen import frozen
+from xlperf.core.frozen import evolve, frozen
 from xlperf.core.grades import grade_for
 from xlperf.core.model import Budget, Indicator, IndicatorTable
 from xlperf.core.numbers import CellNumber, read_number
@@ -100,11 +99,11 @@ def in_context(q: Quantity, nature: str | None, unit: str | None, points: bool =
     unit_text = unit.strip() if unit else ""
     if points and unit_text in PERCENT_UNITS and q.kind is Kind.NUMBER and not q.unit:
         high = q.high / 100 if q.high is not None else None
-        return replace(q, kind=Kind.PERCENT, comparator=comparator, value=q.value / 100, high=high, unit="%")
+        return evolve(q, kind=Kind.PERCENT, comparator=comparator, value=q.value / 100, high=high, unit="%")
     unit = q.unit or (unit_text if q.kind is Kind.NUMBER else "")
     if comparator == q.comparator and unit == q.unit:
         return q  # nothing to add: most values carry their own comparator and unit
-    return replace(q, comparator=comparator, unit=unit)
+    return evolve(q, comparator=comparator, unit=unit)
 
 
 @lru_cache(maxsize=1024)
@@ -118,7 +117,7 @@ def as_percent(target: Quantity, actual: Quantity, raw: object) -> Quantity:
     """A plain number against a percent target is a fraction, as Excel stores 94.2 % (0.942)."""
     if target.kind is Kind.PERCENT and actual.kind is Kind.NUMBER and isinstance(raw, (int, float, Decimal)) \
             and not isinstance(raw, bool):
-        return replace(actual, kind=Kind.PERCENT, unit="%")
+        return evolve(actual, kind=Kind.PERCENT, unit="%")
     return actual
 
 
