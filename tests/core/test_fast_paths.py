@@ -129,3 +129,16 @@ def _same_as_afresh(ind) -> None:
         for cfg in _CFGS:
             table = IndicatorTable((ind,), budget=budget)
             assert repr(evaluate(table, cfg).rows[0]) == repr(evaluate_row(ind, cfg, budget))
+
+
+@given(decimals, st.integers(0, 15))
+def test_snapped_of_a_decimal_is_two_excel_rounds(value, digits):
+    from xlperf.core.rounding import excel_round, snapped
+
+    outcomes = []
+    for fn in (lambda: snapped(value, digits), lambda: excel_round(excel_round(value, 10), digits)):
+        try:
+            outcomes.append(str(fn()))
+        except ArithmeticError as exc:
+            outcomes.append(type(exc))
+    assert outcomes[0] == outcomes[1]

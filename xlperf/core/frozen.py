@@ -57,5 +57,8 @@ def evolve(obj: T, **changes: object) -> T:
         return replace(obj, **changes)  # type: ignore[type-var]
     new = object.__new__(cls)
     old = obj.__dict__
-    new.__dict__.update({name: old[name] for name in names}, **changes)  # fields only, as replace copies
+    if len(old) == len(names):  # the fields and nothing else (every field is set by __init__)
+        new.__dict__.update(old, **changes)
+    else:  # fields only, as replace copies: a value cached on the instance stays behind
+        new.__dict__.update({name: old[name] for name in names}, **changes)
     return new

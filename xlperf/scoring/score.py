@@ -88,8 +88,8 @@ def _own(ind: Indicator) -> tuple[Decimal | None, Decimal | None]:
 
 
 def _role_refs(table: IndicatorTable, ind: Indicator) -> tuple:
-    """What ``_roles`` reads of a row, as a key (its sheet, its role cells, the budget block's for 预算执行率)."""
-    refs = tuple((role, ref) for role, ref in ind.cells.items() if role in ("target", "actual", "weight"))
+    """What ``_roles`` reads of a row, as a key (its sheet, its cells, the budget block's for 预算执行率)."""
+    refs = tuple(ind.cells.items())  # all of them (a superset of the three roles read): one C call
     budget = table.budget
     if ind is table.exec_row and budget is not None:
         refs += (budget.sheet, tuple(budget.cells.get(name) for name in ("spent", "annual", "received")))
