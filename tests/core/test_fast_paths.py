@@ -142,3 +142,19 @@ def test_snapped_of_a_decimal_is_two_excel_rounds(value, digits):
         except ArithmeticError as exc:
             outcomes.append(type(exc))
     assert outcomes[0] == outcomes[1]
+
+
+@given(st.lists(decimals, min_size=1, max_size=20))
+def test_remembered_points_are_points_afresh(values):
+    """points' cache by value gives snapped's own result, whatever representation came first."""
+    from xlperf.core.rounding import points, snapped
+
+    for value in values + [value.scaleb(0) * 1 for value in values] + [Decimal(f"{value}0") for value in values
+                                                                      if value.is_finite() and "E" not in str(value)]:
+        outcomes = []
+        for fn in (lambda: points(value), lambda: snapped(value, 2)):
+            try:
+                outcomes.append(str(fn()))
+            except ArithmeticError as exc:
+                outcomes.append(type(exc))
+        assert outcomes[0] == outcomes[1]

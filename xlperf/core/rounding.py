@@ -116,6 +116,25 @@ def snapped(value: Number, digits: int) -> Decimal:
     return excel_round(excel_round(value, SNAP_DIGITS), digits)
 
 
+_POINTS: dict[Decimal, Decimal] = {}  # a Decimal's points by value (see points)
+MAX_POINTS = 16384
+
+
 def points(value: Number) -> Decimal:
-    """Round a score, subtotal or total to 2 decimals (the unit every result is shown in), in two steps."""
+    """Round a score, subtotal or total to 2 decimals (the unit every result is shown in), in two steps.
+
+    Decimals are remembered by value: a bureau copy rounds 44 subtotals and totals, most of them the
+    template's weights and sums every copy repeats (0.60 → 0.15 µs a hit). Only results of ``snapped``'s
+    inline path are kept: for a non-zero value below 1E+15 the result depends on the value alone, not on
+    how many trailing zeros it was written with (Decimal("2.5") and Decimal("2.50") are one key)."""
+    if value.__class__ is Decimal and value.is_finite():
+        found = _POINTS.get(value)
+        if found is not None:
+            return found
+        if value and value.adjusted() < 14:
+            found = snapped(value, 2)
+            if len(_POINTS) >= MAX_POINTS:
+                _POINTS.clear()
+            _POINTS[value] = found
+            return found
     return snapped(value, 2)
