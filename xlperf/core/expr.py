@@ -54,8 +54,8 @@ class Expr:
     prec = 9
 
     def compile(self) -> Fn:
-        """The tree as one Python function of ``env``, generated as source (one frame for the whole tree: a
-        closure per node made a rule's score, met and ratio 2.4 µs of the 5.4 µs of scoring a bureau row);
+        """The tree as one Python function of ``env``, generated as source (one frame for the whole tree: with
+        a closure per node, scoring a bureau row took 5.4 µs, with the generated functions 3.5 µs);
         a tree too deep for Python's parser keeps the closures (:meth:`closure`)."""
         return _generated((self,), as_tuple=False) or self.closure()
 

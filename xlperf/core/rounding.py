@@ -80,7 +80,7 @@ def excel_round(value: Number, digits: int = 2) -> Decimal:
     """Excel ``ROUND``: half away from zero (4.995 → 5.00, -2.5 → -3).
 
     A Decimal rounded to 0…15 places (nearly every call: the core computes in Decimal, 57 000 calls per
-    400 bureau copies) is rounded here in one step, as ``_apply`` does it: 0.25 → 0.09 µs per call."""
+    400 bureau copies) is rounded here in one step, as ``_apply`` does it: 0.39 → 0.27 µs per call."""
     if value.__class__ is Decimal and digits.__class__ is int and 0 <= digits <= 15:
         if not value:
             if value.is_finite():
