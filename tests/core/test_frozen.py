@@ -92,3 +92,17 @@ def test_unsupported_fields_are_refused():
     for odd in (NotInInit, KeywordOnly, InitOnly):
         with pytest.raises(TypeError):
             frozen(odd)
+
+
+def test_evolve_is_dataclasses_replace():
+    """evolve's copy of the fields gives what dataclasses.replace gives, caches in the dict left behind."""
+    from xlperf.core.frozen import evolve
+
+    row = Indicator("产出", "数量", "场次", 5, "≥20场次", "22场次", cells={"score": "H5"}, percent=frozenset({"x"}))
+    object.__setattr__(row, "_cached", 1)  # a value cached on the instance is no field: replace drops it
+    for changes in ({}, {"rule": None}, {"actual": 3, "cells": {}}, {"level1": "效益", "percent": frozenset()}):
+        fast, slow = evolve(row, **changes), dataclasses.replace(row, **changes)
+        assert fast == slow and vars(fast) == vars(slow) and type(fast) is Indicator and fast is not row
+    with pytest.raises(TypeError):
+        evolve(row, nonsense=1)  # no such field: refused, as replace refuses it
+    assert evolve(Plain("a"), count=3) == Plain("a", 3)  # not @frozen: replace itself

@@ -18,6 +18,8 @@ from xlperf.scoring.result import FileResult
 
 
 def _same(cached: Any, recomputed: Any) -> bool:
+    if cached.__class__ in _PLAIN and recomputed.__class__ in _PLAIN:  # most formula cells: numbers both
+        return math.isclose(float(cached), float(recomputed), rel_tol=1e-9, abs_tol=1e-6)
     if cached is None or cached == "":
         return recomputed is None or recomputed == ""
     if isinstance(cached, bool) or isinstance(recomputed, bool):
@@ -27,25 +29,44 @@ def _same(cached: Any, recomputed: Any) -> bool:
     return str(cached).strip() == str(recomputed).strip()
 
 
-def cached_mismatches(view, values: dict[tuple[str, str], Any]) -> list[Finding]:
-    """Formula cells whose saved value disagrees with the recomputed one (skipping #NAME? results)."""
+_PLAIN = frozenset({int, float})  # exactly these classes (bool is not int here): compared as numbers
+_ABSENT = object()
+_CELLS: dict[tuple, tuple] = {}  # formula set → each sheet's formula cells in order with their (sheet, A1) keys
+MAX_CELLS = 256
+
+
+def _formula_cells(view) -> tuple[tuple[str, tuple[tuple[int, int, tuple[str, str]], ...]], ...]:
+    """Each sheet's formula cells, sorted, with the (sheet, A1) key of the recomputed values: once per formula
+    set (``engine.key``), as copies of a template share it (the A1 texts were 40 % of comparing a copy)."""
+    from xlperf.engine.key import formula_key
     from xlperf.workbook.grid import a1
 
+    key = formula_key(view)
+    found = _CELLS.get(key)
+    if found is None:
+        found = tuple((sheet, tuple((row, col, (sheet, a1(row, col))) for row, col in sorted(formulas)))
+                      for sheet, formulas in view.formulas.items())
+        if len(_CELLS) >= MAX_CELLS:
+            _CELLS.clear()
+        _CELLS[key] = found
+    return found
+
+
+def cached_mismatches(view, values: dict[tuple[str, str], Any]) -> list[Finding]:
+    """Formula cells whose saved value disagrees with the recomputed one (skipping #NAME? results)."""
     out = []
-    for sheet, formulas in view.formulas.items():
+    for sheet, cells in _formula_cells(view):
         grid = view.grid(sheet)
-        for (row, col) in sorted(formulas):
-            ref = a1(row, col)
-            if (sheet, ref) not in values:
+        saved = grid.values if grid is not None else {}
+        for row, col, key in cells:
+            recomputed = values.get(key, _ABSENT)
+            if recomputed is _ABSENT or recomputed == "#NAME?":
                 continue
-            recomputed = values[(sheet, ref)]
-            if recomputed == "#NAME?":
-                continue
-            cached = grid.get(row, col) if grid else None
+            cached = saved.get((row, col))
             if cached is None:
                 continue  # the file states nothing here (never calculated)
             if not _same(cached, recomputed):
-                out.append(Finding("cached-value-mismatch", sheet, ref, row, expected=recomputed, found=cached))
+                out.append(Finding("cached-value-mismatch", sheet, key[1], row, expected=recomputed, found=cached))
     return out
 
 
@@ -107,9 +128,7 @@ def _recompute(view, template, opts: Any, result: FileResult, values: dict | Non
 
 def _unrecomputed(view, values: dict[tuple[str, str], Any]) -> list[Finding]:
     """Formula cells the engine gave no value: circular references, reported at their cells."""
-    from xlperf.workbook.grid import a1
-
-    if all((sheet, a1(*pos)) in values for sheet, texts in view.formulas.items() for pos in texts):
+    if all(key in values for _, cells in _formula_cells(view) for _, _, key in cells):
         return []
     from xlperf.checks.circular import circular_findings
 

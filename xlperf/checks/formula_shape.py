@@ -8,14 +8,13 @@ from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
-from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple, get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula
-
+from xlperf.workbook.tokenizer import Token, Tokenizer, TokenizerError
 from xlperf.findings import Finding
+from xlperf.workbook.grid import column_letter as get_column_letter
+from xlperf.workbook.xlsxparts import column_index as column_index_from_string, position as coordinate_to_tuple
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")  # openpyxl.cell.cell's
 EXCEL_ERRORS = frozenset(ERROR_CODES) | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!"}
 A1_PART = re.compile(r"^(?:(\$?)([A-Za-z]{1,3}))?(?:(\$?)(\d+))?$")
 R1C1_PART = re.compile(r"^(?:(R)(\[-?\d+\]|\d+)?)?(?:(C)(\[-?\d+\]|\d+)?)?$")
@@ -162,6 +161,8 @@ class _Entry:
 
 
 def _formula_text(value: Any, data_type: str | None) -> str | None:
+    from openpyxl.worksheet.formula import ArrayFormula  # only for openpyxl worksheets: openpyxl is loaded
+
     if isinstance(value, ArrayFormula):
         text = value.text or ""
         return text if text.startswith("=") else f"={text}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+from xlperf.workbook.tokenizer import Token, Tokenizer, TokenizerError
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 Area = tuple[str, int, int, int, int]  # sheet, first row, first column, last row, last column

@@ -80,29 +80,33 @@ def _explain(res: RowResult) -> dict[str, str]:
     return {"zh": f"{actual} 对 {target}，比例 {out.ratio:.4f}", "en": f"{actual} against {target}, ratio {out.ratio:.4f}"}
 
 
-def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) -> Iterator[Finding]:
+def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) -> list[Finding]:
+    """The rule's findings for a row (a list, not a generator: nearly every row has none)."""
     out, stated = res.outcome, res.stated.value
+    findings: list[Finding] = []
     if out.problem:
         found = res.target.text if out.problem == "target-unparsed" else res.actual.text
-        yield _at(res, "actual" if out.problem != "target-unparsed" else "target", out.problem, found=found,
-                  params={"target": _shown(res, "target"), "actual": _shown(res, "actual")})
+        findings.append(_at(res, "actual" if out.problem != "target-unparsed" else "target", out.problem, found=found,
+                            params={"target": _shown(res, "target"), "actual": _shown(res, "actual")}))
     evaluator = res.evaluator_score
     if evaluator is None or evaluator < 0 or evaluator > weight:
-        return
+        return findings
     note = (res.indicator.note or "").strip()
     if out.met and evaluator < weight and not note:
-        yield _at(res, "score", "target-met-deducted", expected=weight, found=evaluator,
-                  params={"target": _shown(res, "target"), "actual": _shown(res, "actual")})
+        findings.append(_at(res, "score", "target-met-deducted", expected=weight, found=evaluator,
+                            params={"target": _shown(res, "target"), "actual": _shown(res, "actual")}))
     elif has_notes and _note_cell(res) and evaluator < weight and not note and not res.not_applicable:
-        yield _at(res, "note", "note-missing", expected=weight, found=evaluator)
+        findings.append(_at(res, "note", "note-missing", expected=weight, found=evaluator))
     if out.score is not None and stated is not None and abs(stated - out.score) > tolerance:
-        yield _at(res, "score", "score-rule-mismatch", expected=out.score, found=stated,
-                  params={"method": {"zh": method_label(res.method), "en": res.method}, "explain": _explain(res)})
+        findings.append(_at(res, "score", "score-rule-mismatch", expected=out.score, found=stated,
+                            params={"method": {"zh": method_label(res.method), "en": res.method},
+                                    "explain": _explain(res)}))
     elif out.score is None and out.bounds and not (out.bounds[0] <= evaluator <= out.bounds[1]):
         field = "judgement" if res.judgement.value is not None else "score"
-        yield _at(res, field, "tier-mismatch", found=evaluator,
-                  params={"target": _shown(res, "target"), "actual": _shown(res, "actual"),
-                          "low": out.bounds[0], "high": out.bounds[1]})
+        findings.append(_at(res, field, "tier-mismatch", found=evaluator,
+                            params={"target": _shown(res, "target"), "actual": _shown(res, "actual"),
+                                    "low": out.bounds[0], "high": out.bounds[1]}))
+    return findings
 
 
 def _budget(res: RowResult) -> Iterator[Finding]:
@@ -119,7 +123,9 @@ def check_row(res: RowResult, has_notes: bool = True, tolerance: Decimal = Decim
     """All row-level findings for one evaluated row (positions from the row's cells). ``scored`` False: the
     form has no score at all (one table finding says so), so blank scores are not reported row by row."""
     weight = res.weight.value if res.weight.value is not None and res.weight.value >= 0 else ZERO
-    found = list(_cells(res))
+    number, stated, judgement = res.weight, res.stated, res.judgement
+    found = list(_cells(res)) if number.invalid or number.text or stated.invalid or stated.text or \
+        judgement.invalid or judgement.text or (number.value is not None and number.value < 0) else []
     if res.method == FORMULA:
         found.append(_at(res, "score", "score-formula-unrecognised", params={"formula": res.indicator.score_formula}))
     if res.method_error:
@@ -130,6 +136,7 @@ def check_row(res: RowResult, has_notes: bool = True, tolerance: Decimal = Decim
     if res.not_applicable and weight > 0:
         found.append(_at(res, "weight", "na-weighted", found=weight))
     found.extend(_bounds(res, weight) if scored else ())
-    found.extend(_budget(res))
-    found.extend(_rule(res, weight, has_notes, tolerance))
+    if res.budget_rate is not None:
+        found.extend(_budget(res))
+    found += _rule(res, weight, has_notes, tolerance)
     return found

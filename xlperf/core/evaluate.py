@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
 from xlperf.core.config import ScoringConfig
-from xlperf.core.frozen import frozen
+from xlperf.core.frozen import evolve, frozen
 from xlperf.core.grades import grade_for
 from xlperf.core.model import Budget, Indicator, IndicatorTable
 from xlperf.core.numbers import CellNumber, read_number
@@ -100,11 +99,11 @@ def in_context(q: Quantity, nature: str | None, unit: str | None, points: bool =
     unit_text = unit.strip() if unit else ""
     if points and unit_text in PERCENT_UNITS and q.kind is Kind.NUMBER and not q.unit:
         high = q.high / 100 if q.high is not None else None
-        return replace(q, kind=Kind.PERCENT, comparator=comparator, value=q.value / 100, high=high, unit="%")
+        return evolve(q, kind=Kind.PERCENT, comparator=comparator, value=q.value / 100, high=high, unit="%")
     unit = q.unit or (unit_text if q.kind is Kind.NUMBER else "")
     if comparator == q.comparator and unit == q.unit:
         return q  # nothing to add: most values carry their own comparator and unit
-    return replace(q, comparator=comparator, unit=unit)
+    return evolve(q, comparator=comparator, unit=unit)
 
 
 @lru_cache(maxsize=1024)
@@ -118,7 +117,7 @@ def as_percent(target: Quantity, actual: Quantity, raw: object) -> Quantity:
     """A plain number against a percent target is a fraction, as Excel stores 94.2 % (0.942)."""
     if target.kind is Kind.PERCENT and actual.kind is Kind.NUMBER and isinstance(raw, (int, float, Decimal)) \
             and not isinstance(raw, bool):
-        return replace(actual, kind=Kind.PERCENT, unit="%")
+        return evolve(actual, kind=Kind.PERCENT, unit="%")
     return actual
 
 
@@ -139,8 +138,9 @@ def _method(ind: Indicator, target: Quantity, actual: Quantity, cfg: ScoringConf
         return infer_method(ind.level1, ind.level3, target, actual, cfg, ind.nature, None, ind.level2), written
 
 
-def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = None) -> RowResult:
-    """Parse and score one row. Never raises on bad cell contents: problems stay in the result."""
+def _ruled(ind: Indicator, cfg: ScoringConfig, budget: Budget | None) -> tuple:
+    """A row's parsed weight, target and actual, its method and the rule's outcome (the part of
+    ``evaluate_row`` that does not read the stated scores)."""
     scales = load_scales(cfg.scales_path) if cfg.scales_path else None
     weight = read_number(ind.weight)
     unit = None if ind.rule is not None and ind.rule.basis == "actual" else ind.unit  # tiers on the cell as it is
@@ -156,6 +156,12 @@ def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = Non
     found = budget_rate(ind.level3, budget, cfg) if method == "rate" else None
     rate, formula = found if found else (None, None)
     outcome = score_rule(method, w, target, actual, cfg, rate, ind.rule)
+    return method, weight, target, actual, outcome, rate, formula, method_error, percent_doubt, w
+
+
+def _row_result(ind: Indicator, ruled: tuple) -> RowResult:
+    """The RowResult of ``_ruled``'s part and the row's stated scores."""
+    method, weight, target, actual, outcome, rate, formula, method_error, percent_doubt, w = ruled
     stated, judgement = read_number(ind.stated_score), read_number(ind.judgement)
     evaluator = judgement.value if judgement.value is not None else stated.value
     score = outcome.score if outcome.score is not None else _clamp(evaluator, w)
@@ -163,10 +169,52 @@ def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = Non
                      percent_doubt)
 
 
+def evaluate_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None = None) -> RowResult:
+    """Parse and score one row. Never raises on bad cell contents: problems stay in the result."""
+    return _row_result(ind, _ruled(ind, cfg, budget))
+
+
+def _cell_key(value: object) -> object:
+    """A raw cell value as a key that tells apart what equal values would not (1, 1.0, True; 0.0, -0.0)."""
+    cls = value.__class__
+    if cls is str or cls is int:
+        return cls, value
+    return None if value is None else (cls, repr(value))
+
+
+def _budget_key(budget: Budget | None) -> tuple | None:
+    return None if budget is None else tuple(map(repr, (budget.initial, budget.annual, budget.received, budget.spent)))
+
+
+_RULED: dict[tuple, tuple] = {}  # a row's inputs → cfg, its rule and _ruled's part (see _cached_row)
+MAX_RULED = 4096
+
+
+def _cached_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None, budget_key: tuple | None) -> RowResult:
+    """``evaluate_row`` with ``_ruled``'s part remembered by every input it reads: returned copies of a
+    template repeat their weights, targets and wordings, and an actual that meets its target, so a key
+    (about 2 µs) often stands for the parsing and scoring (about 8 µs). The budget's figures are read only
+    by a budget-derived rate (``budget_rate``); ``cfg`` and the row's rule are keyed by identity and kept in
+    the entry, so their ids are not reused while it stands."""
+    rated = any(name in ind.level3 for name in cfg.budget_rates)
+    key = (_cell_key(ind.weight), _cell_key(ind.target), _cell_key(ind.actual), ind.percent, _cell_key(ind.unit),
+           _cell_key(ind.nature), _cell_key(ind.method), ind.level1, ind.level2, ind.level3, id(ind.rule), id(cfg),
+           budget_key if rated else None)
+    found = _RULED.get(key)
+    if found is not None and found[0] is cfg and found[1] is ind.rule:
+        return _row_result(ind, found[2])
+    ruled = _ruled(ind, cfg, budget)
+    if len(_RULED) >= MAX_RULED:
+        _RULED.clear()
+    _RULED[key] = (cfg, ind.rule, ruled)
+    return _row_result(ind, ruled)
+
+
 def evaluate(table: IndicatorTable, cfg: ScoringConfig | None = None) -> Evaluation:
     """Evaluate every row, then the level totals, the total and the grade."""
     cfg = cfg or ScoringConfig()
-    rows = tuple(evaluate_row(ind, cfg, table.budget) for ind in table.all_rows())
+    budget, budget_key = table.budget, _budget_key(table.budget)
+    rows = tuple(_cached_row(ind, cfg, budget, budget_key) for ind in table.all_rows())
     counted = [r for r in rows if not (r.not_applicable and cfg.na_policy == "rescale")]
     l1 = level_totals(((r.indicator.level1,), r.weight.value, r.stated.value, r.score) for r in counted)
     l2 = level_totals(((r.indicator.level1, r.indicator.level2), r.weight.value, r.stated.value, r.score) for r in counted)

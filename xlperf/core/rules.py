@@ -201,8 +201,23 @@ def _with_spec(spec: RuleSpec | None, cfg: ScoringConfig) -> tuple[Callable[...,
     if not spec.capped:
         return lambda weight, target, actual, cfg, rate=None: uncapped(weight, target, actual, spec.method, rate), cfg
     if spec.mode and spec.method in ("reverse", "equal"):
-        return None, replace(cfg, **{f"{spec.method}_mode": spec.mode})
+        return None, _with_mode(cfg, spec.method, spec.mode)
     return None, cfg
+
+
+_MODED: dict[tuple[int, str, str], tuple[ScoringConfig, ScoringConfig]] = {}  # by id(cfg), cfg kept alive
+
+
+def _with_mode(cfg: ScoringConfig, method: str, mode: str) -> ScoringConfig:
+    """``cfg`` with the reverse or equal mode a form's formula uses, made once per config (replace took
+    10 µs, and a new config per row missed ruletable's per-config cache)."""
+    key = (id(cfg), method, mode)
+    found = _MODED.get(key)
+    if found is None or found[0] is not cfg:
+        if len(_MODED) >= 256:
+            _MODED.clear()
+        found = _MODED[key] = (cfg, replace(cfg, **{f"{method}_mode": mode}))
+    return found[1]
 
 
 def score_rule(method: str, weight: Decimal, target: Quantity, actual: Quantity,

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from xlperf.core.config import ScoringConfig
-from xlperf.core.expr import AND, MAX, MIN, ROUND, Expr, Fn, If, Var, lit
+from xlperf.core.expr import AND, MAX, MIN, ROUND, Expr, Fn, If, Var, compile_all, lit
 from xlperf.core.rounding import SNAP_DIGITS
 
 WEIGHT, TARGET, ACTUAL, HIGH, RATE = Var("weight"), Var("target"), Var("actual"), Var("high"), Var("rate")
@@ -166,15 +166,32 @@ def rule_exprs(method: str, cfg: ScoringConfig, comparator: str | None) -> RuleE
 
 
 @lru_cache(maxsize=256)
-def _compiled(method: str, comparator: str | None, settings: tuple) -> tuple[Fn, Fn, Fn]:
+def _compiled(method: str, comparator: str | None, settings: tuple) -> Fn:
     exprs = _built(method, comparator, settings)
-    return exprs.score.compile(), exprs.met.compile(), exprs.ratio.compile()
+    return compile_all(exprs.score, exprs.met, exprs.ratio)
+
+
+_BY_CONFIG: dict[tuple[str, str | None, int], tuple[ScoringConfig, Fn]] = {}  # by id(cfg), cfg kept alive
+
+
+def _function(method: str, cfg: ScoringConfig, comparator: str | None) -> Fn:
+    """``_compiled`` for ``cfg`` itself: the settings tuple (its interval bands hashed) is built once per
+    config, not once per row."""
+    key = (method, comparator, id(cfg))
+    found = _BY_CONFIG.get(key)
+    if found is not None and found[0] is cfg:
+        return found[1]
+    fn = _compiled(method, comparator, _settings(cfg))
+    if len(_BY_CONFIG) >= 1024:
+        _BY_CONFIG.clear()
+    _BY_CONFIG[key] = (cfg, fn)
+    return fn
 
 
 def evaluate(method: str, cfg: ScoringConfig, comparator: str | None, **inputs: Decimal | None) -> tuple[Decimal, bool, Decimal]:
     """(score, met, ratio) of a numeric method on Decimal inputs, as the table defines them."""
-    score, met, reported = _compiled(method, comparator, _settings(cfg))
-    return score(inputs), bool(met(inputs)), reported(inputs)
+    score, met, reported = _function(method, cfg, comparator)(inputs)
+    return score, bool(met), reported
 
 
 # --- totals and grades ------------------------------------------------------------------------------

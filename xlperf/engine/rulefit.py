@@ -177,6 +177,33 @@ def _tiers_rule(shape: str, probe: Probe, roles: tuple, own: tuple[Decimal | Non
     return RuleSpec(FORMULA, formula=shape)
 
 
+@lru_cache(maxsize=4096)  # copies of a template hold the same score formula at the same cell
+def placed(formula: str, sheet: str, row: int, col: int,
+           sheets: tuple[tuple[str, str], ...]) -> tuple[str, Compiled | None, tuple[Cell, ...]]:
+    """The score formula at (row, col) of ``sheet``: its R1C1 shape, the shape compiled (None when
+    ``formulas`` refuses it) and the cells it reads; ``sheets`` as (upper-case name, name) pairs."""
+    shape = to_r1c1(formula if formula.startswith("=") else "=" + formula, row, col)
+    compiled = _compiled(shape)
+    cells = tuple(compiled.cells(sheet, row, col, dict(sheets))) if compiled is not None else ()
+    return shape, compiled, cells
+
+
+def placed_rule(shape: str, compiled: Compiled | None, cells: tuple[Cell, ...], role_of: tuple[str | None, ...],
+                value_at: Callable[[str, int, int], Any],
+                own: Callable[[], tuple[Decimal | None, Decimal | None]]) -> RuleSpec:
+    """``read_rule`` for a formula already ``placed``, with the roles of its cells (``own`` is called only
+    when the formula is fitted as tiers: a bureau copy's fixed rules are cache hits and need no parsing)."""
+    if compiled is None:
+        return RuleSpec(FORMULA, formula=shape)
+    fixed = tuple(None if role else value_at(*cell) for role, cell in zip(role_of, cells))
+    key = (shape, role_of, tuple(map(repr, fixed)))
+    spec = _cached(key, lambda: _fixed_rule(shape, _prober(compiled, role_of, fixed), role_of))
+    if spec is None:
+        row_own = own()
+        spec = _cached(key + (row_own,), lambda: _tiers_rule(shape, _prober(compiled, role_of, fixed), role_of, row_own))
+    return spec  # type: ignore[return-value]
+
+
 def read_rule(formula: str, sheet: str, row: int, col: int, roles: dict[Cell, str],
               value_at: Callable[[str, int, int], Any], sheets: dict[str, str],
               own: tuple[Decimal | None, Decimal | None] = (None, None)) -> RuleSpec:
@@ -185,16 +212,6 @@ def read_rule(formula: str, sheet: str, row: int, col: int, roles: dict[Cell, st
     ``roles``: the row's target / actual / weight cells (and, for 预算执行率, the budget's spent and
     base cells); ``own``: the row's own target and weight (tiers written in points are shares of it).
     Cached by the formula's R1C1 shape, the roles of the cells it reads and the other cells' values."""
-    shape = to_r1c1(formula if formula.startswith("=") else "=" + formula, row, col)
-    compiled = _compiled(shape)
-    if compiled is None:
-        return RuleSpec(FORMULA, formula=shape)
-    cells = compiled.cells(sheet, row, col, sheets)
+    shape, compiled, cells = placed(formula, sheet, row, col, tuple(sheets.items()))
     role_of = tuple(roles.get(cell) for cell in cells)
-    fixed = tuple(None if role else value_at(*cell) for role, cell in zip(role_of, cells))
-    key = (shape, role_of, tuple(map(repr, fixed)))
-    probe = _prober(compiled, role_of, fixed)
-    spec = _cached(key, lambda: _fixed_rule(shape, probe, role_of))
-    if spec is None:
-        spec = _cached(key + (own,), lambda: _tiers_rule(shape, probe, role_of, own))
-    return spec  # type: ignore[return-value]
+    return placed_rule(shape, compiled, cells, role_of, value_at, lambda: own)

@@ -9,13 +9,14 @@ totals and findings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from xlperf.checks.tables import check_table
 from xlperf.core.config import ScoringConfig
 from xlperf.core.evaluate import Evaluation, evaluate
+from xlperf.core.frozen import evolve
 from xlperf.core.model import Indicator, IndicatorTable
 from xlperf.core.numbers import read_number
 from xlperf.core.quantity import parse_quantity
@@ -86,6 +87,37 @@ def _own(ind: Indicator) -> tuple[Decimal | None, Decimal | None]:
     return (target.value if target.numeric else None), weight
 
 
+def _role_refs(table: IndicatorTable, ind: Indicator) -> tuple:
+    """What ``_roles`` reads of a row, as a key (its sheet, its cells, the budget block's for 预算执行率)."""
+    refs = tuple(ind.cells.items())  # all of them (a superset of the three roles read): one C call
+    budget = table.budget
+    if ind is table.exec_row and budget is not None:
+        refs += (budget.sheet, tuple(budget.cells.get(name) for name in ("spent", "annual", "received")))
+    return ind.sheet or table.sheet, refs
+
+
+_PLACED: dict[tuple, tuple] = {}  # _role_refs and the formula's place → rulefit.placed and the cells' roles
+MAX_PLACED = 4096
+
+
+def _placed(table: IndicatorTable, ind: Indicator, sheets: tuple[tuple[str, str], ...]) -> tuple:
+    """``rulefit.placed`` for a row's score formula and the roles of the cells it reads, cached: copies of a
+    template hold the same formula at the same cell reading the same cells (0.12 → 0.05 ms per bureau copy)."""
+    key = (ind.score_formula, ind.cells["score"], _role_refs(table, ind), sheets)
+    found = _PLACED.get(key)
+    if found is None:
+        from xlperf.engine.rulefit import placed
+
+        row, col = _pos(ind.cells["score"])
+        shape, compiled, cells = placed(ind.score_formula, key[2][0], row, col, sheets)  # type: ignore[arg-type]
+        roles = _roles(table, ind)
+        found = shape, compiled, cells, tuple(roles.get(cell) for cell in cells)
+        if len(_PLACED) >= MAX_PLACED:
+            _PLACED.clear()
+        _PLACED[key] = found
+    return found
+
+
 def with_formula_rules(table: IndicatorTable, view: Any) -> IndicatorTable:
     """The table with each formula-scored row's rule read from its formula (``engine.rulefit``).
 
@@ -94,10 +126,10 @@ def with_formula_rules(table: IndicatorTable, view: Any) -> IndicatorTable:
     todo = [ind for ind in table.all_rows() if ind.score_formula and not _XLPERF_CALL.match(ind.score_formula)]
     if not todo:
         return table
-    from xlperf.engine.rulefit import read_rule
+    from xlperf.engine.rulefit import placed_rule
 
     grids = {grid.name: grid for grid in view.grids}
-    sheets = {name.upper(): name for name in grids}
+    sheets = tuple({name.upper(): name for name in grids}.items())
 
     def value_at(sheet: str, row: int, col: int) -> Any:
         grid = grids.get(sheet)
@@ -105,12 +137,10 @@ def with_formula_rules(table: IndicatorTable, view: Any) -> IndicatorTable:
 
     fitted: dict[int, Indicator] = {}
     for ind in todo:
-        row, col = _pos(ind.cells["score"])
-        rule = read_rule(ind.score_formula, ind.sheet or table.sheet, row, col, _roles(table, ind), value_at,
-                         sheets, _own(ind))
-        fitted[id(ind)] = replace(ind, rule=rule)
+        rule = placed_rule(*_placed(table, ind, sheets), value_at, lambda ind=ind: _own(ind))
+        fitted[id(ind)] = evolve(ind, rule=rule)
     exec_row = fitted.get(id(table.exec_row), table.exec_row) if table.exec_row else None
-    return replace(table, rows=tuple(fitted.get(id(ind), ind) for ind in table.rows), exec_row=exec_row)
+    return evolve(table, rows=tuple(fitted.get(id(ind), ind) for ind in table.rows), exec_row=exec_row)
 
 
 def score_view(view: Any, cfg: ScoringConfig, sheet: str | None = None, own_rules: bool = True) -> ScoreResult:

@@ -21,7 +21,7 @@ def sheet_of(prefix: str) -> str:
 @lru_cache(maxsize=8192)
 def tokens(formula: str) -> tuple[tuple[str, str, str], ...] | None:
     """The formula's tokens (value, type, subtype) without spaces; None when the tokenizer cannot read it."""
-    from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
+    from xlperf.workbook.tokenizer import Token, Tokenizer, TokenizerError
 
     try:
         items = Tokenizer(formula).items
