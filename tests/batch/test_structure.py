@@ -6,7 +6,7 @@ import pytest
 
 from xlperf.batch.canon import canon, render
 from xlperf.batch.compare import compare
-from xlperf.batch.infer import K, _assign, _Group, _vote
+from xlperf.batch.votes import K, _assign, _Group, _vote
 from xlperf.batch.structure import Structure, Table, cell_id
 
 SHEET = "评分表"

@@ -24,7 +24,7 @@ from xlperf.batch.compare import compare, macro_findings
 from xlperf.batch.facts import expand
 from xlperf.batch.handoff import elsewhere
 from xlperf.batch.structure import Structure
-from xlperf.batch.votes import K, NO_MAJORITY, Tally, _assign, _Group, _vote  # noqa: F401 - K, _vote: tests
+from xlperf.batch.votes import NO_MAJORITY, Tally, _assign, _Group
 from xlperf.findings import Finding
 from xlperf.scoring.result import FileResult
 

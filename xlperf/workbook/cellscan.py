@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
 from xlperf.workbook.xlsxparts import cell_value, number_value, position, unescape
