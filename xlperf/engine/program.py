@@ -28,6 +28,7 @@ from formulas.tokens.operand import Error
 
 from xlperf.engine.fastops import OneCell, fast_function
 from xlperf.engine.functions import register, to_python
+from xlperf.engine.scalar import SLOW, ScalarPlan, scalar_plan
 from xlperf.workbook.xlsxparts import CellError
 from xlperf.workbook.xlsxstyles import EPOCH_1900
 
@@ -71,6 +72,7 @@ class FormulaProgram:
     steps: list[tuple[Callable[..., Any], tuple[int, ...], int]]
     result: int
     result_is_leaf: bool
+    scalar: ScalarPlan | None = None  # the plain-value plan, when every step has a plain rule
 
     def run(self, value_of: ValueOf) -> Any:
         """The cell's value as ``formulas`` holds it (XlError, EMPTY replaced by 0, numpy scalars)."""
@@ -158,7 +160,7 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
     except Exception as exc:  # noqa: BLE001 - formulas rejects the text: the model path decides
         raise Unsupported(f"parse {text}") from exc
     dsp, slot_of = builder.dsp, {}
-    constants, leaves, steps = [], [], []
+    constants, leaves, steps, names = [], [], [], []
 
     def slot(node: str) -> int:
         if node not in slot_of:
@@ -178,8 +180,10 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
             raise Unsupported(f"function node in {text}")
         args = tuple(slot(i) for i in node["inputs"] or () if i is not sh.START)
         steps.append((fast_function(str(name), node["function"]), args, slot(node["outputs"][0])))
+        names.append((str(name), args, steps[-1][2]))
     result = slot(output)
-    return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced)
+    plan = scalar_plan(len(slot_of), constants, leaves, names, result)
+    return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced, plan)
 
 
 @dataclass
@@ -196,7 +200,15 @@ class WorkbookProgram:
             key = (sheet, row, col)
             return results[key] if key in results else stored_value(value_of(sheet, row, col))
 
+        def read(key: Cell) -> Any:
+            return results[key] if key in results else stored_value(value_of(*key))
+
         for program in self.programs:
+            if program.scalar is not None:
+                value = program.scalar.run(read)
+                if value is not SLOW:
+                    results[program.cell] = value
+                    continue
             results[program.cell] = program.run(current)
         return {cell: to_python(value) for cell, value in results.items()}
 
