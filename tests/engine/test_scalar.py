@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from xlperf.engine import program as program_module
 from xlperf.engine.functions import register
 from xlperf.engine.program import compile_formula
-from xlperf.engine.scalar import SLOW, pairwise_sum
+from xlperf.engine.scalar import SLOW, pairwise_sum, stored_value
 
 VALUES = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, width=64), st.booleans(),
                    st.sampled_from([sh.EMPTY, sh.EMPTY, 0, 0.0, -0.0, 1, 2.5, 90, "", "3", "abc", "≤", "优",
@@ -40,19 +40,21 @@ def _programs(text: str):
     return fast, reference
 
 
-def _check(text: str, cells: dict[tuple[str, int, int], object]) -> bool:
+def _check(text: str, cells: dict[tuple[int, int], object]) -> bool:
+    """Both ways agree on the copy's stored ``cells`` (sheet "S"); False: the plain way handed it back."""
     fast, reference = _programs(text)
     assert fast.scalar is not None, text
-    got = fast.scalar.run(lambda cell: cells.get(cell, sh.EMPTY))
+    got = fast.scalar.run({}, {"S": cells})
     if got is SLOW:
         return False
-    want = reference.run(lambda sheet, row, col: cells.get((sheet, row, col), sh.EMPTY))
+    want = reference.run(lambda sheet, row, col: stored_value(cells.get((row, col))))
     assert (repr(got), type(got)) == (repr(want), type(want)), (text, cells)
     return True
 
 
 def _cells(a: list, b: list) -> dict:
-    return {**{("S", i + 1, 1): v for i, v in enumerate(a)}, **{("S", i + 1, 2): v for i, v in enumerate(b)}}
+    """A1:A3 and B1:B12 (an empty cell stored as None)."""
+    return {(i + 1, col): None if v is sh.EMPTY else v for col, values in ((1, a), (2, b)) for i, v in enumerate(values)}
 
 
 @settings(max_examples=60, deadline=None)

@@ -7,7 +7,7 @@ result is computed here exactly as ``formulas`` computes it then: arithmetic on 
 float, not TRUE/FALSE) in floats (a number over zero: ``formulas``' #DIV/0! value), comparisons in
 ``formulas``' type order (numbers, text in upper case, TRUE/FALSE), IF on a number or TRUE/FALSE,
 ROUND/ROUNDUP/ROUNDDOWN by xlperf's Excel rounding (as registered in ``functions``), MIN and MAX of
-numbers (empty cells skipped), AND and OR of TRUE/FALSE and numbers, with an empty cell read as
+numbers, AND and OR of TRUE/FALSE and numbers, with an empty cell read as
 ``formulas`` reads it; the result is wrapped in the array shape ``formulas`` gives (0-d, or 1×1 when an
 argument was a one-cell reference). Anything else (text, errors, areas, a result that is not finite)
 goes to ``formulas``' own function. The same rules serve the program's plain-value mode (``scalar``).
@@ -132,25 +132,26 @@ def _rounding(func: Callable[[Any, int], Any]) -> Callable[..., Any]:
     return rule
 
 
-def _extreme(pick: Callable[[list], Any]) -> Callable[..., Any]:
-    """MIN/MAX of numbers; an empty cell (or an area given as a list, in the scalar mode) is skipped as
-    ``formulas`` skips it, none left gives 0."""
+def extreme(pick: Callable[[list], Any], references: bool = False) -> Callable[..., Any]:
+    """MIN/MAX of numbers (none: 0). An empty cell is skipped only when every argument is a reference's
+    value (or an area's list of values, in the plain-value mode): ``formulas`` reads a plain EMPTY as text."""
     def rule(*args: Any) -> Any:
-        values = numbers_in(args)
+        values = numbers_in(args, references)
         return _SLOW if values is None else pick(values) if values else 0
     return rule
 
 
-def numbers_in(args: tuple[Any, ...]) -> list[Any] | None:
+def numbers_in(args: tuple[Any, ...], skip_empty: bool = True) -> list[Any] | None:
     """The numbers among the arguments (an area as a list of values), empty cells skipped; None if any
     other value is met (text, TRUE/FALSE, errors: ``formulas`` treats them by where they come from)."""
     values = []
     for arg in args:
         for value in arg if type(arg) is list else (arg,):
-            if value is not sh.EMPTY:
-                if not _number(value):
-                    return None
-                values.append(value)
+            if value is sh.EMPTY and skip_empty:
+                continue
+            if not _number(value):
+                return None
+            values.append(value)
     return values
 
 
@@ -210,7 +211,7 @@ def rule_for(base: str) -> tuple[Callable[..., Any], tuple[int, ...] | None, boo
     if base in ROUNDING:
         return _rounding(ROUNDING[base]), (1, 2), True
     if base in ("MIN", "MAX"):  # formulas' MIN and MAX give a plain value, not an array
-        return _extreme(min if base == "MIN" else max), None, False
+        return extreme(min if base == "MIN" else max), None, False
     if base in ("AND", "OR"):
         return _logical(all if base == "AND" else any), None, False
     return None

@@ -13,10 +13,9 @@ nodes); anything else raises :class:`Unsupported` and the caller uses the full `
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
@@ -24,13 +23,11 @@ import numpy as np
 import schedula as sh
 from formulas.functions import replace_empty
 from formulas.ranges import Ranges
-from formulas.tokens.operand import Error
 
 from xlperf.engine.fastops import OneCell, fast_function
 from xlperf.engine.functions import register, to_python
-from xlperf.engine.scalar import SLOW, ScalarPlan, scalar_plan
-from xlperf.workbook.xlsxparts import CellError
-from xlperf.workbook.xlsxstyles import EPOCH_1900
+from xlperf.engine.scalar import SLOW, Grids, ScalarPlan, scalar_plan, stored_value
+from xlperf.workbook.grid import a1
 
 _NODE_KEYS = frozenset({"function", "index", "inputs", "outputs", "type", "wait_inputs", "solve_cycle"})
 _BOOK = "xlperf.xlsx"
@@ -108,21 +105,6 @@ def _ranges(leaf: Leaf, value_of: ValueOf) -> Ranges:
     return ranges
 
 
-def stored_value(value: Any) -> Any:
-    """A stored cell value as ``formulas`` loads it: empty → EMPTY, error → XlError, floats to 15 places,
-    a date-formatted cell (read as a datetime) back to its serial number (1900 date system)."""
-    if value is None:
-        return sh.EMPTY
-    if isinstance(value, float):
-        return round(value, 15)
-    if isinstance(value, (dt.datetime, dt.date)):
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        return round((moment - EPOCH_1900) / dt.timedelta(days=1), 15)
-    if isinstance(value, CellError):
-        return Error.errors.get(str(value), value)
-    return value
-
-
 def _cell_value(value: Any) -> Any:
     """What ``formulas`` stores in a one-cell output: the top-left of the result."""
     if isinstance(value, Ranges):
@@ -191,21 +173,25 @@ class WorkbookProgram:
     """Every formula of a workbook, in an order where each formula follows the formulas it reads."""
 
     programs: list[FormulaProgram]
+    names: dict[Cell, tuple[str, str]] = field(init=False)  # each formula cell's (sheet, A1)
 
-    def run(self, value_of: ValueOf) -> dict[Cell, Any]:
-        """Each formula cell's value, given the copy's stored values for the other cells."""
+    def __post_init__(self) -> None:
+        self.names = {p.cell: (p.cell[0], a1(p.cell[1], p.cell[2])) for p in self.programs}
+
+    def run(self, grids: Grids) -> dict[Cell, Any]:
+        """Each formula cell's value, given the copy's stored values ``{sheet: {(row, col): value}}``."""
         results: dict[Cell, Any] = {}
 
         def current(sheet: str, row: int, col: int) -> Any:
             key = (sheet, row, col)
-            return results[key] if key in results else stored_value(value_of(sheet, row, col))
-
-        def read(key: Cell) -> Any:
-            return results[key] if key in results else stored_value(value_of(*key))
+            if key in results:
+                return results[key]
+            values = grids.get(sheet)
+            return stored_value(None if values is None else values.get((row, col)))
 
         for program in self.programs:
             if program.scalar is not None:
-                value = program.scalar.run(read)
+                value = program.scalar.run(results, grids)
                 if value is not SLOW:
                     results[program.cell] = value
                     continue

@@ -12,17 +12,44 @@ the ``formulas`` way, so every value is the one ``formulas`` gives (tests/engine
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import schedula as sh
+from formulas.tokens.operand import Error
 
 from xlperf.engine.fastops import _SLOW as SLOW
-from xlperf.engine.fastops import base_name, numbers_in, rule_for
+from xlperf.engine.fastops import base_name, extreme, numbers_in, rule_for
+from xlperf.workbook.xlsxparts import CellError
+from xlperf.workbook.xlsxstyles import EPOCH_1900
 
 Cell = tuple[str, int, int]
+Grids = Mapping[str, Mapping[tuple[int, int], Any]]
+
+
+def stored_value(value: Any) -> Any:
+    """A stored cell value as ``formulas`` loads it: empty → EMPTY, error → XlError, floats to 15 places,
+    a date-formatted cell (read as a datetime) back to its serial number (1900 date system)."""
+    kind = type(value)
+    if kind is float:
+        return round(value, 15)
+    if kind is int or kind is str or kind is bool:
+        return value
+    if value is None:
+        return sh.EMPTY
+    if isinstance(value, float):
+        return round(value, 15)
+    if isinstance(value, (dt.datetime, dt.date)):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        return round((moment - EPOCH_1900) / dt.timedelta(days=1), 15)
+    if isinstance(value, CellError):
+        return Error.errors.get(str(value), value)
+    return value
+
+
 _PAIRWISE_BLOCK = 128  # numpy's PW_BLOCKSIZE
 
 
@@ -63,12 +90,24 @@ def scalar_rule(name: str, count: int) -> tuple[Callable[..., Any], bool] | None
     """The plain-value rule for the function node ``name`` called with ``count`` arguments, and whether
     it takes areas (lists); None: the formula is not run in the fast mode."""
     base = base_name(name)
+    if count == 0:
+        return None
     if base == "SUM":
         return _sum, True
+    if base in ("MIN", "MAX"):
+        return extreme(min if base == "MIN" else max, references=True), True
     found = rule_for(base)
-    if found is None or count == 0 or (found[1] is not None and count not in found[1]):
+    if found is None or (found[1] is not None and count not in found[1]):
         return None
-    return found[0], base in ("MIN", "MAX")
+    return found[0], False
+
+
+def _read(results: dict[Cell, Any], grids: Grids, key: Cell) -> Any:
+    """A referenced cell's value: a formula's result if computed, else its stored value."""
+    if key in results:
+        return results[key]
+    values = grids.get(key[0])
+    return stored_value(None if values is None else values.get(key[1:]))
 
 
 @dataclass(frozen=True)
@@ -76,18 +115,23 @@ class ScalarPlan:
     """A formula's slots (constants filled in), its references by cell, its steps as plain rules."""
 
     template: tuple[Any, ...]
-    cells: tuple[tuple[int, Cell], ...]
+    cells: tuple[tuple[int, Cell, str, tuple[int, int]], ...]  # slot, cell, its sheet, its (row, column)
     areas: tuple[tuple[int, tuple[Cell, ...]], ...]
     steps: tuple[tuple[Callable[..., Any], tuple[int, ...], int], ...]
     result: int
 
-    def run(self, read: Callable[[Cell], Any]) -> Any:
-        """The cell's value as ``FormulaProgram.run`` gives it, or ``SLOW``."""
+    def run(self, results: dict[Cell, Any], grids: Grids) -> Any:
+        """The cell's value as ``FormulaProgram.run`` gives it, or ``SLOW`` (``results``: the formula cells
+        computed so far; ``grids``: the copy's stored values)."""
         slots = list(self.template)
-        for slot, cell in self.cells:
-            slots[slot] = read(cell)
-        for slot, cells in self.areas:
-            slots[slot] = [read(cell) for cell in cells]
+        for slot, key, sheet, pos in self.cells:  # _read, inlined: most of a copy's reads
+            if key in results:
+                slots[slot] = results[key]
+            else:
+                values = grids.get(sheet)
+                slots[slot] = stored_value(None if values is None else values.get(pos))
+        for slot, keys in self.areas:
+            slots[slot] = [_read(results, grids, key) for key in keys]
         try:
             for rule, args, out in self.steps:
                 value = rule(*[slots[i] for i in args])
@@ -105,7 +149,7 @@ def scalar_plan(slots: int, constants: list[tuple[int, Any]], leaves: list[tuple
     """The fast-mode plan of a compiled formula (``leaves``: slot and ``program.Leaf``; ``steps``: node
     name, argument slots, output slot), or None when a step has no plain rule or an area goes elsewhere."""
     areas = {slot: tuple(leaf.cells()) for slot, leaf in leaves if (leaf.r1, leaf.c1) != (leaf.r2, leaf.c2)}
-    if result in areas:
+    if result in areas or any(value is sh.EMPTY for _, value in constants):  # a plain EMPTY is text to SUM, MIN…
         return None
     rules = []
     for name, args, out in steps:
@@ -116,5 +160,6 @@ def scalar_plan(slots: int, constants: list[tuple[int, Any]], leaves: list[tuple
     template: list[Any] = [None] * slots
     for slot, value in constants:
         template[slot] = value
-    cells = tuple((slot, next(iter(leaf.cells()))) for slot, leaf in leaves if slot not in areas)
+    cells = tuple((slot, (leaf.sheet, leaf.r1, leaf.c1), leaf.sheet, (leaf.r1, leaf.c1))
+                  for slot, leaf in leaves if slot not in areas)
     return ScalarPlan(tuple(template), cells, tuple(areas.items()), tuple(rules), result)
