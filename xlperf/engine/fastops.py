@@ -16,6 +16,7 @@ goes to ``formulas``' own function. The same rules serve the program's plain-val
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
@@ -109,6 +110,9 @@ def _kind(value: Any) -> int | None:
 
 def _comparison(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
     def rule(x: Any, y: Any) -> Any:
+        kx, ky = type(x), type(y)
+        if (kx is float or kx is int) and (ky is float or ky is int) and x is not y:
+            return op(x, y)  # two numbers: what comparing (0, x) with (0, y) gives (one object: NaN is itself)
         if x is sh.EMPTY:
             x = "" if isinstance(y, str) else 0
         if y is sh.EMPTY:
@@ -123,11 +127,20 @@ def _comparison(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
 
 
 def _rounding(func: Callable[[Any, int], Any]) -> Callable[..., Any]:
+    """The rounding of a number, remembered: measured on the bureau corpus, 22 Decimal roundings per copy
+    (2.7 µs each, a quarter of a copy's recompute) of 1,539 distinct (number, digits) in 22,295 calls.
+    Zero is not remembered: 0.0 and -0.0 are one key but round to 0.0 and -0.0."""
+    def rounded(x: float, digits: int) -> float:
+        return float(func(x, digits))
+
+    remembered = functools.lru_cache(maxsize=4096)(rounded)
+
     def rule(x: Any, digits: Any = 0) -> Any:
         x, digits = 0 if x is sh.EMPTY else x, 0 if digits is sh.EMPTY else digits
         if not (_number(x) and _number(digits)):
             return _SLOW
-        result = float(func(float(x), int(float(digits))))
+        x, digits = float(x), int(float(digits))
+        result = remembered(x, digits) if x else rounded(x, digits)
         return result if math.isfinite(result) else _SLOW
     return rule
 

@@ -112,36 +112,45 @@ def _read(results: dict[Cell, Any], grids: Grids, key: Cell) -> Any:
 
 @dataclass(frozen=True)
 class ScalarPlan:
-    """A formula's slots (constants filled in), its references by cell, its steps as plain rules."""
+    """A formula as one generated Python function ``run(results, grids)``: the cell's value as
+    ``FormulaProgram.run`` gives it, or ``SLOW`` (``results``: the formula cells computed so far; ``grids``:
+    the copy's stored values). Generated rather than interpreted from a list of steps: measured on the
+    bureau corpus, the interpreter's slot list, loops and argument lists were a third of a copy's
+    recompute (200 → 115 µs per copy with the rules unchanged). The source names every value through
+    the function's namespace (no data is written into it)."""
 
-    template: tuple[Any, ...]
-    cells: tuple[tuple[int, Cell, str, tuple[int, int]], ...]  # slot, cell, its sheet, its (row, column)
-    areas: tuple[tuple[int, tuple[Cell, ...]], ...]
-    steps: tuple[tuple[Callable[..., Any], tuple[int, ...], int], ...]
-    result: int
+    source: str
+    run: Callable[[dict[Cell, Any], Grids], Any]
 
-    def run(self, results: dict[Cell, Any], grids: Grids) -> Any:
-        """The cell's value as ``FormulaProgram.run`` gives it, or ``SLOW`` (``results``: the formula cells
-        computed so far; ``grids``: the copy's stored values)."""
-        slots = list(self.template)
-        for slot, key, sheet, pos in self.cells:  # _read, inlined: most of a copy's reads
-            if key in results:
-                slots[slot] = results[key]
-            else:
-                values = grids.get(sheet)
-                slots[slot] = stored_value(None if values is None else values.get(pos))
-        for slot, keys in self.areas:
-            slots[slot] = [_read(results, grids, key) for key in keys]
-        try:
-            for rule, args, out in self.steps:
-                value = rule(*[slots[i] for i in args])
-                if value is SLOW:
-                    return SLOW
-                slots[out] = value
-        except Exception:  # noqa: BLE001 - formulas' functions give the error value they give
-            return SLOW
-        value = slots[self.result]
-        return 0 if value is sh.EMPTY else value
+
+def _generate(constants: dict[int, Any], cells: dict[int, Cell], areas: dict[int, tuple[Cell, ...]],
+              steps: list[tuple[Callable[..., Any], tuple[int, ...], int]], result: int) -> ScalarPlan:
+    space: dict[str, Any] = {"SLOW": SLOW, "EMPTY": sh.EMPTY, "stored": stored_value, "read": _read,
+                             "NO_VALUES": {}}
+    name = {slot: f"c{slot}" if slot in constants else f"s{slot}" for slot in (*constants, *cells, *areas)}
+    space.update({f"c{slot}": value for slot, value in constants.items()})
+    sheets = {sheet: f"g{i}" for i, sheet in enumerate(dict.fromkeys(cell[0] for cell in cells.values()))}
+    lines = ["def run(results, grids):"]
+    for sheet, grid in sheets.items():
+        space[f"sheet_{grid}"] = sheet
+        lines.append(f"    {grid} = grids.get(sheet_{grid}, NO_VALUES)")
+    for slot, cell in cells.items():
+        space[f"k{slot}"], space[f"p{slot}"] = cell, cell[1:]
+        lines.append(f"    s{slot} = results[k{slot}] if k{slot} in results else stored({sheets[cell[0]]}.get(p{slot}))")
+    for slot, keys in areas.items():
+        space[f"a{slot}"] = keys
+        lines.append(f"    s{slot} = [read(results, grids, key) for key in a{slot}]")
+    lines.append("    try:" if steps else "    pass")
+    for i, (rule, args, out) in enumerate(steps):
+        space[f"rule{i}"], name[out] = rule, f"s{out}"
+        lines += [f"        s{out} = rule{i}({', '.join(name[a] for a in args)})", f"        if s{out} is SLOW:",
+                  "            return SLOW"]
+    if steps:  # formulas' functions give the error value they give: the formula goes back to them
+        lines += ["    except Exception:", "        return SLOW"]
+    lines.append(f"    return 0 if {name[result]} is EMPTY else {name[result]}")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, "<xlperf formula>", "exec"), space)  # noqa: S102 - xlperf's own generated source
+    return ScalarPlan(source, space["run"])
 
 
 def scalar_plan(slots: int, constants: list[tuple[int, Any]], leaves: list[tuple[int, Any]],
@@ -151,15 +160,12 @@ def scalar_plan(slots: int, constants: list[tuple[int, Any]], leaves: list[tuple
     areas = {slot: tuple(leaf.cells()) for slot, leaf in leaves if (leaf.r1, leaf.c1) != (leaf.r2, leaf.c2)}
     if result in areas or any(value is sh.EMPTY for _, value in constants):  # a plain EMPTY is text to SUM, MIN…
         return None
-    rules = []
+    rules, known = [], {slot for slot, _ in (*constants, *leaves)}
     for name, args, out in steps:
         found = scalar_rule(name, len(args))
-        if found is None or (not found[1] and any(i in areas for i in args)):
+        if found is None or (not found[1] and any(i in areas for i in args)) or not known.issuperset(args):
             return None
         rules.append((found[0], args, out))
-    template: list[Any] = [None] * slots
-    for slot, value in constants:
-        template[slot] = value
-    cells = tuple((slot, (leaf.sheet, leaf.r1, leaf.c1), leaf.sheet, (leaf.r1, leaf.c1))
-                  for slot, leaf in leaves if slot not in areas)
-    return ScalarPlan(tuple(template), cells, tuple(areas.items()), tuple(rules), result)
+        known.add(out)
+    cells = {slot: (leaf.sheet, leaf.r1, leaf.c1) for slot, leaf in leaves if slot not in areas}
+    return _generate(dict(constants), cells, areas, rules, result)
