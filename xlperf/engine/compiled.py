@@ -30,9 +30,10 @@ def _program(view) -> WorkbookProgram | None:
     """The compiled program for this set of formulas (None: it needs the full model), cached."""
     key = formula_key(view)
     with _lock:
-        if key in _programs:
+        found = _programs.get(key, _programs)  # (the dict itself: not cached; None is a cached answer)
+        if found is not _programs:
             _programs.move_to_end(key)
-            return _programs[key]
+            return found
     try:
         program: WorkbookProgram | None = compile_workbook(view.formulas, view.sheet_names)
     except Unsupported:
