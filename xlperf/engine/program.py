@@ -26,6 +26,7 @@ from formulas.ranges import Ranges
 
 from xlperf.engine.fastops import OneCell, fast_function
 from xlperf.engine.functions import register, to_python
+from xlperf.engine.shape import coordinate_maps, shape_of
 from xlperf.engine.scalar import SLOW, Grids, ScalarPlan, scalar_plan, stored_value
 from xlperf.workbook.grid import a1
 
@@ -70,6 +71,7 @@ class FormulaProgram:
     result: int
     result_is_leaf: bool
     scalar: ScalarPlan | None = None  # the plain-value plan, when every step has a plain rule
+    names: tuple[tuple[str, tuple[int, ...], int], ...] = ()  # each step's node name, arguments, output
 
     def run(self, value_of: ValueOf) -> Any:
         """The cell's value as ``formulas`` holds it (XlError, EMPTY replaced by 0, numpy scalars)."""
@@ -165,7 +167,8 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
         names.append((str(name), args, steps[-1][2]))
     result = slot(output)
     plan = scalar_plan(len(slot_of), constants, leaves, names, result)
-    return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced, plan)
+    return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced, plan,
+                          tuple(names))
 
 
 @dataclass
@@ -241,8 +244,55 @@ def compile_workbook(formulas_by_sheet: dict[str, dict[tuple[int, int], str]],
 
 @lru_cache(maxsize=8192)
 def _compile_cached(cell: Cell, text: str, names: tuple[str, ...]) -> FormulaProgram:
-    """Programs are never changed after compilation, so equal formulas of different files share one."""
-    return compile_formula(cell, text, {name.upper(): name for name in names})
+    """Programs are never changed after compilation, so equal formulas of different files share one; a
+    formula of a shape compiled before (``shape``) is that program with its references moved."""
+    sheets = {name.upper(): name for name in names}
+    shape, refs = shape_of(text, cell[1], cell[2])
+    key = (cell[0], shape, names)
+    earlier = _shapes.get(key)
+    program = None if earlier is None else _moved(earlier[1], earlier[0], refs, cell, sheets)
+    if program is None:
+        program = compile_formula(cell, text, sheets)
+        if program.scalar is not None and earlier is None:  # its functions do not depend on the cell
+            if len(_shapes) >= _MAX_SHAPES:
+                _shapes.clear()
+            _shapes[key] = (refs, program)
+    return program
+
+
+_MAX_SHAPES = 4096
+_shapes: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[tuple[int, int], ...], FormulaProgram]] = {}
+
+
+def _moved(program: FormulaProgram, old: tuple[tuple[int, int], ...], new: tuple[tuple[int, int], ...],
+           cell: Cell, sheets: dict[str, str]) -> FormulaProgram | None:
+    """``program`` (a formula of the same shape) for the formula at ``cell`` whose references are ``new``;
+    None when a reference cannot be moved exactly (the formula is then compiled)."""
+    maps = coordinate_maps(old, new)
+    if maps is None:
+        return None
+    rows, cols = maps
+    leaves = []
+    for slot, leaf in program.leaves:
+        if leaf.rng["name"] != _leaf_name(leaf.rng["sheet_id"], leaf.r1, leaf.c1, leaf.r2, leaf.c2):
+            return None  # not the name formulas gives such an area: compiled, not guessed
+        r1, c1, r2, c2 = rows.get(leaf.r1), cols.get(leaf.c1), rows.get(leaf.r2), cols.get(leaf.c2)
+        if None in (r1, c1, r2, c2) or r1 > r2 or c1 > c2:
+            return None
+        leaves.append((slot, _leaf(_leaf_name(leaf.rng["sheet_id"], r1, c1, r2, c2), sheets)))
+    if len({leaf.rng["name"] for _, leaf in leaves}) < len(leaves):
+        return None  # two references met ($B$6 and B5 moved down): formulas gives them one slot
+    plan = scalar_plan(program.slots, program.constants, leaves, program.names, program.result)
+    if plan is None:
+        return None
+    return FormulaProgram(cell, program.slots, program.constants, leaves, program.steps, program.result,
+                          program.result_is_leaf, plan, program.names)
+
+
+def _leaf_name(sheet_id: str, r1: int, c1: int, r2: int, c2: int) -> str:
+    """The node name ``formulas`` gives a reference: "'[book]SHEET'!B8" or "'[book]SHEET'!D5:D9"."""
+    area = a1(r1, c1) if (r1, c1) == (r2, c2) else f"{a1(r1, c1)}:{a1(r2, c2)}"
+    return f"{sheet_id}!{area}"
 
 
 __all__ = ["compile_workbook", "compile_formula", "WorkbookProgram", "FormulaProgram", "Unsupported"]
