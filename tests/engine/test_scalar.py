@@ -4,6 +4,8 @@ sign of zero, on numbers, empty cells, text, TRUE/FALSE, errors, zero divisors a
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import schedula as sh
@@ -30,8 +32,10 @@ FORMULAS = [
 ]
 
 
+@functools.lru_cache(maxsize=None)
 def _programs(text: str):
-    """The formula compiled twice: as the program runs it, and with ``formulas``' own functions only."""
+    """The formula compiled twice: as the program runs it, and with ``formulas``' own functions only (one
+    pair per text for the whole session: the plain way's remembered results are checked across examples)."""
     register()
     fast = compile_formula(("S", 9, 9), text, {"S": "S"})
     with pytest.MonkeyPatch.context() as patch:
@@ -74,6 +78,18 @@ def test_every_formula_takes_the_plain_path_on_numbers():
     for text in FORMULAS:
         taken = _check(text, _cells([3, 2.5, 7], [1.25, sh.EMPTY, 4, *range(9)]))
         assert taken is (text not in ("=MAX(A1>A2,A3)", "=SUM(A1>A2,A3)")), text
+
+
+def test_remembered_results_keep_types_and_the_sign_of_zero():
+    """Inputs equal as keys but not alike (0.0 and -0.0, 1 and 1.0 and TRUE, text and an error's text) each
+    get their own value; the formula is remembered after its first run."""
+    texts = ["=ROUND(A1*A2,2)+A3*0", "=IF(A1>0,A2,A3)", "=ROUND(MIN(1,A1/A2)*A3,2)", "=IF(A1=0,A2*A3,A2+A3)"]
+    inputs = [[0.0, -0.0, 1], [-0.0, 2.0, 1], [1, 1, 1], [1.0, 1.0, 1.0], [True, 1, 1], [-0.0, -1.5, 0.0],
+              [0.0, -1.5, 0.0], ["#N/A", 1, 1], [Error.errors["#N/A"], 1, 1], [0, 1, 0.0], [0, 1, -0.0], [0, 1, 0.0]]
+    for text in texts:
+        for values in inputs * 2:
+            _check(text, _cells(values, []))
+    assert "memo[key]" in _programs(texts[0])[0].scalar.source
 
 
 def test_areas_elsewhere_and_other_functions_have_no_plain_plan():

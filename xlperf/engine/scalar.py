@@ -119,7 +119,11 @@ class ScalarPlan:
     the copy's stored values). Generated rather than interpreted from a list of steps: measured on the
     bureau corpus, the interpreter's slot list, loops and argument lists were a third of a copy's
     recompute (200 → 115 µs per copy with the rules unchanged). The source names every value through
-    the function's namespace (no data is written into it)."""
+    the function's namespace (no data is written into it).
+
+    A formula of two steps or more over single cells remembers its value by its inputs, each with its type
+    (1, 1.0 and TRUE are one key otherwise; an input of -0.0 is not remembered): measured, 86 % of a bureau
+    copy's formulas meet inputs an earlier copy gave them; one pass over the corpus 156 → 112 µs per copy."""
 
     source: str
     run: Callable[[dict[Cell, Any], Grids], Any]
@@ -142,6 +146,13 @@ def _generate(constants: dict[int, Any], cells: dict[int, Cell], areas: dict[int
     for slot, keys in areas.items():
         space[f"a{slot}"] = keys
         lines.append(f"    s{slot} = [read(results, grids, key) for key in a{slot}]")
+    remember = len(steps) >= _REMEMBERED_STEPS and cells and not areas
+    if remember:
+        space.update(memo={}, negative_zero=_negative_zero, MEMO_SIZE=_MEMO_SIZE)
+        inputs = [f"s{slot}" for slot in cells]
+        lines += [f"    key = ({', '.join(inputs + [f'{i}.__class__' for i in inputs])},)",
+                  "    remember = 0.0 not in key or not negative_zero(key)",
+                  "    if remember and key in memo:", "        return memo[key]"]
     lines.append("    try:" if steps else "    pass")
     for i, (rule, args, out) in enumerate(steps):
         space[f"rule{i}"], name[out] = rule, f"s{out}"
@@ -149,10 +160,23 @@ def _generate(constants: dict[int, Any], cells: dict[int, Cell], areas: dict[int
                   "            return SLOW"]
     if steps:  # formulas' functions give the error value they give: the formula goes back to them
         lines += ["    except Exception:", "        return SLOW"]
-    lines.append(f"    return 0 if {name[result]} is EMPTY else {name[result]}")
+    lines.append(f"    value = 0 if {name[result]} is EMPTY else {name[result]}")
+    if remember:
+        lines += ["    if remember:", "        if len(memo) >= MEMO_SIZE:", "            memo.clear()",
+                  "        memo[key] = value"]
+    lines.append("    return value")
     source = "\n".join(lines) + "\n"
     exec(_code(source), space)  # noqa: S102 - xlperf's own generated source
     return ScalarPlan(source, space["run"])
+
+
+_REMEMBERED_STEPS = 2  # a one-step formula (a SUM, a single comparison) costs about what its lookup would
+_MEMO_SIZE = 512
+
+
+def _negative_zero(key: tuple[Any, ...]) -> bool:
+    """Whether a value of the key is -0.0: equal to 0.0 as a key, but rounded and multiplied to -0.0."""
+    return any(isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0 for value in key)
 
 
 @functools.lru_cache(maxsize=1024)
