@@ -177,9 +177,11 @@ class WorkbookProgram:
 
     programs: list[FormulaProgram]
     names: dict[Cell, tuple[str, str]] = field(init=False)  # each formula cell's (sheet, A1)
+    _calls: list[tuple[Cell, Callable[..., Any] | None, FormulaProgram]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = {p.cell: (p.cell[0], a1(p.cell[1], p.cell[2])) for p in self.programs}
+        self._calls = [(p.cell, p.scalar.run if p.scalar else None, p) for p in self.programs]
 
     def run(self, grids: Grids) -> dict[Cell, Any]:
         """Each formula cell's value, given the copy's stored values ``{sheet: {(row, col): value}}``."""
@@ -192,13 +194,9 @@ class WorkbookProgram:
             values = grids.get(sheet)
             return stored_value(None if values is None else values.get((row, col)))
 
-        for program in self.programs:
-            if program.scalar is not None:
-                value = program.scalar.run(results, grids)
-                if value is not SLOW:
-                    results[program.cell] = value
-                    continue
-            results[program.cell] = program.run(current)
+        for cell, plain, program in self._calls:
+            value = SLOW if plain is None else plain(results, grids)
+            results[cell] = program.run(current) if value is SLOW else value
         return {cell: to_python(value) for cell, value in results.items()}
 
 

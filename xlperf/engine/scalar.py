@@ -152,7 +152,8 @@ def _generate(constants: dict[int, Any], cells: dict[int, Cell], areas: dict[int
         inputs = [f"s{slot}" for slot in cells]
         lines += [f"    key = ({', '.join(inputs + [f'{i}.__class__' for i in inputs])},)",
                   "    remember = 0.0 not in key or not negative_zero(key)",
-                  "    if remember and key in memo:", "        return memo[key]"]
+                  "    found = memo.get(key, SLOW) if remember else SLOW", "    if found is not SLOW:",
+                  "        return found"]
     lines.append("    try:" if steps else "    pass")
     for i, (rule, args, out) in enumerate(steps):
         space[f"rule{i}"], name[out] = rule, f"s{out}"
