@@ -102,3 +102,10 @@ def test_pairwise_sum_is_numpys(values):
     want = np.sum(np.array(values, float))
     got = 0.0 + pairwise_sum(values)
     assert repr(np.float64(got)) == repr(want)
+
+
+@given(st.lists(st.floats(allow_nan=True) | st.integers(-10**17, 10**17).map(float)
+                | st.sampled_from([0.0, -0.0, 0.1 + 0.2, 1 / 3, 1e300, -2.5e-320, float("inf")]), max_size=20))
+def test_stored_number_is_rounded_to_15_places(values):
+    for value in values * 2:  # the second time from memory
+        assert repr(stored_value(value)) == repr(round(value, 15)), value
