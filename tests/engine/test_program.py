@@ -21,8 +21,7 @@ EDITS = {name: change for name, change, _, _ in DAPENG_EDITS if change is not No
 def _program_values(path) -> dict[tuple[str, str], object]:
     view = open_view(path)
     program = compile_workbook(view.formulas, view.sheet_names)
-    grids = {g.name: g for g in view.grids}
-    values = program.run(lambda sheet, row, col: grids[sheet].get(row, col) if sheet in grids else None)
+    values = program.run({g.name: g.values for g in view.grids})
     return {(sheet, a1(row, col)): value for (sheet, row, col), value in values.items()}
 
 

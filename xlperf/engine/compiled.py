@@ -20,7 +20,6 @@ from xlperf.engine.limits import check_input, check_model_input
 from xlperf.engine.program import Unsupported, WorkbookProgram, compile_workbook
 from xlperf.engine.key import formula_key
 from xlperf.engine.recalc import Recalc, recalc_workbook
-from xlperf.workbook.grid import a1
 
 _MAX_PROGRAMS = 64
 _programs: "OrderedDict[tuple, WorkbookProgram | None]" = OrderedDict()
@@ -31,9 +30,10 @@ def _program(view) -> WorkbookProgram | None:
     """The compiled program for this set of formulas (None: it needs the full model), cached."""
     key = formula_key(view)
     with _lock:
-        if key in _programs:
+        found = _programs.get(key, _programs)  # (the dict itself: not cached; None is a cached answer)
+        if found is not _programs:
             _programs.move_to_end(key)
-            return _programs[key]
+            return found
     try:
         program: WorkbookProgram | None = compile_workbook(view.formulas, view.sheet_names)
     except Unsupported:
@@ -52,14 +52,9 @@ def recompute(view, template: Any = None) -> dict[tuple[str, str], Any]:
     check_input(view)  # formula lengths, parse work and referenced areas, before any is parsed (engine.limits)
     program = None if view.has_arrays else _program(view)
     if program is not None:
-        grids = {grid.name: grid.values for grid in view.grids}
-
-        def value_at(sheet: str, row: int, col: int) -> Any:
-            values = grids.get(sheet)
-            return None if values is None else values.get((row, col))
-
         try:
-            return {(sheet, a1(row, col)): value for (sheet, row, col), value in program.run(value_at).items()}
+            values = program.run({grid.name: grid.values for grid in view.grids})
+            return {program.names[cell]: value for cell, value in values.items()}
         except Unsupported:
             pass
     check_model_input(view)  # the full model reads every cell of the used ranges: bounded (engine.limits)

@@ -40,6 +40,9 @@ OFFICEJS_NAME = re.compile(r"_xldudf_(?:([A-Za-z0-9_]+?)_)?(PERF_[A-Z]+)\s*\(", 
 
 def to_python(value: Any) -> Any:
     """One cell value from formulas: empty → None, XlError → "#DIV/0!", numpy → Python."""
+    kind = type(value)
+    if kind is float or kind is str or kind is int or kind is bool:  # most values: nothing to convert
+        return value
     if value is sh.EMPTY or value is None:
         return None
     if isinstance(value, XlError):

@@ -13,10 +13,9 @@ nodes); anything else raises :class:`Unsupported` and the caller uses the full `
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
@@ -24,12 +23,12 @@ import numpy as np
 import schedula as sh
 from formulas.functions import replace_empty
 from formulas.ranges import Ranges
-from formulas.tokens.operand import Error
 
 from xlperf.engine.fastops import OneCell, fast_function
 from xlperf.engine.functions import register, to_python
-from xlperf.workbook.xlsxparts import CellError
-from xlperf.workbook.xlsxstyles import EPOCH_1900
+from xlperf.engine.shape import coordinate_maps, shape_of
+from xlperf.engine.scalar import SLOW, Grids, ScalarPlan, scalar_plan, stored_value
+from xlperf.workbook.grid import a1
 
 _NODE_KEYS = frozenset({"function", "index", "inputs", "outputs", "type", "wait_inputs", "solve_cycle"})
 _BOOK = "xlperf.xlsx"
@@ -71,6 +70,8 @@ class FormulaProgram:
     steps: list[tuple[Callable[..., Any], tuple[int, ...], int]]
     result: int
     result_is_leaf: bool
+    scalar: ScalarPlan | None = None  # the plain-value plan, when every step has a plain rule
+    names: tuple[tuple[str, tuple[int, ...], int], ...] = ()  # each step's node name, arguments, output
 
     def run(self, value_of: ValueOf) -> Any:
         """The cell's value as ``formulas`` holds it (XlError, EMPTY replaced by 0, numpy scalars)."""
@@ -104,21 +105,6 @@ def _ranges(leaf: Leaf, value_of: ValueOf) -> Ranges:
     ranges = Ranges((leaf.rng,), {leaf.rng["name"]: (leaf.rng, array)})
     ranges._value = array  # the value ``Ranges.value`` computes for one complete area
     return ranges
-
-
-def stored_value(value: Any) -> Any:
-    """A stored cell value as ``formulas`` loads it: empty → EMPTY, error → XlError, floats to 15 places,
-    a date-formatted cell (read as a datetime) back to its serial number (1900 date system)."""
-    if value is None:
-        return sh.EMPTY
-    if isinstance(value, float):
-        return round(value, 15)
-    if isinstance(value, (dt.datetime, dt.date)):
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        return round((moment - EPOCH_1900) / dt.timedelta(days=1), 15)
-    if isinstance(value, CellError):
-        return Error.errors.get(str(value), value)
-    return value
 
 
 def _cell_value(value: Any) -> Any:
@@ -158,7 +144,7 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
     except Exception as exc:  # noqa: BLE001 - formulas rejects the text: the model path decides
         raise Unsupported(f"parse {text}") from exc
     dsp, slot_of = builder.dsp, {}
-    constants, leaves, steps = [], [], []
+    constants, leaves, steps, names = [], [], [], []
 
     def slot(node: str) -> int:
         if node not in slot_of:
@@ -178,8 +164,11 @@ def compile_formula(cell: Cell, text: str, sheets: dict[str, str]) -> FormulaPro
             raise Unsupported(f"function node in {text}")
         args = tuple(slot(i) for i in node["inputs"] or () if i is not sh.START)
         steps.append((fast_function(str(name), node["function"]), args, slot(node["outputs"][0])))
+        names.append((str(name), args, steps[-1][2]))
     result = slot(output)
-    return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced)
+    plan = scalar_plan(len(slot_of), constants, leaves, names, result)
+    return FormulaProgram(cell, len(slot_of), constants, leaves, steps, result, output not in produced, plan,
+                          tuple(names))
 
 
 @dataclass
@@ -187,17 +176,27 @@ class WorkbookProgram:
     """Every formula of a workbook, in an order where each formula follows the formulas it reads."""
 
     programs: list[FormulaProgram]
+    names: dict[Cell, tuple[str, str]] = field(init=False)  # each formula cell's (sheet, A1)
+    _calls: list[tuple[Cell, Callable[..., Any] | None, FormulaProgram]] = field(init=False)
 
-    def run(self, value_of: ValueOf) -> dict[Cell, Any]:
-        """Each formula cell's value, given the copy's stored values for the other cells."""
+    def __post_init__(self) -> None:
+        self.names = {p.cell: (p.cell[0], a1(p.cell[1], p.cell[2])) for p in self.programs}
+        self._calls = [(p.cell, p.scalar.run if p.scalar else None, p) for p in self.programs]
+
+    def run(self, grids: Grids) -> dict[Cell, Any]:
+        """Each formula cell's value, given the copy's stored values ``{sheet: {(row, col): value}}``."""
         results: dict[Cell, Any] = {}
 
         def current(sheet: str, row: int, col: int) -> Any:
             key = (sheet, row, col)
-            return results[key] if key in results else stored_value(value_of(sheet, row, col))
+            if key in results:
+                return results[key]
+            values = grids.get(sheet)
+            return stored_value(None if values is None else values.get((row, col)))
 
-        for program in self.programs:
-            results[program.cell] = program.run(current)
+        for cell, plain, program in self._calls:
+            value = SLOW if plain is None else plain(results, grids)
+            results[cell] = program.run(current) if value is SLOW else value
         return {cell: to_python(value) for cell, value in results.items()}
 
 
@@ -243,8 +242,55 @@ def compile_workbook(formulas_by_sheet: dict[str, dict[tuple[int, int], str]],
 
 @lru_cache(maxsize=8192)
 def _compile_cached(cell: Cell, text: str, names: tuple[str, ...]) -> FormulaProgram:
-    """Programs are never changed after compilation, so equal formulas of different files share one."""
-    return compile_formula(cell, text, {name.upper(): name for name in names})
+    """Programs are never changed after compilation, so equal formulas of different files share one; a
+    formula of a shape compiled before (``shape``) is that program with its references moved."""
+    sheets = {name.upper(): name for name in names}
+    shape, refs = shape_of(text, cell[1], cell[2])
+    key = (cell[0], shape, names)
+    earlier = _shapes.get(key)
+    program = None if earlier is None else _moved(earlier[1], earlier[0], refs, cell, sheets)
+    if program is None:
+        program = compile_formula(cell, text, sheets)
+        if program.scalar is not None and earlier is None:  # its functions do not depend on the cell
+            if len(_shapes) >= _MAX_SHAPES:
+                _shapes.clear()
+            _shapes[key] = (refs, program)
+    return program
+
+
+_MAX_SHAPES = 4096
+_shapes: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[tuple[int, int], ...], FormulaProgram]] = {}
+
+
+def _moved(program: FormulaProgram, old: tuple[tuple[int, int], ...], new: tuple[tuple[int, int], ...],
+           cell: Cell, sheets: dict[str, str]) -> FormulaProgram | None:
+    """``program`` (a formula of the same shape) for the formula at ``cell`` whose references are ``new``;
+    None when a reference cannot be moved exactly (the formula is then compiled)."""
+    maps = coordinate_maps(old, new)
+    if maps is None:
+        return None
+    rows, cols = maps
+    leaves = []
+    for slot, leaf in program.leaves:
+        if leaf.rng["name"] != _leaf_name(leaf.rng["sheet_id"], leaf.r1, leaf.c1, leaf.r2, leaf.c2):
+            return None  # not the name formulas gives such an area: compiled, not guessed
+        r1, c1, r2, c2 = rows.get(leaf.r1), cols.get(leaf.c1), rows.get(leaf.r2), cols.get(leaf.c2)
+        if None in (r1, c1, r2, c2) or r1 > r2 or c1 > c2:
+            return None
+        leaves.append((slot, _leaf(_leaf_name(leaf.rng["sheet_id"], r1, c1, r2, c2), sheets)))
+    if len({leaf.rng["name"] for _, leaf in leaves}) < len(leaves):
+        return None  # two references met ($B$6 and B5 moved down): formulas gives them one slot
+    plan = scalar_plan(program.slots, program.constants, leaves, program.names, program.result)
+    if plan is None:
+        return None
+    return FormulaProgram(cell, program.slots, program.constants, leaves, program.steps, program.result,
+                          program.result_is_leaf, plan, program.names)
+
+
+def _leaf_name(sheet_id: str, r1: int, c1: int, r2: int, c2: int) -> str:
+    """The node name ``formulas`` gives a reference: "'[book]SHEET'!B8" or "'[book]SHEET'!D5:D9"."""
+    area = a1(r1, c1) if (r1, c1) == (r2, c2) else f"{a1(r1, c1)}:{a1(r2, c2)}"
+    return f"{sheet_id}!{area}"
 
 
 __all__ = ["compile_workbook", "compile_formula", "WorkbookProgram", "FormulaProgram", "Unsupported"]
