@@ -74,3 +74,31 @@ def test_budget_block_score_read_through_its_figures():
     roles = {("S", 6, 5): "spent", ("S", 6, 4): "base", ("S", 6, 6): "weight"}
     spec = rulefit.read_rule("=ROUND(MIN(E6/D6,1)*F6,2)", "S", 6, 8, roles, lambda *a: None, {"S": "S"})
     assert (spec.method, spec.capped) == ("rate", True)
+
+
+PROBE_SHAPES = [
+    "=ROUND(IF(F5<=E5,1,E5/F5)*G5,2)", "=IF(F5>E5,ROUND(E5/F5*G5,2),G5)", "=ROUND(MIN(1,F5/E5)*G5,2)",
+    "=IFERROR(ROUND(MIN(F5/E5,100%)*G5,2),0)", "=F5/E5*G5", "=ROUND(MAX(0,1-(F5-E5)/E5)*G5*(F5>E5)+G5*(F5<=E5),2)",
+    '=IF(D5="≤",ROUND(IF(F5<=E5,1,E5/F5)*G5,2),ROUND(MIN(1,F5/E5)*G5,2))', "=IF($F5>=$E5,G5,ROUNDUP(F5/E5*G5,1))",
+    "=IF(F5/E5>=0.95,G5,IF(F5/E5>=0.9,G5*0.8,IF(F5/E5>=0.8,G5*0.6,0)))", "=ROUNDDOWN(AND(F5>0,E5>0)*G5,2)",
+    "=基本信息!B3*F5/E5",
+]
+PROBE_VALUES = [0.0, 1.0, -2.5, 0.96, 80.0, 76.8, 1e-9, "", "≤", "text", True, False, None]
+
+
+@pytest.mark.parametrize("formula", PROBE_SHAPES)
+def test_probes_run_on_the_engine_give_what_formulas_gives(formula):
+    """The probe runs on the engine's program; every value equals ``formulas``' own compiled function."""
+    import itertools
+
+    import schedula
+
+    from xlperf.checks.formula_shape import to_r1c1
+
+    compiled = rulefit.Compiled(to_r1c1(formula, 5, 8))
+    assert compiled.program is not None
+    count = len(compiled.inputs)
+    cases = itertools.islice(itertools.product(PROBE_VALUES, repeat=count), 0, None, 7 if count > 3 else 1)
+    for args in itertools.islice(cases, 400):
+        args = tuple(schedula.EMPTY if v is None else v for v in args)
+        assert rulefit._number(compiled(*args)) == rulefit._number(compiled.fn(*args)), (formula, args)
