@@ -1,0 +1,49 @@
+"""The label classifiers' fast paths (a dict and one str.startswith over a word tuple) answer as a scan of the
+word lists does, on header words, their variants and texts that name nothing."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from xlperf.workbook.layout import (GRADE_LABELS, GRADE_WORDS, HEADER_SYNONYMS, STOP_LABELS, _norm, grade_label_value,
+                                    header_rank, is_stop_label, norm_label)
+
+WORDS = [word for words in HEADER_SYNONYMS.values() for word in words] + list(STOP_LABELS) + list(GRADE_LABELS)
+TEXTS = WORDS + [f"{word}（万元）" for word in WORDS] + [f" {word}：" for word in WORDS] + \
+    [f"{word}合计" for word in WORDS] + [f"{word}：{grade}" for word in GRADE_LABELS for grade in GRADE_WORDS] + \
+    [f"评价 等级 {grade}" for grade in GRADE_WORDS] + \
+    ["", " ", "人才发展专项（005）", "分 值", "（注）分值", "得分率", "指标", "三级", "具体指标内容", "评价指标体系",
+     "偏差原因分析及改进措施说明", "ＡＢＣ", "说明：本表", "等级：优良", "绩效等级:不合格", "评级 差", "x", "指标1："]
+
+
+def _scanned_rank(text: str) -> tuple[str, int] | None:
+    label = norm_label(text)
+    if not label:
+        return None
+    for role, words in HEADER_SYNONYMS.items():
+        if label in words:
+            return role, words.index(label)
+    for role, words in HEADER_SYNONYMS.items():
+        for rank, word in enumerate(words):
+            if len(word) >= 4 and label.startswith(word):
+                return role, rank + len(words)
+    return None
+
+
+def _scanned_grade(text: object) -> tuple[bool, str]:
+    raw = unicodedata.normalize("NFKC", str(text or "")).strip()
+    for label in GRADE_LABELS:
+        if raw.replace(" ", "").startswith(label):
+            rest = raw.replace(" ", "")[len(label):].lstrip(":：")
+            if not rest or rest in GRADE_WORDS:
+                return True, rest
+    return False, ""
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_fast_paths_answer_as_the_scans(text):
+    assert header_rank(text) == _scanned_rank(text)
+    assert is_stop_label(text) == any(_norm(text).startswith(word) for word in STOP_LABELS)
+    assert grade_label_value(text) == _scanned_grade(text)
