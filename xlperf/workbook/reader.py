@@ -10,7 +10,6 @@ label sits left of the level columns, and the stated grade in the 总分 row or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,11 @@ from xlperf.core.model import Indicator, IndicatorTable, Stated
 from xlperf.workbook.budget import find_budget
 from xlperf.workbook.grid import SheetGrid, a1, column_letter
 from xlperf.workbook.headers import Header, find_header
+from xlperf.workbook.tablecolumns import LEVEL_ROLES, TableColumns, table_columns
 from xlperf.workbook.layout import (header_rank, header_role, is_placeholder, is_stop_label, is_sub_item,
                                     is_subtotal_label, split_weight, total_kind)
 from xlperf.workbook.stated import grade_near_total, stated_grade
 
-LEVEL_ROLES = ("level1", "level2", "level3")
 BLANK_RUN_END = 8  # this many blank rows in a row end a table
 _DASHES = frozenset({"/", "-", "—", "——", "－", "、"})
 _NO_PERCENT: frozenset[str] = frozenset()
@@ -50,42 +49,6 @@ def _all_blank(values: list[Any]) -> bool:
     return True
 
 
-def _label_columns(header: Header) -> tuple[int, ...]:
-    """The columns a row label (合计, 评价结论) may sit in: the level columns and any unnamed column left of them."""
-    levels = {header.columns[role] for role in LEVEL_ROLES if role in header.columns}
-    named = set(header.columns.values())
-    return tuple(col for col in range(1, max(levels) + 1) if col in levels or col not in named)
-
-
-_PICKED = ("level3", "weight", "target", "actual", "score", "note", "method", "nature", "unit", "judgement")
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """A header's columns in a fixed order, for reading a row's cells in one pass."""
-
-    roles: tuple[str, ...]
-    cols: tuple[int, ...]
-    letters: tuple[str, ...]
-    labels: tuple[int, ...]  # columns that may hold a row label (合计, 评价结论)
-    percent: tuple[tuple[str, int], ...]  # (role, column) of the columns holding any percent-formatted cell
-    score: int  # the score column
-    pick: Any  # row cells + [None] → the values of _PICKED (None for a role the header lacks)
-    level3: int  # index of level3 in roles
-    levels: tuple[tuple[str, int, int], ...]  # (role, index, column) of level1 / level2
-
-    @classmethod
-    def of(cls, header: Header, percent: set[tuple[int, int]]) -> _Columns:
-        roles, cols = tuple(header.columns), tuple(header.columns.values())
-        percent_cols = {col for _, col in percent}
-        at = {role: i for i, role in enumerate(roles)}
-        return cls(roles, cols, tuple(column_letter(col) for col in cols),
-                   _label_columns(header),
-                   tuple((role, col) for role, col in zip(roles, cols) if col in percent_cols), header.columns["score"],
-                   itemgetter(*(at.get(role, len(roles)) for role in _PICKED)), at["level3"],
-                   tuple((role, at[role], cols[at[role]]) for role in ("level1", "level2") if role in at))
-
-
 @dataclass
 class _Scan:
     """State while walking the rows of one table."""
@@ -99,7 +62,7 @@ class _Scan:
     weights: dict[tuple[str, str | None], Stated] = field(default_factory=dict)  # labels with points
 
 
-def _label_kind(grid: SheetGrid, row: int, columns: _Columns) -> str | None:
+def _label_kind(grid: SheetGrid, row: int, columns: TableColumns) -> str | None:
     """total / subtotal from any label cell (合计 may sit left of the level columns); stop when the row's
     first label opens a free-text block (评价结论, 填表说明 …)."""
     get = grid.values.get
@@ -114,7 +77,7 @@ def _label_kind(grid: SheetGrid, row: int, columns: _Columns) -> str | None:
     return "stop" if first is not None and is_stop_label(first) else None
 
 
-def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: _Columns) -> str:
+def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: TableColumns) -> str:
     """total, subtotal, stop, blank, header (repeated at a page break) or row."""
     kind = _label_kind(grid, row, columns)
     if kind in ("total", "subtotal"):
@@ -130,7 +93,7 @@ def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: _Columns) -
     return "row"
 
 
-def _levels(scan: _Scan, grid: SheetGrid, row: int, values: list[Any], columns: _Columns) -> None:
+def _levels(scan: _Scan, grid: SheetGrid, row: int, values: list[Any], columns: TableColumns) -> None:
     """Carry level 1/2 names down; record points written in their labels (产出指标（50分）) once each."""
     for role, index, col in columns.levels:
         raw = values[index]
@@ -147,19 +110,18 @@ def _levels(scan: _Scan, grid: SheetGrid, row: int, values: list[Any], columns: 
                 scan.weights[key] = Stated(points, a1(row, col), grid.name, key[0], key[1])
 
 
-def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], scan: _Scan,
+def _indicator(grid: SheetGrid, columns: TableColumns, row: int, cells: list[Any], scan: _Scan,
                formulas: dict) -> Indicator:
     """One row's Indicator; the cells of its roles picked by one itemgetter (a dict of role → value per row
     was a third of reading a bureau copy's rows)."""
     if columns.levels:
         _levels(scan, grid, row, cells, columns)
     level3, weight, target, actual, score, note, method, nature, unit, judgement = columns.pick(cells + [None])
-    number = str(row)
     levels = scan.levels
     return Indicator(
         levels.get("level1", ""), levels.get("level2", ""), _text(level3), weight, target, actual, score,
         _text(note) or None, _text(method) or None, _text(nature) or None, _text(unit) or None, judgement, row,
-        dict(zip(columns.roles, [letter + number for letter in columns.letters])), None,
+        columns.cells(row), None,
         frozenset([role for role, col in columns.percent if (row, col) in grid.percent])
         if columns.percent else _NO_PERCENT,
         formulas.get((row, columns.score)) if formulas else None)
@@ -194,7 +156,7 @@ def _subtotal(scan: _Scan, grid: SheetGrid, header: Header, row: int, score: Sta
 
 def _scan_rows(grid: SheetGrid, header: Header, formulas: dict) -> _Scan:
     scan = _Scan([], [])
-    columns = _Columns.of(header, grid.percent)
+    columns = table_columns(header, grid.percent)
     get = grid.values.get
     score_col = header.columns["score"]
     score_letter = column_letter(score_col)
