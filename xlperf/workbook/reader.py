@@ -31,6 +31,11 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _optional(value: Any) -> str | None:
+    """The stripped text of a value, None when empty."""
+    return None if value is None else str(value).strip() or None
+
+
 def _blank(value: Any) -> bool:
     """Empty, or a dash written in an unused cell."""
     return value is None or (isinstance(value, str) and (not value.strip() or value.strip() in _DASHES))
@@ -119,8 +124,8 @@ def _indicator(grid: SheetGrid, columns: TableColumns, row: int, cells: list[Any
     level3, weight, target, actual, score, note, method, nature, unit, judgement = columns.pick(cells + [None])
     levels = scan.levels
     return Indicator(
-        levels.get("level1", ""), levels.get("level2", ""), _text(level3), weight, target, actual, score,
-        _text(note) or None, _text(method) or None, _text(nature) or None, _text(unit) or None, judgement, row,
+        levels.get("level1", ""), levels.get("level2", ""), "" if level3 is None else str(level3).strip(), weight,
+        target, actual, score, _optional(note), _optional(method), _optional(nature), _optional(unit), judgement, row,
         columns.cells(row), None,
         frozenset([role for role, col in columns.percent if (row, col) in grid.percent])
         if columns.percent else _NO_PERCENT,
