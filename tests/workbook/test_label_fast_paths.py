@@ -33,13 +33,9 @@ def _scanned_rank(text: str) -> tuple[str, int] | None:
 
 
 def _scanned_grade(text: object) -> tuple[bool, str]:
-    raw = unicodedata.normalize("NFKC", str(text or "")).strip()
-    for label in GRADE_LABELS:
-        if raw.replace(" ", "").startswith(label):
-            rest = raw.replace(" ", "")[len(label):].lstrip(":：")
-            if not rest or rest in GRADE_WORDS:
-                return True, rest
-    return False, ""
+    compact = unicodedata.normalize("NFKC", str(text or "")).strip().replace(" ", "")
+    rests = [compact[len(label):].lstrip(":：") for label in GRADE_LABELS if compact.startswith(label)]
+    return next(((True, rest) for rest in rests if not rest or rest in GRADE_WORDS), (False, ""))
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -70,3 +66,10 @@ def test_table_columns_memo_matches_a_plain_build(columns):
         assert names == {role: f"{column_letter(col)}{row}" for role, col in columns.items()}
         names["x"] = "mutated"
     assert "x" not in built.cells(4)
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", " 备注 ", 0, 0.0, 12.5, False, "—"])
+def test_optional_text_is_the_stripped_text_or_none(value):
+    from xlperf.workbook.reader import _optional, _text
+
+    assert _optional(value) == (_text(value) or None)
