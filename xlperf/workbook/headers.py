@@ -30,14 +30,23 @@ def _roles(grid: SheetGrid, origin: dict, row: int, own: bool = False) -> dict[s
     best word wins, the leftmost of equals."""
     best: dict[str, tuple[int, int]] = {}
     get = grid.values.get
+    merged = None if own else origin
     for col in range(1, grid.max_col + 1):
         value = get((row, col))
-        if value is None and not own and (row, col) in origin:
-            value = get(origin[(row, col)])  # header cells merged across rows or columns
+        if value is None:
+            if not merged or (at := merged.get((row, col))) is None:
+                continue
+            value = get(at)  # header cells merged across rows or columns
         found = header_rank(value) if isinstance(value, str) else None
         if found and (found[0] not in best or found[1] < best[found[0]][0]):
             best[found[0]] = (found[1], col)
     return best
+
+
+def _may_qualify(roles: dict[str, tuple[int, int]]) -> bool:
+    """Whether _columns(roles) can hold every required role: it only renames level 2 to level 3 (skipping it
+    for the rows above the header took a fifth off finding a bureau copy's header)."""
+    return "weight" in roles and "score" in roles and ("level3" in roles or "level2" in roles)
 
 
 def _columns(roles: dict[str, tuple[int, int]]) -> dict[str, int]:
@@ -67,7 +76,10 @@ def find_header(grid: SheetGrid, start: int = 1, origin: dict | None = None) -> 
     header row under it folded in. ``origin`` is ``grid.merged_origin()``."""
     origin = grid.merged_origin() if origin is None else origin
     for row in range(start, min(grid.max_row, start + MAX_HEADER_SCAN) + 1):
-        columns = _columns(_roles(grid, origin, row))
+        roles = _roles(grid, origin, row)
+        if not _may_qualify(roles):
+            continue
+        columns = _columns(roles)
         if all(role in columns for role in REQUIRED_ROLES):
             return _refined(grid, origin, Header(row, columns))
     return None

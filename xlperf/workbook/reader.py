@@ -17,11 +17,11 @@ from xlperf.core.model import Indicator, IndicatorTable, Stated
 from xlperf.workbook.budget import find_budget
 from xlperf.workbook.grid import SheetGrid, a1, column_letter
 from xlperf.workbook.headers import Header, find_header
-from xlperf.workbook.layout import (header_role, is_placeholder, is_stop_label, is_sub_item, is_subtotal_label,
-                                    split_weight, total_kind)
+from xlperf.workbook.tablecolumns import LEVEL_ROLES, TableColumns, table_columns
+from xlperf.workbook.layout import (header_rank, header_role, is_placeholder, is_stop_label, is_sub_item,
+                                    is_subtotal_label, split_weight, total_kind)
 from xlperf.workbook.stated import grade_near_total, stated_grade
 
-LEVEL_ROLES = ("level1", "level2", "level3")
 BLANK_RUN_END = 8  # this many blank rows in a row end a table
 _DASHES = frozenset({"/", "-", "—", "——", "－", "、"})
 _NO_PERCENT: frozenset[str] = frozenset()
@@ -29,6 +29,11 @@ _NO_PERCENT: frozenset[str] = frozenset()
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _optional(value: Any) -> str | None:
+    """The stripped text of a value, None when empty."""
+    return None if value is None else str(value).strip() or None
 
 
 def _blank(value: Any) -> bool:
@@ -49,33 +54,6 @@ def _all_blank(values: list[Any]) -> bool:
     return True
 
 
-def _label_columns(header: Header) -> tuple[int, ...]:
-    """The columns a row label (合计, 评价结论) may sit in: the level columns and any unnamed column left of them."""
-    levels = {header.columns[role] for role in LEVEL_ROLES if role in header.columns}
-    named = set(header.columns.values())
-    return tuple(col for col in range(1, max(levels) + 1) if col in levels or col not in named)
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """A header's columns in a fixed order, for reading a row's cells in one pass."""
-
-    roles: tuple[str, ...]
-    cols: tuple[int, ...]
-    letters: tuple[str, ...]
-    labels: tuple[int, ...]  # columns that may hold a row label (合计, 评价结论)
-    percent: tuple[tuple[str, int], ...]  # (role, column) of the columns holding any percent-formatted cell
-    score: int  # the score column
-
-    @classmethod
-    def of(cls, header: Header, percent: set[tuple[int, int]]) -> _Columns:
-        roles, cols = tuple(header.columns), tuple(header.columns.values())
-        percent_cols = {col for _, col in percent}
-        return cls(roles, cols, tuple(column_letter(col) for col in cols),
-                   _label_columns(header),
-                   tuple((role, col) for role, col in zip(roles, cols) if col in percent_cols), header.columns["score"])
-
-
 @dataclass
 class _Scan:
     """State while walking the rows of one table."""
@@ -89,7 +67,7 @@ class _Scan:
     weights: dict[tuple[str, str | None], Stated] = field(default_factory=dict)  # labels with points
 
 
-def _label_kind(grid: SheetGrid, row: int, columns: _Columns) -> str | None:
+def _label_kind(grid: SheetGrid, row: int, columns: TableColumns) -> str | None:
     """total / subtotal from any label cell (合计 may sit left of the level columns); stop when the row's
     first label opens a free-text block (评价结论, 填表说明 …)."""
     get = grid.values.get
@@ -104,7 +82,7 @@ def _label_kind(grid: SheetGrid, row: int, columns: _Columns) -> str | None:
     return "stop" if first is not None and is_stop_label(first) else None
 
 
-def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: _Columns) -> str:
+def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: TableColumns) -> str:
     """total, subtotal, stop, blank, header (repeated at a page break) or row."""
     kind = _label_kind(grid, row, columns)
     if kind in ("total", "subtotal"):
@@ -113,18 +91,20 @@ def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: _Columns) -
         return "blank"
     if kind == "stop":
         return "stop"
-    if header_role(values[columns.roles.index("level3")]) == "level3" and \
+    name = values[columns.level3]
+    if isinstance(name, str) and (rank := header_rank(name)) is not None and rank[0] == "level3" and \
             sum(header_role(value) == role for role, value in zip(columns.roles, values)) >= 3:
         return "header"  # the header repeated at a page break
     return "row"
 
 
-def _levels(scan: _Scan, grid: SheetGrid, row: int, values: dict[str, Any], columns: _Columns) -> None:
+def _levels(scan: _Scan, grid: SheetGrid, row: int, values: list[Any], columns: TableColumns) -> None:
     """Carry level 1/2 names down; record points written in their labels (产出指标（50分）) once each."""
-    for role in ("level1", "level2"):
-        if role not in values:
+    for role, index, col in columns.levels:
+        raw = values[index]
+        if raw is None:
             continue
-        raw = _text(values[role])
+        raw = str(raw).strip()
         if not raw:
             continue
         name, points = split_weight(raw)
@@ -132,26 +112,24 @@ def _levels(scan: _Scan, grid: SheetGrid, row: int, values: dict[str, Any], colu
         if points is not None:
             key = (scan.levels.get("level1", ""), name if role == "level2" else None)
             if key not in scan.weights:
-                cell = a1(row, columns.cols[columns.roles.index(role)])
-                scan.weights[key] = Stated(points, cell, grid.name, key[0], key[1])
+                scan.weights[key] = Stated(points, a1(row, col), grid.name, key[0], key[1])
 
 
-def _indicator(grid: SheetGrid, columns: _Columns, row: int, cells: list[Any], scan: _Scan,
+def _indicator(grid: SheetGrid, columns: TableColumns, row: int, cells: list[Any], scan: _Scan,
                formulas: dict) -> Indicator:
-    values = dict(zip(columns.roles, cells))
-    _levels(scan, grid, row, values, columns)
-    number = str(row)
+    """One row's Indicator; the cells of its roles picked by one itemgetter (a dict of role → value per row
+    was a third of reading a bureau copy's rows)."""
+    if columns.levels:
+        _levels(scan, grid, row, cells, columns)
+    level3, weight, target, actual, score, note, method, nature, unit, judgement = columns.pick(cells + [None])
     levels = scan.levels
     return Indicator(
-        level1=levels.get("level1", ""), level2=levels.get("level2", ""), level3=_text(values.get("level3")),
-        weight=values.get("weight"), target=values.get("target"), actual=values.get("actual"),
-        stated_score=values.get("score"), note=_text(values.get("note")) or None,
-        method=_text(values.get("method")) or None, nature=_text(values.get("nature")) or None,
-        unit=_text(values.get("unit")) or None, judgement=values.get("judgement"), row=row,
-        cells=dict(zip(columns.roles, [letter + number for letter in columns.letters])),
-        percent=frozenset([role for role, col in columns.percent if (row, col) in grid.percent])
+        levels.get("level1", ""), levels.get("level2", ""), "" if level3 is None else str(level3).strip(), weight,
+        target, actual, score, _optional(note), _optional(method), _optional(nature), _optional(unit), judgement, row,
+        columns.cells(row), None,
+        frozenset([role for role, col in columns.percent if (row, col) in grid.percent])
         if columns.percent else _NO_PERCENT,
-        score_formula=formulas.get((row, columns.score)) if formulas else None)
+        formulas.get((row, columns.score)) if formulas else None)
 
 
 def _scored_row(ind: Indicator) -> bool:
@@ -183,7 +161,7 @@ def _subtotal(scan: _Scan, grid: SheetGrid, header: Header, row: int, score: Sta
 
 def _scan_rows(grid: SheetGrid, header: Header, formulas: dict) -> _Scan:
     scan = _Scan([], [])
-    columns = _Columns.of(header, grid.percent)
+    columns = table_columns(header, grid.percent)
     get = grid.values.get
     score_col = header.columns["score"]
     score_letter = column_letter(score_col)
