@@ -73,3 +73,15 @@ def test_optional_text_is_the_stripped_text_or_none(value):
     from xlperf.workbook.reader import _optional, _text
 
     assert _optional(value) == (_text(value) or None)
+
+
+def test_the_reader_builds_indicators_by_position_in_the_model_s_field_order():
+    """reader._indicator passes Indicator's fields by position (a keyword per field was measurable per row):
+    a field moved or inserted in core.model must be moved there too."""
+    from dataclasses import fields
+
+    from xlperf.core.model import Indicator
+
+    assert [f.name for f in fields(Indicator)][:17] == [
+        "level1", "level2", "level3", "weight", "target", "actual", "stated_score", "note", "method", "nature",
+        "unit", "judgement", "row", "cells", "sheet", "percent", "score_formula"]
