@@ -18,10 +18,10 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from xlperf.batch import shapes
 from xlperf.batch.canon import canon
+from xlperf.batch.structure import NO_TABLE, Structure, Table, cell_id, data_sheets, group_key, similar_rows, table_of
 from xlperf.engine.key import formula_key
-from xlperf.batch.structure import NO_TABLE, SEP, STRUCTURE_ROLES, Structure, Table, cell_id, constant, data_sheets, \
-    group_key, similar_rows, table_of
 
 MAX_BASES = 64
 _bases: "OrderedDict[str, tuple[str, dict, Table | None]]" = OrderedDict()  # key → (id, facts, table)
@@ -44,43 +44,11 @@ def _formula_cells(view, table: Table) -> dict[str, str]:
     return found
 
 
-def _constants(view, table: Table) -> tuple[dict[str, str], dict[str, Any]]:
-    """Constants a template fixes (the table's names, weights, targets; texts outside its rows), and the
-    ones only shown if the template has a formula there (in formula columns; numbers off the table)."""
-    cells: dict[str, str] = {}
-    typed: dict[str, Any] = {}
-    data_rows = set(table.rows)
-    fixed = {col for col, role in table.roles if role in STRUCTURE_ROLES}
-    for sheet in data_sheets(view):
-        formulas, grid = view.formulas.get(sheet, {}), view.grid(sheet)
-        if grid is None:
-            continue
-        columns = {col for _, col in formulas}
-        on_table = sheet == table.sheet
-        prefixes: dict[int, str] = {}
-        for (row, col), value in grid.values.items():
-            if (row, col) in formulas:
-                continue
-            in_rows = on_table and row in data_rows
-            fixes = on_table and (col in fixed if in_rows else isinstance(value, str))
-            shown = col in columns or (isinstance(value, (int, float)) and not in_rows)
-            if not (fixes or shown):
-                continue
-            prefix = prefixes.get(row)
-            if prefix is None:
-                prefix = prefixes[row] = f"{sheet}{SEP}{table(sheet, row)}{SEP}"
-            if fixes:
-                cells[prefix + str(col)] = constant(value)
-            else:
-                typed[prefix + str(col)] = value if isinstance(value, (int, float, str)) else str(value)
-    return cells, typed
-
-
 def file_facts(view, indicator_table: Any) -> Structure:
     """The file's facts as a Structure: candidate cells, and constants shown in messages only."""
     table = table_of(indicator_table)
     sheets = data_sheets(view)
-    cells, typed = _constants(view, table or NO_TABLE)
+    cells, typed = shapes.constants(view, table or NO_TABLE)
     cells.update(_formula_cells(view, table or NO_TABLE))
     return Structure(group_key(table, sheets), sheets, table, cells, typed=typed, vba_sha256=view.vba_sha256)
 
@@ -150,6 +118,7 @@ def expand(sent: dict, bases: dict[str, dict]) -> Structure | None:
 
 
 def clear() -> None:
+    shapes.clear()
     with _lock:
         _bases.clear()
         _formulas.clear()
