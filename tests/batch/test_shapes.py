@@ -81,3 +81,43 @@ def test_full_shapes_and_too_many_shapes_still_give_the_plain_constants(monkeypa
     assert len(shapes._shapes) <= 2
     assert all(len(s.by_cell) + len(s.by_type) + len(s.by_value) <= 12
                for shape in shapes._shapes.values() for s in shape.sheets)
+
+
+def _plain_changes(cells: dict, base: dict) -> tuple[dict, list]:
+    return {cid: c for cid, c in cells.items() if base.get(cid) != c}, [cid for cid in base if cid not in cells]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compact_sends_what_the_plain_comparison_finds(seed):
+    from xlperf.batch import facts
+    from xlperf.batch.structure import Structure
+
+    rng = random.Random(seed)
+    facts.clear()
+    ids = [f"s\x1fk{i}\x1f{c}" for i in range(8) for c in range(1, 5)]
+    table = Table(SHEET, tuple(f"k{i}" for i in range(8)), tuple(range(4, 12)), ROLES, 3)
+    base = {cid: f"s:{rng.randint(0, 2)}" for cid in ids if rng.random() < 0.8}
+    assert "full" in facts.compact(Structure("table:k", (SHEET,), table, dict(base)))
+    for _ in range(50):
+        cells = {cid: f"s:{rng.randint(0, 2)}" for cid in rng.sample(ids, rng.randint(0, len(ids)))}
+        other = rng.choice((table, Table(SHEET, table.keys, table.rows, ROLES, 3), None))
+        sent = facts.compact(Structure("table:k", (SHEET,), other, cells))
+        assert (sent["set"], sent["drop"]) == _plain_changes(cells, base)
+        assert list(sent["set"]) == list(_plain_changes(cells, base)[0])
+        assert ("table" in sent) == (other is None)
+        assert sent.get("alone", True) == (other is None)
+
+
+def test_table_of_is_shared_by_copies_and_equals_a_fresh_one():
+    from types import SimpleNamespace
+
+    from xlperf.batch.structure import table_of
+
+    def indicator_table(names, first=4):
+        rows = tuple(SimpleNamespace(level1="产出", level2="数量", level3=n, row=first + i) for i, n in enumerate(names))
+        return SimpleNamespace(rows=rows, sheet=SHEET, columns={"level3": "C", "weight": "D"}, header_row=3)
+
+    one, two = table_of(indicator_table(["a", "b", "a"])), table_of(indicator_table(["a", "b", "a"]))
+    assert one is two and one.keys == ("产出|数量|a", "产出|数量|b", "产出|数量|a#2") and one.roles == ((3, "level3"), (4, "weight"))
+    moved = table_of(indicator_table(["a", "b", "a"], 5))
+    assert moved.rows == (5, 6, 7) and table_of(indicator_table(["a", "b"]), levels=2).keys == ("产出|数量", "产出|数量#2")

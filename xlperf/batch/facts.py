@@ -16,6 +16,8 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from itertools import compress, filterfalse
+from operator import ne
 from typing import Any
 
 from xlperf.batch import shapes
@@ -24,7 +26,8 @@ from xlperf.batch.structure import NO_TABLE, Structure, Table, cell_id, data_she
 from xlperf.engine.key import formula_key
 
 MAX_BASES = 64
-_bases: "OrderedDict[str, tuple[str, dict, Table | None]]" = OrderedDict()  # key → (id, facts, table)
+_bases: "OrderedDict[str, tuple[str, dict, Table | None, Table | None]]" = OrderedDict()  # key → (id, facts,
+# its table from the JSON, and the Table it was made from: copies share that one, table_of keeps it)
 _formulas: "OrderedDict[tuple, dict[str, str]]" = OrderedDict()
 _lock = threading.Lock()
 
@@ -60,7 +63,8 @@ def _digest(data: Any) -> str:
 def compact(facts: Structure) -> dict:
     """The facts to send: in full for the first file of its group in this process, else as changes
     (``"alone": False`` when this process already met a copy of the same template). A copy is compared
-    with the base without copying its facts first (0.04 → 0.02 ms per bureau copy)."""
+    with the base without copying its facts first (0.04 → 0.02 ms per bureau copy), by ``map`` and
+    ``compress`` (0.019 → 0.01 ms)."""
     with _lock:
         known = _bases.get(facts.key)
         if known is not None:
@@ -70,21 +74,23 @@ def compact(facts: Structure) -> dict:
         base_id = _digest(full)
         table = Table.from_json(full["table"]) if full["table"] else None
         with _lock:
-            _bases[facts.key] = (base_id, full, table)
+            _bases[facts.key] = (base_id, full, table, facts.table)
             while len(_bases) > MAX_BASES:
                 _bases.popitem(last=False)
         return {"key": facts.key, "base": base_id, "full": full}
-    base_id, base, base_table = known
+    base_id, base, base_table, made_from = known
     cells, theirs = facts.cells, base["cells"]
-    out: dict[str, Any] = {"key": facts.key, "base": base_id,
-                           "set": {cid: c for cid, c in cells.items() if theirs.get(cid) != c},
-                           "drop": [cid for cid in theirs if cid not in cells]}
-    if similar_rows(base_table, facts.table):
+    out: dict[str, Any] = {"key": facts.key, "base": base_id,  # in C: no Python loop over the cells
+                           "set": dict(compress(cells.items(), map(ne, map(theirs.get, cells), cells.values()))),
+                           "drop": list(filterfalse(cells.__contains__, theirs))}
+    same_table = facts.table is made_from  # then its rows are the base's, and so is its JSON
+    if same_table or similar_rows(base_table, facts.table):
         out["alone"] = False
-    sheets, table = list(facts.sheets), facts.table.to_json() if facts.table else None
+    sheets = list(facts.sheets)
     if sheets != base["sheets"]:
         out["sheets"] = sheets
-    if table != base["table"]:
+    table = None if same_table or not facts.table else facts.table.to_json()
+    if not same_table and table != base["table"]:
         out["table"] = table
     if facts.typed != base["typed"]:
         out["typed"] = dict(facts.typed)
