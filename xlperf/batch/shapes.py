@@ -100,7 +100,7 @@ class Shape:
                     entries[index] = sheet.entry(self.table, cell, values[cell])
             cells.update(filter(None, map(_first, entries)))
             cids = list(map(_second, entries))
-            typed.update(compress(zip(cids, vals), cids))
+            typed.update(zip(compress(cids, cids), compress(vals, cids)))
         for cid, value in typed.items():
             if not isinstance(value, (int, float, str)):
                 typed[cid] = str(value)

@@ -145,7 +145,12 @@ def group_key(table: Table | None, sheets: tuple[str, ...]) -> str:
     """Copies of one template share this: the table's column roles (or, without a table, the sheets)."""
     if table is None:
         return "sheets:" + "|".join(sheets)
-    return "table:" + ",".join(f"{col}={role}" for col, role in table.roles)
+    return _roles_key(table.roles)
+
+
+@lru_cache(maxsize=256)
+def _roles_key(roles: tuple[tuple[int, str], ...]) -> str:
+    return "table:" + ",".join(f"{col}={role}" for col, role in roles)
 
 
 def similar_rows(a: Table | None, b: Table | None, share: float = 0.5) -> bool:
