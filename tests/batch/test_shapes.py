@@ -72,15 +72,14 @@ def test_copies_of_a_few_shapes_give_the_plain_constants(seed):
 
 
 def test_full_shapes_and_too_many_shapes_still_give_the_plain_constants(monkeypatch):
-    monkeypatch.setattr(shapes, "MAX_CELLS", 12)
+    monkeypatch.setattr(shapes, "MAX_CELLS", 24)
     monkeypatch.setattr(shapes, "MAX_SHAPES", 2)
     rng = random.Random(7)
     shapes.clear()
     for _ in range(100):
         _same(*_copy(rng, rng.choice((3, 4, 5, 6)), rng.random() < 0.5))
     assert len(shapes._shapes) <= 2
-    assert all(len(s.by_cell) + len(s.by_type) + len(s.by_value) <= 12
-               for shape in shapes._shapes.values() for s in shape.sheets)
+    assert all(sum(s.size() for s in shape.sheets) <= 26 for shape in shapes._shapes.values())
 
 
 def _plain_changes(cells: dict, base: dict) -> tuple[dict, list]:

@@ -20,8 +20,9 @@ from typing import Any
 from xlperf.batch.structure import SEP, STRUCTURE_ROLES, Table, constant, data_sheets
 from xlperf.engine.key import formula_key
 
-MAX_SHAPES = 32
-MAX_CELLS = 1024  # remembered cells per shape (a bureau form has ~220; varying values fill the rest)
+MAX_SHAPES = 16
+MAX_CELLS = 2048  # remembered cells and rows per shape, shared by its sheets (~0.2 kB each: ≤ 7 MB in all;
+# a bureau form remembers 200-1 000: its labels, and values met in the copies)
 _SKIP: tuple[None, None] = (None, None)  # (cid, content) when fixed, cid when typed: neither
 _first, _second = itemgetter(0), itemgetter(1)
 
@@ -30,10 +31,10 @@ class _Sheet:
     """One sheet of a shape: what the classification needs, and the cells met so far."""
 
     __slots__ = ("name", "formulas", "columns", "on_table", "data_rows", "fixed", "prefixes", "by_cell", "by_type",
-                 "by_value")
+                 "by_value", "cap")
 
-    def __init__(self, view, name: str, table: Table):
-        self.name = name
+    def __init__(self, view, name: str, table: Table, cap: int):
+        self.name, self.cap = name, cap
         self.formulas = view.formulas.get(name, {})
         self.columns = {col for _, col in self.formulas}
         self.on_table = name == table.sheet
@@ -53,6 +54,7 @@ class _Sheet:
             return out
         row, col = cell
         in_rows = self.on_table and row in self.data_rows
+        room = self.size() < self.cap
         if cell in self.formulas:
             out, fixes, value_free = _SKIP, False, True
         else:
@@ -64,9 +66,11 @@ class _Sheet:
             else:
                 prefix = self.prefixes.get(row)
                 if prefix is None:
-                    prefix = self.prefixes[row] = f"{self.name}{SEP}{table(self.name, row)}{SEP}"
+                    prefix = f"{self.name}{SEP}{table(self.name, row)}{SEP}"
+                    if room:
+                        self.prefixes[row] = prefix
                 out = ((prefix + str(col), constant(value)), None) if fixes else (None, prefix + str(col))
-        if len(self.by_cell) + len(self.by_type) + len(self.by_value) < MAX_CELLS:
+        if room:
             if value_free:
                 self.by_cell[cell] = out
             elif not fixes:  # shown or not by the value's type alone
@@ -74,6 +78,10 @@ class _Sheet:
             elif not (kind is float and value == 0):  # 0.0 and -0.0: one key, maybe two contents
                 self.by_value[(cell, kind, value)] = out
         return out
+
+    def size(self) -> int:
+        """Cells and rows remembered (at most ``cap``: the shape's MAX_CELLS shared by its sheets)."""
+        return len(self.by_cell) + len(self.by_type) + len(self.by_value) + len(self.prefixes)
 
 
 class Shape:
@@ -83,7 +91,8 @@ class Shape:
 
     def __init__(self, view, table: Table):
         self.table = table
-        self.sheets = [_Sheet(view, name, table) for name in data_sheets(view) if view.grid(name) is not None]
+        names = [name for name in data_sheets(view) if view.grid(name) is not None]
+        self.sheets = [_Sheet(view, name, table, MAX_CELLS // len(names)) for name in names]
 
     def constants(self, view) -> tuple[dict[str, str], dict[str, Any]]:
         """``plain_constants(view, table)`` of a file of this shape."""
