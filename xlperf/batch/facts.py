@@ -16,15 +16,18 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from itertools import compress, filterfalse
+from operator import ne
 from typing import Any
 
+from xlperf.batch import shapes
 from xlperf.batch.canon import canon
+from xlperf.batch.structure import NO_TABLE, Structure, Table, cell_id, data_sheets, group_key, similar_rows, table_of
 from xlperf.engine.key import formula_key
-from xlperf.batch.structure import NO_TABLE, SEP, STRUCTURE_ROLES, Structure, Table, cell_id, constant, data_sheets, \
-    group_key, similar_rows, table_of
 
 MAX_BASES = 64
-_bases: "OrderedDict[str, tuple[str, dict, Table | None]]" = OrderedDict()  # key → (id, facts, table)
+_bases: "OrderedDict[str, tuple[str, dict, Table | None, Table | None]]" = OrderedDict()  # key → (id, facts,
+# its table from the JSON, and the Table it was made from: copies share that one, table_of keeps it)
 _formulas: "OrderedDict[tuple, dict[str, str]]" = OrderedDict()
 _lock = threading.Lock()
 
@@ -44,43 +47,11 @@ def _formula_cells(view, table: Table) -> dict[str, str]:
     return found
 
 
-def _constants(view, table: Table) -> tuple[dict[str, str], dict[str, Any]]:
-    """Constants a template fixes (the table's names, weights, targets; texts outside its rows), and the
-    ones only shown if the template has a formula there (in formula columns; numbers off the table)."""
-    cells: dict[str, str] = {}
-    typed: dict[str, Any] = {}
-    data_rows = set(table.rows)
-    fixed = {col for col, role in table.roles if role in STRUCTURE_ROLES}
-    for sheet in data_sheets(view):
-        formulas, grid = view.formulas.get(sheet, {}), view.grid(sheet)
-        if grid is None:
-            continue
-        columns = {col for _, col in formulas}
-        on_table = sheet == table.sheet
-        prefixes: dict[int, str] = {}
-        for (row, col), value in grid.values.items():
-            if (row, col) in formulas:
-                continue
-            in_rows = on_table and row in data_rows
-            fixes = on_table and (col in fixed if in_rows else isinstance(value, str))
-            shown = col in columns or (isinstance(value, (int, float)) and not in_rows)
-            if not (fixes or shown):
-                continue
-            prefix = prefixes.get(row)
-            if prefix is None:
-                prefix = prefixes[row] = f"{sheet}{SEP}{table(sheet, row)}{SEP}"
-            if fixes:
-                cells[prefix + str(col)] = constant(value)
-            else:
-                typed[prefix + str(col)] = value if isinstance(value, (int, float, str)) else str(value)
-    return cells, typed
-
-
 def file_facts(view, indicator_table: Any) -> Structure:
     """The file's facts as a Structure: candidate cells, and constants shown in messages only."""
     table = table_of(indicator_table)
     sheets = data_sheets(view)
-    cells, typed = _constants(view, table or NO_TABLE)
+    cells, typed = shapes.constants(view, table or NO_TABLE)
     cells.update(_formula_cells(view, table or NO_TABLE))
     return Structure(group_key(table, sheets), sheets, table, cells, typed=typed, vba_sha256=view.vba_sha256)
 
@@ -92,7 +63,8 @@ def _digest(data: Any) -> str:
 def compact(facts: Structure) -> dict:
     """The facts to send: in full for the first file of its group in this process, else as changes
     (``"alone": False`` when this process already met a copy of the same template). A copy is compared
-    with the base without copying its facts first (0.04 → 0.02 ms per bureau copy)."""
+    with the base without copying its facts first (0.04 → 0.02 ms per bureau copy), by ``map`` and
+    ``compress`` (0.019 → 0.01 ms)."""
     with _lock:
         known = _bases.get(facts.key)
         if known is not None:
@@ -102,21 +74,23 @@ def compact(facts: Structure) -> dict:
         base_id = _digest(full)
         table = Table.from_json(full["table"]) if full["table"] else None
         with _lock:
-            _bases[facts.key] = (base_id, full, table)
+            _bases[facts.key] = (base_id, full, table, facts.table)
             while len(_bases) > MAX_BASES:
                 _bases.popitem(last=False)
         return {"key": facts.key, "base": base_id, "full": full}
-    base_id, base, base_table = known
+    base_id, base, base_table, made_from = known
     cells, theirs = facts.cells, base["cells"]
-    out: dict[str, Any] = {"key": facts.key, "base": base_id,
-                           "set": {cid: c for cid, c in cells.items() if theirs.get(cid) != c},
-                           "drop": [cid for cid in theirs if cid not in cells]}
-    if similar_rows(base_table, facts.table):
+    out: dict[str, Any] = {"key": facts.key, "base": base_id,  # in C: no Python loop over the cells
+                           "set": dict(compress(cells.items(), map(ne, map(theirs.get, cells), cells.values()))),
+                           "drop": list(filterfalse(cells.__contains__, theirs))}
+    same_table = facts.table is made_from  # then its rows are the base's, and so is its JSON
+    if same_table or similar_rows(base_table, facts.table):
         out["alone"] = False
-    sheets, table = list(facts.sheets), facts.table.to_json() if facts.table else None
+    sheets = list(facts.sheets)
     if sheets != base["sheets"]:
         out["sheets"] = sheets
-    if table != base["table"]:
+    table = None if same_table or not facts.table else facts.table.to_json()
+    if not same_table and table != base["table"]:
         out["table"] = table
     if facts.typed != base["typed"]:
         out["typed"] = dict(facts.typed)
@@ -150,6 +124,7 @@ def expand(sent: dict, bases: dict[str, dict]) -> Structure | None:
 
 
 def clear() -> None:
+    shapes.clear()
     with _lock:
         _bases.clear()
         _formulas.clear()
