@@ -1,6 +1,6 @@
 """A formula on plain Python values: the program's fast mode, with ``formulas``' path as its fallback.
 
-Measured on the bureau corpus (``/work/perf/one.py``): with every step behind ``fastops``' wrapper the
+Measured on the bureau corpus (``bench/percopy.py``): with every step behind ``fastops``' wrapper the
 engine still added about 1.3 ms per copy (43 formulas, 190 calls): per call the argument unwrapping,
 the numpy array each intermediate result is wrapped in, the one-cell reference objects, SUM through
 numpy. A formula whose every step has a fast rule (``fastops.rule_for``, plus SUM, and MIN/MAX over
