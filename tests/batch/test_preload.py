@@ -1,4 +1,4 @@
-"""The modules a batch's parent imports before forking its workers exist (a renamed one would silently end the preload)."""
+"""The modules a batch worker imports as it starts exist (a renamed one would silently end the preload)."""
 
 from __future__ import annotations
 

@@ -69,11 +69,12 @@ class WorkerPool:
     CHECK_EVERY = 0.25  # seconds between checks for tasks past their limit and silently dead workers
 
     def __init__(self, func: Callable[[Any], Any], jobs: int, timeout: float | None = None, depth: int = 2,
-                 start_depth: int = 16, memory_bytes: int | None = None, tmp_dir: str | None = None):
+                 start_depth: int = 16, memory_bytes: int | None = None, tmp_dir: str | None = None,
+                 preload: bool | None = None):
         methods = mp.get_all_start_methods()
         self._ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         self._func, self._jobs, self._timeout, self._depth = func, max(1, jobs), timeout, max(1, depth)
-        self._memory, self._tmp_dir = memory_bytes, tmp_dir
+        self._memory, self._tmp_dir, self._preload = memory_bytes, tmp_dir, preload
         self._start_depth = max(self._depth, start_depth)
         self._slots: list[_Slot] = []
         self._pending: Iterator[tuple[int, Any]] = iter(())
@@ -98,7 +99,7 @@ class WorkerPool:
         parent, child = self._ctx.Pipe()
         inherited = (parent.fileno(), *(slot.conn.fileno() for slot in self._slots if not slot.conn.closed)) \
             if self._ctx.get_start_method() == "fork" else ()
-        setup = WorkerSetup(os.getpid(), self._memory, self._tmp_dir, inherited)
+        setup = WorkerSetup(os.getpid(), self._memory, self._tmp_dir, inherited, self._preload)
         process = self._ctx.Process(target=_worker, args=(child, self._func, setup), daemon=True)
         process.start()
         child.close()

@@ -73,13 +73,9 @@ def _start_pool(run: RunOptions, opts: CheckOptions, out: OutDir) -> Any:
     if run.executor == "dask" or run.jobs <= 0:
         return None
     from xlperf.batch.pool import WorkerPool
-    from xlperf.batch.worker import preload
 
-    pool = WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout,
-                      memory_bytes=_memory_bytes(run), tmp_dir=str(out.tmp))
-    if pool.forks:
-        preload(opts.formulas)
-    return pool.start()
+    return WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout,
+                      memory_bytes=_memory_bytes(run), tmp_dir=str(out.tmp), preload=opts.formulas).start()
 
 
 def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult:
