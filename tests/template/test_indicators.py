@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -96,5 +97,26 @@ def test_unusable_files(tmp_path):
         framework_from_indicators(other)
     broken = tmp_path / "坏.xlsx"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(IndicatorError, match="无法作为 .xlsx 打开"):
+    with pytest.raises(IndicatorError, match="坏.xlsx：不是 Excel 工作簿"):
         framework_from_indicators(broken)
+    garbled = tmp_path / "乱.xlsx"  # a package the checker accepts whose workbook part openpyxl cannot read
+    with zipfile.ZipFile(garbled, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/workbook.xml", "<workbook")
+    with pytest.raises(IndicatorError, match="无法作为 .xlsx 打开"):
+        framework_from_indicators(garbled)
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_inflates_it(tmp_path, monkeypatch):
+    """The indicator list is sniffed with the checker's package limits first (300 MB of one sheet, 0.3 MB
+    on disk): openpyxl is never called."""
+    import openpyxl
+
+    bomb = tmp_path / "指标.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/workbook.xml", "<workbook/>")
+        package.writestr("xl/worksheets/sheet1.xml", "<" + " " * (300 * 2**20) + "/>")
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl opened the bomb"))
+    with pytest.raises(IndicatorError, match="指标.xlsx：.*压缩炸弹"):
+        framework_from_indicators(bomb)

@@ -54,10 +54,18 @@ def _rows_csv(path: Path) -> list[list[Any]]:
 
 
 def _rows_xlsx(path: Path) -> list[list[Any]]:
+    """The rows of every sheet, read with openpyxl after ``xlperf.workbook.sniff`` has accepted the package
+    (size, entry count and compression ratio within the checker's limits: a zip bomb is refused before
+    openpyxl inflates it)."""
     import warnings
 
     import openpyxl
 
+    from xlperf.workbook.sniff import sniff
+
+    found = sniff(path)
+    if not found.ok:
+        raise IndicatorError(f"{path.name}：{found.finding.message()}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
