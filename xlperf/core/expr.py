@@ -1,7 +1,8 @@
 """A small expression language for scoring arithmetic: one tree is both Python (on Decimals) and an Excel formula.
 
-The scoring core evaluates a tree with ``compile()`` (closures over Decimal arithmetic, ``ROUND`` being
-:func:`xlperf.core.rounding.excel_round`); the plain-formula templates print the same tree with
+The scoring core evaluates a tree with ``compile()`` (one generated Python function over Decimal arithmetic,
+``ROUND`` being :func:`xlperf.core.rounding.excel_round`; nested closures for a tree too deep to
+generate); the plain-formula templates print the same tree with
 ``excel(refs)``, each variable replaced by a cell reference or a literal. Only what Excel 2007, WPS and
 LibreOffice evaluate alike is offered: + − × ÷, comparisons, IF, AND, OR, NOT, MIN, MAX, ROUND. IF is
 lazy in all three and here, so a guarded division never divides by zero.

@@ -13,7 +13,6 @@ argument was a one-cell reference). Anything else (text, errors, areas, a result
 goes to ``formulas``' own function. The same rules serve the program's plain-value mode (``scalar``).
 """
 
-
 from __future__ import annotations
 
 import functools

@@ -7,6 +7,9 @@ corpus), most of them one of a few shapes. A formula of a shape already compiled
 with its references moved (``program``); this module only reads the text: string literals and quoted
 sheet names are skipped, a cell reference is letters and digits not part of a longer name, a number or a
 function's name.
+
+Not ``checks.formula_shape.to_r1c1``, the R1C1 form the checks compare: moving a program needs each
+reference's row and column in the order the text writes them, which that conversion does not give.
 """
 
 from __future__ import annotations
