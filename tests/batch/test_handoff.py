@@ -42,5 +42,13 @@ def test_the_batch_tail_through_the_helper_writes_what_it_writes_here(seed, tmp_
     results = _results(seed)
     here = _run(results, tmp_path, whole=False)
     monkeypatch.setattr(infer, "HANDOFF_FROM", 0)
+    made_here, real = [], infer.elsewhere
+
+    def spied(produce):  # what the helper makes is recorded in the helper's memory, not in this list
+        return real(lambda start: made_here.append(start) or produce(start))
+
+    monkeypatch.setattr(infer, "elsewhere", spied)
     assert _run(results, tmp_path, whole=False) == here
+    if "fork" in handoff.mp.get_all_start_methods() and handoff.threading.active_count() == 1:
+        assert made_here == []  # the helper made every item: the comparison above is the helper's
     assert _run(results, tmp_path, whole=True)[:2] == here[:2]

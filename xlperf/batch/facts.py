@@ -63,8 +63,8 @@ def _digest(data: Any) -> str:
 def compact(facts: Structure) -> dict:
     """The facts to send: in full for the first file of its group in this process, else as changes
     (``"alone": False`` when this process already met a copy of the same template). A copy is compared
-    with the base without copying its facts first (0.04 → 0.02 ms per bureau copy), by ``map`` and
-    ``compress`` (0.019 → 0.01 ms)."""
+    with the base without copying its facts first (0.040 → 0.027 ms per bureau copy), by ``map`` and
+    ``compress`` (0.018 → 0.014 ms)."""
     with _lock:
         known = _bases.get(facts.key)
         if known is not None:

@@ -156,7 +156,7 @@ class InferredOutputs:
         """Compare each copy in a group of several with the group's template; write every result (a large
         batch's comparisons made by a helper process while this one writes, see ``handoff``)."""
         def produce(start: int) -> Iterator[tuple[FileResult, tuple | None]]:
-            return islice(self._finished(spool, member, bases), start, None)
+            return self._finished(spool, member, bases, start)
 
         spool.flush()
         for result, before in elsewhere(produce) if len(member) >= HANDOFF_FROM else produce(0):
@@ -164,9 +164,11 @@ class InferredOutputs:
                 self._count(result, *before)
             self.outputs.add(result)
 
-    def _finished(self, spool: _Spool, member: list, bases: dict[str, dict]) -> Iterator[tuple[FileResult, tuple | None]]:
-        """Each result as the outputs take it, with its counts and status before the comparison (None: not compared)."""
-        for group, (_, sent, body) in zip(member, spool.lines()):
+    def _finished(self, spool: _Spool, member: list, bases: dict[str, dict],
+                  start: int = 0) -> Iterator[tuple[FileResult, tuple | None]]:
+        """Each result from the ``start``-th on as the outputs take it, with its counts and status before the
+        comparison (None: not compared); the lines before ``start`` are skipped unparsed."""
+        for group, (_, sent, body) in islice(zip(member, spool.lines()), start, None):
             result = FileResult.from_dict(json.loads(body))
             before = None
             if group is not None and group.n > 1:

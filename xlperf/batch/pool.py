@@ -80,11 +80,6 @@ class WorkerPool:
         self._pending: Iterator[tuple[int, Any]] = iter(())
         self._retry: deque[tuple[int, Any]] = deque()
 
-    @property
-    def forks(self) -> bool:
-        """Whether workers are forked (and inherit the modules this process has imported)."""
-        return self._ctx.get_start_method() == "fork"
-
     def start(self) -> "WorkerPool":
         """Start the workers now (``run`` does it otherwise). Started before the caller builds its task
         list, they do not inherit it: a fork shares the parent's pages until the child's garbage

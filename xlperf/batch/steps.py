@@ -17,15 +17,19 @@ from xlperf.findings import Finding
 from xlperf.scoring.result import FileResult
 
 
+def _close(cached: Any, recomputed: Any) -> bool:
+    return math.isclose(float(cached), float(recomputed), rel_tol=1e-9, abs_tol=1e-6)
+
+
 def _same(cached: Any, recomputed: Any) -> bool:
     if cached.__class__ in _PLAIN and recomputed.__class__ in _PLAIN:  # most formula cells: numbers both
-        return math.isclose(float(cached), float(recomputed), rel_tol=1e-9, abs_tol=1e-6)
+        return _close(cached, recomputed)
     if cached is None or cached == "":
         return recomputed is None or recomputed == ""
     if isinstance(cached, bool) or isinstance(recomputed, bool):
         return cached == recomputed
     if isinstance(cached, (int, float)) and isinstance(recomputed, (int, float, Decimal)):
-        return math.isclose(float(cached), float(recomputed), rel_tol=1e-9, abs_tol=1e-6)
+        return _close(cached, recomputed)
     return str(cached).strip() == str(recomputed).strip()
 
 

@@ -82,7 +82,8 @@ def preload(formulas: bool) -> None:
     in each worker as it starts, while the parent still lists the files and opens the outputs, so the
     first task finds it done. Measured on the bureau corpus (1 000 files, formula-free): done in the parent
     before forking, the workers inherited it (0.25 s less CPU at --jobs 2, the same wall time) but the
-    parent's start grew by the import, --jobs 1 1.94–2.02 s against 1.86–1.87 s here. A module that fails
+    parent's start grew by the import: four alternating runs each, --jobs 1 1.97–2.09 s against 1.85–2.06 s
+    here, --jobs 2 1.37–1.55 s against 1.29–1.45 s. A module that fails
     here fails with the worker's first file, as it would without the preload."""
     for name in CHECK_MODULES + (ENGINE_MODULES if formulas else ()):
         try:

@@ -129,7 +129,8 @@ def _relative_folder(folder: str, start: str) -> str | None:
 
 def relative_path(path: str, out_dir: str) -> str | None:
     """``os.path.relpath(path, out_dir)`` (None across drives), the folder's part computed once per folder:
-    a batch's files share a few folders, and relpath was a tenth of writing the 汇总's links."""
+    a batch's files share a few folders (with the votes' common cases inline: Outputs.add 135 → 128 ms CPU
+    per 1 000 bureau results)."""
     full, start = os.path.abspath(path), os.path.abspath(out_dir)
     folder, name = os.path.split(full)
     if not name or start == full or start.startswith(full + os.sep):
