@@ -16,7 +16,11 @@ FORMULAS = ["=SUM(A1:B2)", "=IF(F5>=E5,G5,ROUND(F5/E5*G5,2))", "='My Sheet'!$A$1
 def test_the_same_tokens_as_openpyxls_own():
     from openpyxl.formula.tokenizer import Tokenizer as Theirs, TokenizerError as TheirError
 
-    from xlperf.workbook.tokenizer import Tokenizer, TokenizerError
+    from xlperf.workbook.tokenizer import path_loaded
+
+    module = path_loaded()  # the copy a worker without openpyxl's package uses (pytest has imported openpyxl)
+    assert module is not None and module.__name__ == "xlperf.workbook._openpyxl_tokenizer"
+    Tokenizer, TokenizerError = module.Tokenizer, module.TokenizerError
 
     for formula in FORMULAS:
         try:

@@ -376,6 +376,8 @@ def test_shared_sheets_equal_copies(generated):
         assert one.values is not other.values and one.formulas is not other.formulas
         other.values.clear()
     assert read_workbook(generated, shared=True) == shared == read_workbook(generated)
+    again = read_workbook(generated, shared=True)  # the kept containers themselves, not copies
+    assert all(a.values is b.values for a, b in zip(again.sheets, shared.sheets))
 
 
 def test_results_pickle(handwritten):

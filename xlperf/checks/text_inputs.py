@@ -18,7 +18,7 @@ ARITHMETIC = frozenset("+-*/^")
 
 def _arithmetic_refs(formula: str, sheet: str) -> Iterator[tuple[str, str]]:
     """(sheet, A1) of single-cell references standing next to an arithmetic operator."""
-    from xlperf.workbook.formulatext import sheet_of, tokens  # openpyxl: only for a formula giving #VALUE!
+    from xlperf.workbook.formulatext import sheet_of, tokens  # tokenized only for a formula giving #VALUE!
 
     items = tokens(formula) or ()
     for i, (value, kind, subtype) in enumerate(items):

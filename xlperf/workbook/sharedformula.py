@@ -36,7 +36,7 @@ def shared_formula(master: str, origin: tuple[int, int], dest: tuple[int, int]) 
 
 def _compile(formula: str) -> tuple[str, list[tuple[bool, int]]]:
     """A %-format of the translated text and an (is_row, number) piece per relative row or column."""
-    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from xlperf.workbook.tokenizer import Token, Tokenizer
 
     tokens = Tokenizer(formula).items
     if not tokens or tokens[0].type == Token.LITERAL:

@@ -16,19 +16,25 @@ from types import ModuleType
 _NAME = "openpyxl.formula.tokenizer"
 
 
+def path_loaded() -> ModuleType | None:
+    """openpyxl's tokenizer.py executed on its own (None where that fails: an unusual install, or a later
+    openpyxl whose tokenizer imports the rest of its package)."""
+    try:
+        package = importlib.util.find_spec("openpyxl")  # finds the package without running its __init__
+        origin = package.origin if package is not None else None
+        path = os.path.join(os.path.dirname(origin), "formula", "tokenizer.py") if origin else ""
+        spec = importlib.util.spec_from_file_location("xlperf.workbook._openpyxl_tokenizer", path) if path else None
+        if spec is None or spec.loader is None or not os.path.isfile(path):
+            return None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    except Exception:  # noqa: BLE001 - the ordinary import below is always right, only slower
+        return None
+
+
 def _load() -> ModuleType:
-    loaded = sys.modules.get(_NAME)
-    if loaded is not None:
-        return loaded
-    package = importlib.util.find_spec("openpyxl")  # finds the package without running its __init__
-    origin = package.origin if package is not None else None
-    path = os.path.join(os.path.dirname(origin), "formula", "tokenizer.py") if origin else ""
-    spec = importlib.util.spec_from_file_location("xlperf.workbook._openpyxl_tokenizer", path) if path else None
-    if spec is None or spec.loader is None or not os.path.isfile(path):
-        return importlib.import_module(_NAME)  # an unusual install: the ordinary import
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return sys.modules.get(_NAME) or path_loaded() or importlib.import_module(_NAME)
 
 
 _tokenizer = _load()

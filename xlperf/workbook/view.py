@@ -78,8 +78,8 @@ def vba_hash(path: str | Path) -> str | None:
 
 @dataclass(frozen=True)
 class _SheetView:
-    """What a view takes from one sheet, kept per SheetData.source and copied into every view (so its
-    containers, made for it alone, are never handed out or changed)."""
+    """What a view takes from one sheet, kept per SheetData.source and copied into every view, so no view
+    is handed these containers (some are the reader's own cached ones: ``read_workbook(shared=True)``)."""
 
     values: Mapping[tuple[int, int], Any]
     percent: AbstractSet[tuple[int, int]]
