@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator
 
 from xlperf.workbook.tokenizer import Token, Tokenizer, TokenizerError
 from xlperf.findings import Finding
-from xlperf.workbook.grid import column_letter as get_column_letter
+from xlperf.workbook.grid import column_letter as get_column_letter  # openpyxl's names, kept for callers
 from xlperf.workbook.xlsxparts import column_index as column_index_from_string, position as coordinate_to_tuple
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
