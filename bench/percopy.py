@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/percopy.py bench/corpus/bureau-1000            # formula-free
     .venv/bin/python bench/percopy.py bench/corpus/bureau-1000 --formulas # with the formula engine
+    (another commit: run its own copy of this file, from that checkout)
 
 Every checkable file of the folder through ``batch.task.check_file`` as a batch's worker runs it (after
 the imports a worker inherits; the first file, which warms the per-template caches, is reported apart).
@@ -20,7 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from xlperf.batch.discover import discover  # noqa: E402
 from xlperf.batch.task import CheckOptions, check_file  # noqa: E402
-from xlperf.batch.worker import preload  # noqa: E402
+try:  # the workers' start-up imports (older checkouts have none: the first file imports them)
+    from xlperf.batch.worker import preload  # noqa: E402
+except ImportError:
+    def preload(formulas: bool) -> None:
+        pass
 
 
 def main() -> None:
