@@ -10,6 +10,7 @@ label sits left of the level columns, and the stated grade in the 总分 row or 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +68,11 @@ class _Scan:
     weights: dict[tuple[str, str | None], Stated] = field(default_factory=dict)  # labels with points
 
 
-def _label_kind(grid: SheetGrid, row: int, columns: TableColumns) -> str | None:
+def _label_kind(get: Any, label_cells: tuple) -> str | None:
     """total / subtotal from any label cell (合计 may sit left of the level columns); stop when the row's
-    first label opens a free-text block (评价结论, 填表说明 …)."""
-    get = grid.values.get
+    first label opens a free-text block (评价结论, 填表说明 …). ``get``: the grid's ``values.get``."""
     first = None
-    for col in columns.labels:
-        value = get((row, col))
+    for value in map(get, label_cells):
         if isinstance(value, str) and value.strip():
             kind = total_kind(value)
             if kind:
@@ -82,9 +81,9 @@ def _label_kind(grid: SheetGrid, row: int, columns: TableColumns) -> str | None:
     return "stop" if first is not None and is_stop_label(first) else None
 
 
-def _row_kind(grid: SheetGrid, row: int, values: list[Any], columns: TableColumns) -> str:
+def _row_kind(get: Any, label_cells: tuple, values: list[Any], columns: TableColumns) -> str:
     """total, subtotal, stop, blank, header (repeated at a page break) or row."""
-    kind = _label_kind(grid, row, columns)
+    kind = _label_kind(get, label_cells)
     if kind in ("total", "subtotal"):
         return kind
     if _all_blank(values):
@@ -115,20 +114,22 @@ def _levels(scan: _Scan, grid: SheetGrid, row: int, values: list[Any], columns: 
                 scan.weights[key] = Stated(points, a1(row, col), grid.name, key[0], key[1])
 
 
-def _indicator(grid: SheetGrid, columns: TableColumns, row: int, cells: list[Any], scan: _Scan,
-               formulas: dict) -> Indicator:
-    """One row's Indicator; the cells of its roles picked by one itemgetter (a dict of role → value per row
-    was a third of reading a bureau copy's rows)."""
+def _indicator(grid: SheetGrid, columns: TableColumns, row: int, cells: list[Any], scan: _Scan, formulas: dict,
+               names: dict[str, str], percent_cells: tuple) -> Indicator:
+    """One row's Indicator from its cells (ending in None: ``TableColumns.at``); the cells of its roles picked by
+    one itemgetter (a dict of role → value per row was a third of reading a bureau copy's rows)."""
     if columns.levels:
         _levels(scan, grid, row, cells, columns)
-    level3, weight, target, actual, score, note, method, nature, unit, judgement = columns.pick(cells + [None])
+    level3, weight, target, actual, score, note, method, nature, unit, judgement = columns.pick(cells)
     levels = scan.levels
     return Indicator(
         levels.get("level1", ""), levels.get("level2", ""), "" if level3 is None else str(level3).strip(), weight,
-        target, actual, score, _optional(note), _optional(method), _optional(nature), _optional(unit), judgement, row,
-        columns.cells(row), None,
-        frozenset([role for role, col in columns.percent if (row, col) in grid.percent])
-        if columns.percent else _NO_PERCENT,
+        target, actual, score, None if note is None else str(note).strip() or None,
+        None if method is None else str(method).strip() or None,
+        None if nature is None else str(nature).strip() or None, None if unit is None else str(unit).strip() or None,
+        judgement, row, names.copy(), None,
+        frozenset(compress(columns.percent_roles, map(grid.percent.__contains__, percent_cells)))
+        if percent_cells else _NO_PERCENT,
         formulas.get((row, columns.score)) if formulas else None)
 
 
@@ -166,9 +167,11 @@ def _scan_rows(grid: SheetGrid, header: Header, formulas: dict) -> _Scan:
     score_col = header.columns["score"]
     score_letter = column_letter(score_col)
     blanks = 0
+    at = columns.at
     for row in range(header.row + 1, grid.max_row + 1):
-        values = [get((row, col)) for col in columns.cols]
-        kind = _row_kind(grid, row, values, columns)
+        keys, label_cells, percent_cells, names = at(row)
+        values = list(map(get, keys))
+        kind = _row_kind(get, label_cells, values, columns)
         if kind == "blank":
             blanks += 1
             if blanks >= BLANK_RUN_END and scan.rows:
@@ -184,7 +187,7 @@ def _scan_rows(grid: SheetGrid, header: Header, formulas: dict) -> _Scan:
         if kind == "subtotal":
             _subtotal(scan, grid, header, row, Stated(get((row, score_col)), f"{score_letter}{row}", grid.name))
         elif kind == "row":
-            ind = _indicator(grid, columns, row, values, scan, formulas)
+            ind = _indicator(grid, columns, row, values, scan, formulas, names, percent_cells)
             if _scored_row(ind):
                 scan.rows.append(ind)
         scan.last_row = row

@@ -16,6 +16,7 @@ from xlperf.workbook.headers import Header
 LEVEL_ROLES = ("level1", "level2", "level3")
 PICKED = ("level3", "weight", "target", "actual", "score", "note", "method", "nature", "unit", "judgement")
 _MEMO_ROWS = 512  # rows whose cell names one TableColumns keeps
+NOWHERE = ("nowhere",)  # a key no grid holds (its keys are (row, column) pairs of ints)
 
 
 @dataclass(frozen=True)
@@ -27,21 +28,30 @@ class TableColumns:
     letters: tuple[str, ...]
     labels: tuple[int, ...]  # columns that may hold a row label (合计, 评价结论)
     percent: tuple[tuple[str, int], ...]  # (role, column) of the columns holding any percent-formatted cell
+    percent_roles: tuple[str, ...]  # the roles of ``percent``
     score: int  # the score column
     pick: Any  # row cells + [None] → the values of PICKED (None for a role the header lacks)
     level3: int  # index of level3 in roles
     levels: tuple[tuple[str, int, int], ...]  # (role, index, column) of level1 / level2
-    _names: dict[int, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    _rows: dict[int, tuple] = field(default_factory=dict, compare=False, repr=False)
+
+    def at(self, row: int) -> tuple[tuple, tuple, tuple, dict[str, str]]:
+        """What reading ``row`` looks up, built once per row number: the positions of its cells in column order
+        and then NOWHERE (``map(grid.values.get, …)`` gives the row's values ending in the None ``pick`` wants,
+        in C), of its label cells, of its percent-column cells, and role → A1 name (callers copy it)."""
+        found = self._rows.get(row)
+        if found is None:
+            number = str(row)
+            found = (tuple([(row, col) for col in self.cols]) + (NOWHERE,), tuple([(row, col) for col in self.labels]),
+                     tuple([(row, col) for _, col in self.percent]),
+                     dict(zip(self.roles, [letter + number for letter in self.letters])))
+            if len(self._rows) < _MEMO_ROWS:
+                self._rows[row] = found
+        return found
 
     def cells(self, row: int) -> dict[str, str]:
         """Role → A1 name of its cell in ``row`` (a new dict: callers own it)."""
-        found = self._names.get(row)
-        if found is None:
-            number = str(row)
-            found = dict(zip(self.roles, [letter + number for letter in self.letters]))
-            if len(self._names) < _MEMO_ROWS:
-                self._names[row] = found
-        return found.copy()
+        return self.at(row)[3].copy()
 
 
 def label_columns(columns: dict[str, int]) -> tuple[int, ...]:
@@ -62,6 +72,7 @@ def _built(items: tuple[tuple[str, int], ...], percent_cols: frozenset[int]) -> 
     roles, cols = tuple(columns), tuple(columns.values())
     at = {role: i for i, role in enumerate(roles)}
     return TableColumns(roles, cols, tuple(column_letter(col) for col in cols), label_columns(columns),
-                        tuple((role, col) for role, col in items if col in percent_cols), columns["score"],
+                        (percent := tuple((role, col) for role, col in items if col in percent_cols)),
+                        tuple(role for role, _ in percent), columns["score"],
                         itemgetter(*(at.get(role, len(roles)) for role in PICKED)), at["level3"],
                         tuple((role, at[role], cols[at[role]]) for role in ("level1", "level2") if role in at))
