@@ -135,7 +135,11 @@ def check_row(res: RowResult, has_notes: bool = True, tolerance: Decimal = Decim
                          params={"target": _shown(res, "target"), "percent": f"{(res.actual.value * 100).normalize():f}%"}))
     if res.not_applicable and weight > 0:
         found.append(_at(res, "weight", "na-weighted", found=weight))
-    found.extend(_bounds(res, weight) if scored else ())
+    if scored:
+        own = res.judgement.value
+        own = own if own is not None else res.stated.value
+        if own is None or not 0 <= own <= weight:  # nearly every row is within its bounds: no generator then
+            found.extend(_bounds(res, weight))
     if res.budget_rate is not None:
         found.extend(_budget(res))
     found += _rule(res, weight, has_notes, tolerance)

@@ -226,11 +226,13 @@ def _sums(rows: tuple[RowResult, ...], rescale: bool) -> tuple:
         weight, stated, score = r.weight.value, r.stated.value, r.score
         na = r.method == "na"
         if not (na and rescale):
-            for acc, key in ((acc1, ind.level1), (acc2, (ind.level1, ind.level2))):
-                w, s, c = acc.get(key, _NO_STATED)
-                if stated is not None:
-                    s = stated if s is None else s + stated
-                acc[key] = (w + (weight or ZERO), s, c + (score or ZERO))
+            added, got = weight or ZERO, score or ZERO
+            key = ind.level1
+            w, s, c = acc1.get(key, _NO_STATED)
+            acc1[key] = (w + added, s if stated is None else stated if s is None else s + stated, c + got)
+            key = (key, ind.level2)
+            w, s, c = acc2.get(key, _NO_STATED)
+            acc2[key] = (w + added, s if stated is None else stated if s is None else s + stated, c + got)
         if stated is not None:
             stated_sum, any_stated = stated_sum + stated, True
         weight_sum += weight or ZERO
