@@ -87,3 +87,12 @@ def test_the_reader_builds_indicators_by_position_in_the_model_s_field_order():
     assert [f.name for f in fields(Indicator)][:17] == [
         "level1", "level2", "level3", "weight", "target", "actual", "stated_score", "note", "method", "nature",
         "unit", "judgement", "row", "cells", "sheet", "percent", "score_formula"]
+
+
+@pytest.mark.parametrize("value", [None, 0, 3, -2, 10**20, 0.0, -0.0, 2.5, 1e300, float("inf"), float("-inf"),
+                                   float("nan"), True, False, "", " ", "3", "1,234.5", "2.85分", "三分", "#VALUE!",
+                                   "—", "/"])
+def test_is_figure_is_whether_figure_reads_a_number(value):
+    from xlperf.workbook.budget import _figure, _is_figure
+
+    assert _is_figure(value) is (_figure(value) is not None)

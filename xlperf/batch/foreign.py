@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from xlperf.engine.key import formula_key
 from xlperf.findings import Finding
 from xlperf.workbook.grid import a1
 
@@ -47,7 +48,36 @@ def _is_error(value: Any) -> bool:
 
 
 def foreign_save(view) -> str | None:
-    """What shows the file was saved where xlperf's functions do not run ("#NAME?", "perf_score"), or None."""
+    """What shows the file was saved where xlperf's functions do not run ("#NAME?", "perf_score"), or None.
+
+    What the formulas alone tell is found once per formula set (``engine.key``), as copies of a template share
+    it: whether any names a function in lower case, and which call xlperf's functions; a copy then only reads
+    those cells' saved values (0.0074 → 0.0015 ms per bureau copy)."""
+    key = formula_key(view)
+    found = _FORMULAS.get(key)
+    if found is None:
+        found = (any(lower_case_function(text) for texts in view.formulas.values() for text in texts.values()),
+                 tuple((sheet, tuple(pos for pos, text in texts.items() if UDF_CALL.search(text)))
+                       for sheet, texts in view.formulas.items()))
+        if len(_FORMULAS) >= MAX_FORMULA_SETS:
+            _FORMULAS.clear()
+        _FORMULAS[key] = found
+    lower, calls = found
+    if lower:  # the first lower-case name in the file's own order: the plain pass
+        return _foreign_save(view)
+    for sheet, cells in calls:
+        grid = view.grid(sheet) if cells else None
+        if grid is not None and any(grid.values.get(pos) == "#NAME?" for pos in cells):
+            return "#NAME?"
+    return None
+
+
+_FORMULAS: dict[tuple, tuple[bool, tuple]] = {}  # formula set → (a lower-case name in any, UDF-calling cells)
+MAX_FORMULA_SETS = 256
+
+
+def _foreign_save(view) -> str | None:
+    """``foreign_save`` one formula at a time."""
     name_error = lower = None
     for sheet, formulas in view.formulas.items():
         grid = view.grid(sheet)

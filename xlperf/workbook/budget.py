@@ -9,6 +9,7 @@ department form's 年度主要任务 table also says 预算金额). ``/`` and ``
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from xlperf.core.model import Budget, Indicator
@@ -23,6 +24,17 @@ MAX_LINES = 8  # 年度资金总额 and its 其中 lines
 def _figure(value: object) -> Decimal | None:
     number = read_number(value)
     return number.value if not number.invalid else None
+
+
+def _is_figure(value: object) -> bool:
+    """``_figure(value) is not None`` without building the Decimal of a plain number: the block's lines are
+    told apart by whether they hold a figure (19 cells parsed per self-evaluation copy, 1.3 µs each)."""
+    cls = value.__class__
+    if cls is int:
+        return True
+    if cls is float:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    return value is not None and _figure(value) is not None
 
 
 def _number_near(grid: SheetGrid, row: int, col: int) -> tuple[Decimal, int, int] | None:
@@ -86,7 +98,7 @@ def _lines(grid: SheetGrid, header: int, columns: dict[str, int]) -> tuple[int |
     for row in range(header + 1, header + 1 + MAX_LINES):
         label = _line_label(grid, row, first_col)
         kind = budget_line_kind(label)
-        has_figure = any(_figure(grid.get(row, col)) is not None for col in columns.values())
+        has_figure = any(_is_figure(grid.get(row, col)) for col in columns.values())
         if total is None:
             if kind == "total" or (has_figure and kind != "sub"):
                 total = row
