@@ -31,3 +31,34 @@ def test_each_copy_is_compared_on_its_own_values():
     partial = {key: value for key, value in values.items() if key != ("T", "A1")}
     assert cached_mismatches(first, {**partial, ("S", "B3"): Decimal("1.5")}) == []
     assert _unrecomputed(second, {**partial, ("S", "H5"): "#NAME?"}) == []  # no circular reference: no finding
+
+
+def _plain_same(cached, recomputed) -> bool:
+    """steps._same before its equal-value fast paths."""
+    import math
+
+    def close(a, b):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-6)
+
+    if cached.__class__ in (int, float) and recomputed.__class__ in (int, float):
+        return close(cached, recomputed)
+    if cached is None or cached == "":
+        return recomputed is None or recomputed == ""
+    if isinstance(cached, bool) or isinstance(recomputed, bool):
+        return cached == recomputed
+    if isinstance(cached, (int, float)) and isinstance(recomputed, (int, float, Decimal)):
+        return close(cached, recomputed)
+    return str(cached).strip() == str(recomputed).strip()
+
+
+def test_same_is_the_plain_comparison():
+    import itertools
+
+    from xlperf.batch.steps import _same
+
+    values = [None, "", " ", "a", " a", "3", True, False, 0, 1, 3, -3, 2**60, 0.0, -0.0, 1.0, 3.0, 3.0000000001, 2.0**60,
+              float("inf"), float("-inf"), float("nan"), Decimal("3"), Decimal("3.0000000001"), "#VALUE!"]
+    for cached, recomputed in itertools.product(values, repeat=2):
+        if cached is None:
+            continue  # the callers skip a cell that states nothing
+        assert _same(cached, recomputed) == _plain_same(cached, recomputed), (cached, recomputed)

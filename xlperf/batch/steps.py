@@ -22,8 +22,13 @@ def _close(cached: Any, recomputed: Any) -> bool:
 
 
 def _same(cached: Any, recomputed: Any) -> bool:
-    if cached.__class__ in _PLAIN and recomputed.__class__ in _PLAIN:  # most formula cells: numbers both
+    cls, other = cached.__class__, recomputed.__class__
+    if cls in _PLAIN and other in _PLAIN:  # most formula cells: numbers both
+        if (cls is float or other is float) and cached == recomputed:  # isclose(x, x) of a finite float x, without
+            return True  # the float() calls (an int equal to a float is one exactly: 3 saved, 3.0 recomputed)
         return _close(cached, recomputed)
+    if cls is str and other is str and cached == recomputed:
+        return True
     if cached is None or cached == "":
         return recomputed is None or recomputed == ""
     if isinstance(cached, bool) or isinstance(recomputed, bool):
@@ -58,20 +63,33 @@ def _formula_cells(view) -> tuple[tuple[str, tuple[tuple[int, int, tuple[str, st
 
 def cached_mismatches(view, values: dict[tuple[str, str], Any]) -> list[Finding]:
     """Formula cells whose saved value disagrees with the recomputed one (skipping #NAME? results)."""
+    return _compared(view, values)[0]
+
+
+def _compared(view, values: dict[tuple[str, str], Any]) -> tuple[list[Finding], bool, bool]:
+    """``cached_mismatches``, and whether any formula cell's recomputed value is #VALUE! or missing, in one pass
+    over the formula cells (the typed-text check and the circular-reference check each took a pass of their
+    own, which nearly always found nothing: 0.035 → 0.016 ms per bureau copy, all three)."""
     out = []
+    value_error = missing = False
     for sheet, cells in _formula_cells(view):
         grid = view.grid(sheet)
         saved = grid.values if grid is not None else {}
         for row, col, key in cells:
             recomputed = values.get(key, _ABSENT)
-            if recomputed is _ABSENT or recomputed == "#NAME?":
+            if recomputed is _ABSENT:
+                missing = True
                 continue
+            if recomputed == "#NAME?":
+                continue
+            if recomputed == "#VALUE!":
+                value_error = True
             cached = saved.get((row, col))
             if cached is None:
                 continue  # the file states nothing here (never calculated)
             if not _same(cached, recomputed):
                 out.append(Finding("cached-value-mismatch", sheet, key[1], row, expected=recomputed, found=cached))
-    return out
+    return out, value_error, missing
 
 
 def _score(view, opts: Any, cfg: ScoringConfig, result: FileResult, template=None) -> tuple[list[Finding], Any]:
@@ -120,7 +138,11 @@ def _recompute(view, template, opts: Any, result: FileResult, values: dict | Non
         values = values if values is not None else recompute(view, template)  # bounded: engine.limits
     except EngineLimit as exc:
         return findings + [exc.finding(opts.lang)]
-    findings = cached_mismatches(view, values) + text_in_number_cells(view, values) + _unrecomputed(view, values)
+    findings, value_error, missing = _compared(view, values)
+    if value_error:  # else text_in_number_cells finds nothing: it reads only formulas giving #VALUE!
+        findings += text_in_number_cells(view, values)
+    if missing:  # else every formula has its value: no circular reference
+        findings += _unrecomputed(view, values)
     if opts.write_back_dir:
         from xlperf.batch.writeback import write_back
 
