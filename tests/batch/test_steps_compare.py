@@ -56,8 +56,8 @@ def test_same_is_the_plain_comparison():
 
     from xlperf.batch.steps import _same
 
-    values = [None, "", " ", "a", " a", "3", True, False, 0, 1, 3, -3, 2**60, 0.0, -0.0, 1.0, 3.0, 3.0000000001, 2.0**60,
-              float("inf"), float("-inf"), float("nan"), Decimal("3"), Decimal("3.0000000001"), "#VALUE!"]
+    values = [None, "", " ", "a", " a", "3", True, False, 0, 1, 3, -3, 2**60, 0.0, -0.0, 1.0, 3.0, 3.0000000001,
+              2.0**60, float("inf"), float("-inf"), float("nan"), Decimal("3"), Decimal("3.0000000001"), "#VALUE!"]
     for cached, recomputed in itertools.product(values, repeat=2):
         if cached is None:
             continue  # the callers skip a cell that states nothing

@@ -213,8 +213,8 @@ def _cached_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None, budge
 
 
 def _sums(rows: tuple[RowResult, ...], rescale: bool) -> tuple:
-    """What ``evaluate`` adds up, in one pass over the rows (two ``level_totals`` passes and four more over
-    the rows took a third of evaluating a bureau copy): per level 1 and level 2 (weight, stated, score) as
+    """What ``evaluate`` adds up, in one pass over the rows (in place of two ``level_totals`` passes and four
+    more over the rows: evaluating a bureau copy 0.119 → 0.107 ms): per level 1 and level 2 (weight, stated, score) as
     ``level_totals`` accumulates them, the stated scores' sum, the weights' sum, and ``total_score``'s sums
     (not-applicable rows left out). Each sum adds the same values in the same order as those did."""
     acc1: dict[str, tuple] = {}
@@ -246,7 +246,8 @@ def _sums(rows: tuple[RowResult, ...], rescale: bool) -> tuple:
 
 
 def _levels(acc: dict) -> dict:
-    return {key: LevelTotal(points(w), points(s) if s is not None else None, points(c)) for key, (w, s, c) in acc.items()}
+    return {key: LevelTotal(points(w), points(s) if s is not None else None, points(c))
+            for key, (w, s, c) in acc.items()}
 
 
 def evaluate(table: IndicatorTable, cfg: ScoringConfig | None = None) -> Evaluation:

@@ -15,7 +15,7 @@ from xlperf.workbook.headers import Header
 
 LEVEL_ROLES = ("level1", "level2", "level3")
 PICKED = ("level3", "weight", "target", "actual", "score", "note", "method", "nature", "unit", "judgement")
-_MEMO_ROWS = 512  # rows whose cell names one TableColumns keeps
+_MEMO_ROWS = 256  # rows one TableColumns keeps (a bureau form has fewer than 100; ≤ 64 × 256 × ~2 kB)
 NOWHERE = ("nowhere",)  # a key no grid holds (its keys are (row, column) pairs of ints)
 
 
@@ -42,8 +42,9 @@ class TableColumns:
         found = self._rows.get(row)
         if found is None:
             number = str(row)
-            found = (tuple([(row, col) for col in self.cols]) + (NOWHERE,), tuple([(row, col) for col in self.labels]),
-                     tuple([(row, col) for _, col in self.percent]),
+            cells = {col: (row, col) for col in (*self.cols, *self.labels)}  # one tuple per cell, shared
+            found = (tuple([cells[col] for col in self.cols]) + (NOWHERE,), tuple([cells[col] for col in self.labels]),
+                     tuple([cells[col] for _, col in self.percent]),
                      dict(zip(self.roles, [letter + number for letter in self.letters])))
             if len(self._rows) < _MEMO_ROWS:
                 self._rows[row] = found
