@@ -91,12 +91,12 @@ def _rule(res: RowResult, weight: Decimal, has_notes: bool, tolerance: Decimal) 
     evaluator = res.evaluator_score
     if evaluator is None or evaluator < 0 or evaluator > weight:
         return findings
-    note = (res.indicator.note or "").strip()
-    if out.met and evaluator < weight and not note:
-        findings.append(_at(res, "score", "target-met-deducted", expected=weight, found=evaluator,
-                            params={"target": _shown(res, "target"), "actual": _shown(res, "actual")}))
-    elif has_notes and _note_cell(res) and evaluator < weight and not note and not res.not_applicable:
-        findings.append(_at(res, "note", "note-missing", expected=weight, found=evaluator))
+    if evaluator < weight and not (res.indicator.note or "").strip():  # deducted without a note (most rows: full)
+        if out.met:
+            findings.append(_at(res, "score", "target-met-deducted", expected=weight, found=evaluator,
+                                params={"target": _shown(res, "target"), "actual": _shown(res, "actual")}))
+        elif has_notes and _note_cell(res) and not res.not_applicable:
+            findings.append(_at(res, "note", "note-missing", expected=weight, found=evaluator))
     if out.score is not None and stated is not None and abs(stated - out.score) > tolerance:
         findings.append(_at(res, "score", "score-rule-mismatch", expected=out.score, found=stated,
                             params={"method": {"zh": method_label(res.method), "en": res.method},
