@@ -54,3 +54,70 @@ def test_relative_paths_are_those_of_relpath(start):
     for path in ("/data/a/x.xlsx", "/data/out/x.xlsx", "/x.xlsx", "/data/a/b/c/d.xlsx", "x.xlsx", "a/../y.xlsx",
                  "../z.xlsx", "/data/a/x.xlsx/", "/data//a/./w.xlsx", "/data/a"):
         assert relative_path(path, start) == os.path.relpath(os.path.abspath(path), os.path.abspath(start)), (path, start)
+
+
+TEXTS = ["报告", "a & <b> \"q\"", " lead", "trail ", "\ttab", "line\nbreak", "_x0041_", "ctl\x01", "\ufffe", "<r>x</r>",
+         "<r>", "", "'=SUM(A1)", "x" * 300, "&amp;", "a>b", "\u3000全角空格", "😀"]
+
+
+def _cells(seed: int):
+    """Rows of cells of every kind the 汇总 writes and some it does not, formatted and not."""
+    from xlsxwriter.format import Format
+
+    rng = random.Random(seed)
+    formats = [Format({}, {}, {}) for _ in range(3)] + [None]
+    for row in range(40):
+        cells = []
+        for col in sorted(rng.sample(range(14), rng.randint(1, 8))):
+            fmt, kind = rng.choice(formats), rng.randrange(6)
+            if kind == 0:
+                cells.append((col, "string", rng.choice(TEXTS) + rng.choice(TEXTS), fmt))
+            elif kind == 1:
+                cells.append((col, "number", rng.choice((0, 7, -3, 1234.5678, 1e20, 1e-9, 2.5, 10**15 + 1, 0.1 + 0.2)), fmt))
+            elif kind == 2:
+                value = rng.choice(("报告.xlsx", "a<b>&c", "", "#N/A", "#REF!", 0, 1.5, True, " x "))
+                cells.append((col, "formula", '=HYPERLINK("a/' + rng.choice(TEXTS) + '","b")', fmt, value))
+            elif kind == 3:
+                cells.append((col, "blank", None, fmt))
+            elif kind == 4:
+                cells.append((col, "boolean", rng.random() < 0.5, fmt))
+            else:
+                cells.append((col, "formula", "=SUM(A1:A3)", fmt))
+        yield row, rng.choice((None, 30.5, 15)), cells
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rows_are_written_as_the_library_writes_them(seed):
+    """The quick row writer against the library's own, cell by cell, on varied cells and row heights."""
+    from io import StringIO
+
+    written = []
+    for cls in (LinkSheet, Worksheet):
+        sheet = cls()
+        sheet.constant_memory = True
+        sheet.fh = StringIO()
+        for row, height, cells in _cells(seed):
+            if height:
+                sheet.set_row(row, height)
+            for col, kind, *args in cells:
+                getattr(sheet, "write_" + kind)(row, col, *args)
+        sheet._write_single_row()
+        written.append(sheet.fh.getvalue())
+    assert written[0] == written[1]
+    assert LinkSheet.quick
+
+
+def test_the_quick_row_writer_stands_aside_where_the_library_writes_otherwise(monkeypatch):
+    from io import StringIO
+
+    from xlperf.outputs import linksheet
+
+    monkeypatch.setattr(LinkSheet, "quick", None)
+    monkeypatch.setattr(linksheet, "cell_xml", lambda ref, cell: "<c/>")  # another library version, say
+    sheet = LinkSheet()
+    sheet.constant_memory = True
+    sheet.fh = StringIO()
+    sheet.write_string(0, 0, "a")
+    sheet.write_string(1, 0, "b")
+    sheet._write_single_row()
+    assert LinkSheet.quick is False and "<c/>" not in sheet.fh.getvalue()

@@ -45,6 +45,15 @@ class Outputs:
         for writer in self._writers or ():
             writer.add(result)
 
+    def prepare(self, result: FileResult) -> tuple:
+        """What each output writes of ``result``, made without touching the files (the batch's tail makes it in
+        a helper process, see ``batch.infer``); ``write`` writes it. Call ``open`` first."""
+        return tuple(writer.prepare(result) for writer in self._writers or ())
+
+    def write(self, prepared: tuple) -> None:
+        for writer, part in zip(self._writers or (), prepared):
+            writer.write(part)
+
     def close(self) -> Path:
         self.open()
         return [writer.close() for writer in self._writers or ()][0]
