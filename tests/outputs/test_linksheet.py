@@ -121,3 +121,33 @@ def test_the_quick_row_writer_stands_aside_where_the_library_writes_otherwise(mo
     sheet.write_string(1, 0, "b")
     sheet._write_single_row()
     assert LinkSheet.quick is False and "<c/>" not in sheet.fh.getvalue()
+
+
+def test_the_summary_workbook_writes_what_the_library_writes(tmp_path):
+    """Its temporary files made anew change nothing in the workbook, and none is left behind."""
+    import zipfile
+
+    import xlsxwriter
+
+    from xlperf.outputs.linksheet import SummaryWorkbook
+
+    parts = []
+    for cls in (xlsxwriter.Workbook, SummaryWorkbook):
+        folder = tmp_path / cls.__name__
+        folder.mkdir()
+        book = cls(str(folder / "book.xlsx"), {"constant_memory": True, "tmpdir": str(folder)})
+        fmt = book.add_format({"bold": True})
+        for name in ("一", "二"):
+            sheet = book.add_worksheet(name, worksheet_class=LinkSheet)
+            for row in range(300):
+                sheet.write_string(row, 0, f"第{row}行 & <x>", fmt)
+                sheet.write_number(row, 1, row / 7)
+                sheet.write_formula(row, 2, '=HYPERLINK("a.xlsx","a")', fmt, "a")
+        chart = book.add_chart({"type": "column"})
+        chart.add_series({"values": ["一", 0, 1, 9, 1]})
+        book.worksheets()[1].insert_chart(1, 3, chart)
+        book.close()
+        with zipfile.ZipFile(folder / "book.xlsx") as package:
+            parts.append({name: package.read(name) for name in package.namelist() if name != "docProps/core.xml"})
+        assert [p.name for p in folder.iterdir()] == ["book.xlsx"]
+    assert parts[0] == parts[1]

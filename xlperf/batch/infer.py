@@ -66,13 +66,13 @@ class _Spool:
     def flush(self) -> None:
         self._handle.flush()
 
-    def lines(self) -> Iterator[tuple[dict, str, str]]:
-        """(header, facts JSON, result JSON) per line, in input order."""
+    def lines(self, heads: bool = True) -> Iterator[tuple[dict | None, str, str]]:
+        """(header, facts JSON, result JSON) per line, in input order (the header None unless ``heads``)."""
         self._handle.flush()
         with open(self.path, encoding="utf-8") as handle:
             for line in handle:
                 head, sent, body = line.split("\t", 2)
-                yield json.loads(head), sent, body
+                yield json.loads(head) if heads else None, sent, body
 
     def remove(self) -> None:
         self._handle.close()
@@ -223,7 +223,7 @@ class InferredOutputs:
         """Each result from the ``start``-th on as the outputs take it, with its counts and status before the
         comparison (None: not compared); the lines before ``start`` are skipped unparsed."""
         differences = _Differences(bases)
-        for group, (_, sent, body) in islice(zip(member, spool.lines()), start, None):
+        for group, (_, sent, body) in islice(zip(member, spool.lines(heads=False)), start, None):
             result = FileResult.from_dict(json.loads(body))
             before = None
             if group is not None and group.n > 1:

@@ -20,12 +20,15 @@ module's (another xlsxwriter version).
 
 from __future__ import annotations
 
+import os
 import re
 from io import StringIO
 from typing import Any
 
 from xlsxwriter.format import Format
+from xlsxwriter.packager import Packager
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import (CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple,
                                   Worksheet)
 
@@ -92,6 +95,14 @@ class LinkSheet(Worksheet):
             return formula[1:]
         return super()._prepare_formula(formula, expand_future_functions)
 
+    def _initialize(self, init_data: dict) -> None:
+        super()._initialize(init_data)
+        if self.constant_memory and self.row_data_filename and init_data.get("tmpdir"):
+            self.row_data_fh.close()  # the library's, made empty and opened again for writing: made anew
+            os.unlink(self.row_data_filename)
+            fd = os.open(self.row_data_filename, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+            self.row_data_fh = self.fh = open(fd, "w+", encoding="utf-8")
+
     def _write_single_row(self, current_row_num: int = 0) -> None:
         """The library's, but the cells of the row as ``cell_xml`` writes them, in one write."""
         cells = self.table.get(self.previous_row)
@@ -118,3 +129,25 @@ class LinkSheet(Worksheet):
         parts.append("</row>")
         self.fh.write("".join(parts))
         self.table.clear()
+
+
+class _Packager(Packager):
+    """The library's packager, its temporary parts made anew by their writers (see ``SummaryWorkbook``)."""
+
+    def _filename(self, xml_filename):  # type: ignore[no-untyped-def]
+        name = super()._filename(xml_filename)
+        if isinstance(name, str) and self.tmpdir:  # an empty file in the workbook's own temporary folder
+            os.unlink(name)
+        return name
+
+
+class SummaryWorkbook(Workbook):
+    """An xlsxwriter workbook whose temporary files (a sheet's rows in ``constant_memory`` mode, the parts it
+    zips) are created by their writers rather than made empty first and truncated: ext4 writes a file
+    truncated to nothing and written again to disk when it is closed, and removing such a file waits for
+    that write (about 3.5 ms each on the bench machine, 20 files: SummaryBook.close took 106–130 ms of wall
+    time for the bureau corpus, 29–33 ms so).
+    What is written is the library's."""
+
+    def _get_packager(self) -> Packager:
+        return _Packager()

@@ -16,10 +16,11 @@ import math
 import tempfile
 from collections import Counter
 from contextlib import ExitStack
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from xlperf.outputs.linksheet import LinkSheet
+from xlperf.outputs.linksheet import LinkSheet, SummaryWorkbook
 from xlperf.outputs.neutral import formula_like, neutralise
 from xlperf.outputs.sink import drain
 from xlperf.outputs.summary_returns import ReturnList
@@ -34,8 +35,6 @@ class SummaryBook:
     """汇总.xlsx written as results arrive, put in place atomically on ``close``."""
 
     def __init__(self, path: Path, lang: str = "zh", link_base: Path | None = None):
-        import xlsxwriter
-
         from xlperf.workbook.atomic import atomic_output
 
         self.path, self.t = Path(path), TEXT["en" if lang == "en" else "zh"]
@@ -44,7 +43,7 @@ class SummaryBook:
         self._tmp = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="xlperf-summary-",
                                                                           ignore_cleanup_errors=True))
         target = self._stack.enter_context(atomic_output(self.path))  # leaves last: committed first
-        self.book = xlsxwriter.Workbook(str(target), {**OPTIONS, "tmpdir": self._tmp})
+        self.book = SummaryWorkbook(str(target), {**OPTIONS, "tmpdir": self._tmp})
         self.fmt = Formats(self.book)
         self.sheets = {key: self.book.add_worksheet(self.t[key], worksheet_class=LinkSheet)
                        for key in ("summary", "returns", "findings", "grades")}
@@ -85,18 +84,18 @@ class SummaryBook:
         """What ``write`` writes of ``result``: its 汇总 row, its 问题清单 rows (with their heights), its grade,
         status and 退回清单 row, made without touching the workbook (the batch's tail makes them in a helper
         process while this one writes)."""
-        t, info, path = self.t, result.info, result.path
-        row = [_link(result.file, path, self.out_dir),
-               *(_text(value) for value in (info.get("department"), info.get("project"), info.get("unit"),
-                                            result.framework or result.template)),
+        t, info, path, shown = self.t, result.info, result.path, _shown(result.file)
+        row = [_link(shown, path, self.out_dir),
+               *(_label(value) for value in (info.get("department"), info.get("project"), info.get("unit"),
+                                             result.framework or result.template)),
                _number(result.stated_total, "money"), _number(result.total, "money"),
-               _text(result.stated_grade, "centre"), _text(result.grade, "centre"),
+               _label(result.stated_grade, "centre"), _label(result.grade, "centre"),
                *(_number(result.counts.get(severity, 0), "int") for severity in ("error", "warning", "info")),
-               _text(t["status"].get(result.status, result.status), f"status:{result.status}")]
+               _label(t["status"].get(result.status, result.status), f"status:{result.status}")]
         findings = [(_height(f["message"], FINDING_WIDTHS[5]),
-                     [_link(result.file, path, self.out_dir, f["sheet"], f["cell"]), _text(f["sheet"]),
-                      _text(f["cell"]), _text(f["code"]),
-                      _text(t["severity"].get(f["severity"], f["severity"]), f"severity:{f['severity']}"),
+                     [_link(shown, path, self.out_dir, f["sheet"], f["cell"]), _label(f["sheet"]),
+                      _label(f["cell"]), _label(f["code"]),
+                      _label(t["severity"].get(f["severity"], f["severity"]), f"severity:{f['severity']}"),
                       _text(f["message"], "wrap")]) for f in result.findings]
         return (row, findings, result.grade or t["ungraded"], result.status,
                 self.returns.row(result, t["no_unit"], t["more"]))
@@ -129,7 +128,7 @@ class SummaryBook:
             row += 1
             self._fit(ws, row, _height(item["detail"], RETURN_WIDTHS[5]))
             self._put(ws, row, [_text(item["unit"]), _text(item["department"]),
-                                _link(item["file"], item["path"], self.out_dir),
+                                _link(_shown(item["file"]), item["path"], self.out_dir),
                                 _text(self.t["status"].get(item["status"], item["status"]), f"status:{item['status']}"),
                                 _number(item["errors"], "int"), _text(item["detail"], "wrap")])
         if row == 0:
@@ -207,9 +206,16 @@ def _number(value: Any, style: str) -> tuple:
     return _text(value, style)
 
 
-def _link(text: str, path: str | None, out_dir: str, sheet: str | None = None, cell: str | None = None) -> tuple:
-    """The file's name as a link to it (``link_formula``), its name as plain text where no link can be made."""
-    shown = " ".join(neutralise(text).split()) or neutralise(text)  # a name on one line, as the link shows it
+_label = lru_cache(maxsize=4096, typed=True)(_text)  # the short texts that repeat: units, codes, sheets, cells
+
+
+def _shown(name: str) -> str:
+    """A file's name on one line, as its link shows it."""
+    return " ".join(neutralise(name).split()) or neutralise(name)
+
+
+def _link(shown: str, path: str | None, out_dir: str, sheet: str | None = None, cell: str | None = None) -> tuple:
+    """A link to the file (``link_formula``) showing its name, its name as plain text where no link can be made."""
     formula = link_formula(path, out_dir, shown, sheet, cell)
     if formula is None:
         return _text(shown)
