@@ -151,3 +151,47 @@ def test_the_summary_workbook_writes_what_the_library_writes(tmp_path):
             parts.append({name: package.read(name) for name in package.namelist() if name != "docProps/core.xml"})
         assert [p.name for p in folder.iterdir()] == ["book.xlsx"]
     assert parts[0] == parts[1]
+
+
+def test_leading_or_trailing_space_is_told_as_the_library_tells_it():
+    from xlsxwriter.utility import _preserve_whitespace
+
+    for code in range(0x10000):
+        for text in (chr(code), "a" + chr(code), chr(code) + "a\n", "a" + chr(code) + "\n"):
+            assert bool(_preserve_whitespace(text)) == (text[:1].isspace() or text[-1:].isspace()), hex(code)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_row_written_at_once_is_what_cell_by_cell_writes_make(seed):
+    """write_cells against the library's write_string, write_number, write_blank and write_formula."""
+    from io import StringIO
+
+    from xlsxwriter.format import Format
+
+    rng = random.Random(seed)
+    fmt = Format({}, {}, {})
+    rows = []
+    for row in sorted(rng.sample(range(1, 60), 30)) + [rng.choice((-1, 1048576, 3))]:  # out of bounds, written
+        cells = []
+        for _ in range(rng.randint(1, 9)):
+            kind = rng.choice("snbf")
+            value = {"s": rng.choice(TEXTS) + rng.choice(TEXTS), "b": None, "f": ('=HYPERLINK("a","b")', "b"),
+                     "n": rng.choice((1, 2.5, -7, float("inf"), float("nan"), 10**20, True))}[kind]
+            cells.append((kind, value, rng.choice((fmt, fmt, None))))
+        rows.append((row, rng.choice((0, 2, 16383)), cells))
+    written = []
+    for quick in (True, False):
+        sheet = LinkSheet()
+        sheet.constant_memory, sheet.fh, sheet.nan_inf_to_errors = True, StringIO(), True
+        for row, first, cells in rows:
+            if quick:
+                sheet.write_cells(row, first, cells)
+                continue
+            library = {"s": sheet.write_string, "n": sheet.write_number,
+                       "b": lambda r, c, _, f: sheet.write_blank(r, c, None, f),
+                       "f": lambda r, c, v, f: sheet.write_formula(r, c, v[0], f, v[1])}
+            for col, (kind, value, fmt_) in enumerate(cells, first):
+                library[kind](row, col, value, fmt_)
+        sheet._write_single_row()
+        written.append((sheet.fh.getvalue(), sheet.dim_rowmin, sheet.dim_rowmax, sheet.dim_colmin, sheet.dim_colmax))
+    assert written[0] == written[1]

@@ -43,7 +43,6 @@ class _Rows:
         self.order = list(ref.table.keys) if ref.table else []
         self.identity = ref.table is not None and file.table is not None and ref.table.keys == file.table.keys
         self.same_places = (ref.table.rows if ref.table else None) == (file.table.rows if file.table else None)
-        self.expected: dict[tuple[str, tuple], str] = {}  # the template's formulas as they read here (see _rows)
         if self.identity:
             self.keymap = dict(zip(self.order, self.order))
             return
@@ -78,23 +77,6 @@ class _Rows:
         return next((f"k{self.keymap[k]}" for k in steps if k in self.keymap), None)
 
 
-_KEPT_ROWS = 64
-_kept_rows: dict[tuple[Any, Any], _Rows] = {}
-
-
-def _rows(ref: Structure, file: Structure) -> _Rows:
-    """The alignment of the file's rows with the template's, with the template's formulas as they read there,
-    kept for the next file with the same rows: a batch's copies share a few tables (the bureau corpus: 164
-    copies with a unit's own row, their comparisons 34 → N ms of the batch's tail)."""
-    key = (ref.table, file.table)  # tables equal by sheet, keys and rows: all an alignment reads
-    rows = _kept_rows.get(key)
-    if rows is None:
-        if len(_kept_rows) >= _KEPT_ROWS:
-            _kept_rows.clear()
-        rows = _kept_rows[key] = _Rows(ref, file)
-    return rows
-
-
 def _sheets(ref: Structure, file: Structure) -> tuple[dict[str, str], list[str], dict[str, str]]:
     """Template sheet → the file's sheet; the missing ones; renames (one missing, one new: renamed)."""
     missing = [s for s in ref.sheets if s not in file.sheets]
@@ -112,13 +94,9 @@ def expected_formula(want: str, rows: _Rows, renamed: dict[str, str]) -> str:
     """The template's canonical formula as it should read in the file."""
     if rows.identity and not renamed:
         return want
-    key = (want, tuple(renamed.items()))
-    out = rows.expected.get(key)
-    if out is None:
-        out = rewrite(want, lambda anchor, starts, ends: rows.anchor(anchor, starts, ends))
-        for old, new in renamed.items():
-            out = out.replace(_quoted(old), _quoted(new)).replace(old + "!", new + "!")
-        rows.expected[key] = out
+    out = rewrite(want, lambda anchor, starts, ends: rows.anchor(anchor, starts, ends))
+    for old, new in renamed.items():
+        out = out.replace(_quoted(old), _quoted(new)).replace(old + "!", new + "!")
     return out
 
 
@@ -224,7 +202,7 @@ def compare(ref: Structure, file: Structure, label_code: str = "template-cell-ch
         return []
     mapping, missing, renamed = _sheets(ref, file)
     findings = [Finding("sheet-missing", expected=sheet, found=renamed.get(sheet)) for sheet in missing]
-    rows = _rows(ref, file)
+    rows = _Rows(ref, file)
     table_sheet = file.table.sheet if file.table else (ref.table.sheet if ref.table else None)
     col3 = _level3_column(ref, file)
     findings.extend(Finding("row-deleted", table_sheet, f"{col3}{at}", at, expected=_name(key))

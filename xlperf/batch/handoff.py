@@ -16,6 +16,7 @@ import threading
 from typing import Any, Callable, Iterator
 
 CHUNK = 32  # items per message
+FIRST_CHUNK = 4  # the first message: the caller starts sooner
 
 
 def _helper(conn: Any, produce: Callable[[int], Iterator[Any]], parent: int) -> None:
@@ -25,11 +26,12 @@ def _helper(conn: Any, produce: Callable[[int], Iterator[Any]], parent: int) -> 
     die_with_parent(parent)
     try:
         chunk: list[Any] = []
+        size = FIRST_CHUNK
         for item in produce(0):
             chunk.append(item)
-            if len(chunk) >= CHUNK:
+            if len(chunk) >= size:
                 conn.send(("items", chunk))
-                chunk = []
+                chunk, size = [], CHUNK
         conn.send(("items", chunk))
         conn.send(("end", None))
     except BaseException as exc:  # noqa: BLE001 - the parent makes the rest itself

@@ -64,15 +64,7 @@ class SummaryBook:
     def _put(self, ws: Any, row: int, cells: list[tuple], first: int = 0) -> None:
         """Write prepared cells (``_text``, ``_number``, ``_link``) from column ``first`` on."""
         get = self.fmt.get
-        for col, (kind, value, style, quoted) in enumerate(cells, first):
-            if kind == "s":
-                ws.write_string(row, col, value, get(style, quoted))
-            elif kind == "n":
-                ws.write_number(row, col, value, get(style))
-            elif kind == "f":
-                ws.write_formula(row, col, value[0], get(style), value[1])
-            else:
-                ws.write_blank(row, col, None, get(style))
+        ws.write_cells(row, first, [(kind, value, get(style, quoted)) for kind, value, style, quoted in cells])
 
     @staticmethod
     def _fit(ws: Any, row: int, height: float | None) -> None:
