@@ -110,15 +110,18 @@ class ResultsJson:
         self._file.handle.write(head + (', "files": [' if len(head) > 1 else '"files": ['))
 
     @staticmethod
-    def prepare(result: FileResult) -> str:
-        """The result's entry as JSON (made without touching the file, see ``FindingsCsv``)."""
-        entry = result_entry(result)
-        try:
-            return json.dumps(entry, ensure_ascii=False, allow_nan=False)
-        except ValueError:  # a total past the float range (weights of 1E+308): JSON has no infinity
-            return json.dumps(_finite(entry), ensure_ascii=False, allow_nan=False)
+    def prepare(result: FileResult) -> dict:
+        """The result's entry (made without touching the file, see ``FindingsCsv``), encoded by ``write``: in the
+        batch's tail the helper process that prepares the entries is the busier one (bureau corpus, four
+        alternating runs, encoded there: helper 129–135 ms of CPU, the batch's process 93–98 ms; here:
+        112–119 and 110–120 ms)."""
+        return result_entry(result)
 
-    def write(self, text: str) -> None:
+    def write(self, entry: dict) -> None:
+        try:
+            text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
+        except ValueError:  # a total past the float range (weights of 1E+308): JSON has no infinity
+            text = json.dumps(_finite(entry), ensure_ascii=False, allow_nan=False)
         self._file.handle.write(("," if self._count else "") + "\n" + text)
         self._count += 1
 
