@@ -101,7 +101,7 @@ class LinkSheet(Worksheet):
         if self.constant_memory and self.row_data_filename and init_data.get("tmpdir"):
             self.row_data_fh.close()  # the library's, made empty and opened again for writing: made anew
             os.unlink(self.row_data_filename)
-            fd = os.open(self.row_data_filename, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(self.row_data_filename, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
             self.row_data_fh = self.fh = open(fd, "w+", encoding="utf-8")
 
     def write_cells(self, row: int, first: int, cells: list[tuple[str, Any, Any]]) -> None:

@@ -46,7 +46,7 @@ class FindingsCsv:
         self.path, self._file = Path(path), _AtomicText(Path(path), "utf-8-sig", newline="")
         self._buffer = io.StringIO()
         self._rows = csv.writer(self._buffer, lineterminator="\r\n")
-        self.write(self._text([CSV_COLUMNS]))
+        self._file.handle.write(self._text([CSV_COLUMNS]))
 
     def _text(self, rows: Iterable[Iterable[Any]]) -> str:
         self._buffer.seek(0)
