@@ -92,7 +92,7 @@ def _with_full_disk(*args: str) -> subprocess.CompletedProcess:
     """The CLI with findings.csv's writer failing as a full disk fails (where no tmpfs can be mounted)."""
     code = ("import errno, sys\nimport xlperf.outputs.machine as machine\n"
             "def full(self, result):\n    raise OSError(errno.ENOSPC, 'No space left on device', str(self.path))\n"
-            "machine.FindingsCsv.add = full\nfrom xlperf.cli import main\nsys.exit(main(sys.argv[1:]))\n")
+            "machine.FindingsCsv.write = full\nfrom xlperf.cli import main\nsys.exit(main(sys.argv[1:]))\n")
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600)
 
 

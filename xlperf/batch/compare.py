@@ -168,26 +168,37 @@ def _level3_column(ref: Structure, file: Structure) -> str:
     return "A"
 
 
-def _identical(ref: Structure, file: Structure) -> bool:
-    """The usual case, decided quickly: same rows and sheets, and every template cell as the template has it
-    (a formula written exactly as in the template, on the same row, needs no canonical form)."""
+def _differing(ref: Structure, file: Structure) -> list[tuple[str, str]] | None:
+    """The template cells a copy holds otherwise, when it has the template's rows and every template sheet
+    (None when it has not): the usual case, decided quickly (a formula written exactly as in the template,
+    on the same row, needs no canonical form). With the template's rows a cell holding the template's
+    content has nothing to report, so only these cells are compared one by one (the bureau corpus' 84
+    copies that differ: 40 → 18 ms of CPU)."""
     same_rows = (ref.table.keys if ref.table else None) == (file.table.keys if file.table else None)
     if not same_rows or not set(ref.sheets) <= set(file.sheets):
-        return False
+        return None
     same_places = (ref.table.rows if ref.table else None) == (file.table.rows if file.table else None)
     written = getattr(file.cells, "formula_text", None) if same_places and ref.texts else None
-    get, texts = file.cells.get, ref.texts
+    get, texts, out = file.cells.get, ref.texts, []
     for cid, want in ref.cells.items():
         if written is not None and cid in texts and written(cid) == texts[cid]:
             continue
         if get(cid) != want:
-            return False
-    return True
+            out.append((cid, want))
+    return out
+
+
+def in_frame(ref: Structure, file: Structure) -> bool:
+    """Whether ``file`` has the template's indicator rows and every template sheet: ``compare`` then reads of
+    it only its table, its sheets, and its cells and typed constants at the template's own cell ids."""
+    return (ref.table is not None and file.table is not None and ref.table.keys == file.table.keys
+            and set(ref.sheets) <= set(file.sheets))
 
 
 def compare(ref: Structure, file: Structure, label_code: str = "template-cell-changed") -> list[Finding]:
     """Every difference between a file and its template: sheets, rows (by name), then cell by cell."""
-    if _identical(ref, file):
+    differing = _differing(ref, file)
+    if differing == []:
         return []
     mapping, missing, renamed = _sheets(ref, file)
     findings = [Finding("sheet-missing", expected=sheet, found=renamed.get(sheet)) for sheet in missing]
@@ -198,7 +209,8 @@ def compare(ref: Structure, file: Structure, label_code: str = "template-cell-ch
                     for key, at in rows.deleted)
     findings.extend(Finding("row-inserted", table_sheet, f"{col3}{at}", at, found=_name(key))
                     for key, at in rows.inserted)
-    for cid, want in ref.cells.items():
+    cells = differing if differing is not None and rows.identity else ref.cells.items()
+    for cid, want in cells:
         finding = _cell(ref, file, cid, want, rows, (mapping, renamed), label_code)
         if finding is not None:
             findings.append(finding)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Sequence
 
 from xlperf.core.rules import method_label
 from xlperf.outputs.json_report import score_dict
+from xlperf.outputs.textwidth import width
 from xlperf.scoring.score import ScoreResult
 
 TEXT = {
@@ -17,10 +17,6 @@ TEXT = {
            "levels": "Level-1 subtotals", "total": "Total", "stated": "stated", "recomputed": "recomputed",
            "grade": "grade", "findings": "Findings", "none": "No findings.", "weight": "weight"},
 }
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def clip(text: str, limit: int) -> str:

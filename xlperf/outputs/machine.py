@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from contextlib import ExitStack
@@ -37,17 +38,31 @@ class _AtomicText:
 class FindingsCsv:
     """findings.csv, row by row (UTF-8 with BOM so Excel reads it). Every text is neutralised
     (``outputs.neutral``); rows end in CRLF as RFC 4180 has it, so that a field holding a lone carriage return
-    is quoted too (with a bare LF terminator the csv module leaves it unquoted, and it splits the row)."""
+    is quoted too (with a bare LF terminator the csv module leaves it unquoted, and it splits the row).
+    ``prepare`` makes a result's rows as text without touching the file (the batch's tail makes them in a
+    helper process), ``write`` writes them."""
 
     def __init__(self, path: Path):
         self.path, self._file = Path(path), _AtomicText(Path(path), "utf-8-sig", newline="")
-        self._writer = csv.writer(self._file.handle, lineterminator="\r\n")
-        self._writer.writerow(CSV_COLUMNS)
+        self._buffer = io.StringIO()
+        self._rows = csv.writer(self._buffer, lineterminator="\r\n")
+        self._file.handle.write(self._text([CSV_COLUMNS]))
+
+    def _text(self, rows: Iterable[Iterable[Any]]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._rows.writerows(rows)
+        return self._buffer.getvalue()
+
+    def prepare(self, result: FileResult) -> str:
+        return self._text([safe_value(v) for v in (result.file, f["sheet"], f["cell"], f["row"], f["code"],
+                                                   f["severity"], f["message"])] for f in result.findings)
+
+    def write(self, text: str) -> None:
+        self._file.handle.write(text)
 
     def add(self, result: FileResult) -> None:
-        for f in result.findings:
-            self._writer.writerow([safe_value(v) for v in (result.file, f["sheet"], f["cell"], f["row"], f["code"],
-                                                      f["severity"], f["message"])])
+        self.write(self.prepare(result))
 
     def close(self) -> Path:
         self._file.commit()
@@ -94,14 +109,24 @@ class ResultsJson:
         head = json.dumps({"schema_version": 1, **meta}, ensure_ascii=False)[:-1]
         self._file.handle.write(head + (', "files": [' if len(head) > 1 else '"files": ['))
 
-    def add(self, result: FileResult) -> None:
-        entry = result_entry(result)
+    @staticmethod
+    def prepare(result: FileResult) -> dict:
+        """The result's entry (made without touching the file, see ``FindingsCsv``), encoded by ``write``: in the
+        batch's tail the helper process that prepares the entries is the busier one (bureau corpus, four
+        alternating runs, encoded there: helper 129–135 ms of CPU, the batch's process 93–98 ms; here:
+        112–119 and 110–120 ms)."""
+        return result_entry(result)
+
+    def write(self, entry: dict) -> None:
         try:
             text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
         except ValueError:  # a total past the float range (weights of 1E+308): JSON has no infinity
             text = json.dumps(_finite(entry), ensure_ascii=False, allow_nan=False)
         self._file.handle.write(("," if self._count else "") + "\n" + text)
         self._count += 1
+
+    def add(self, result: FileResult) -> None:
+        self.write(self.prepare(result))
 
     def close(self) -> Path:
         self._file.handle.write("\n]}\n")

@@ -34,18 +34,24 @@ class ReturnList:
                         " status TEXT, errors INTEGER, detail TEXT)")
         self.count = 0
 
-    def add(self, result: FileResult, no_unit: str, more: str) -> None:
+    @staticmethod
+    def row(result: FileResult, no_unit: str, more: str) -> tuple | None:
+        """The result's row (None: the file does not go back), made without touching the table."""
         if not goes_back(result):
-            return
+            return None
         errors = [f for f in result.findings if f["severity"] == "error"]
         manual = bool(errors) and all(f["code"] in CHECKER_SIDE for f in errors)
         unit = result.info.get("unit") or result.info.get("department") or no_unit
         lines = [f["message"] for f in errors[:MAX_LISTED]]
         if len(errors) > MAX_LISTED:
             lines.append(more.format(n=len(errors) - MAX_LISTED))
-        self.db.execute("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (self.count, MANUAL if manual else unit, unit, result.info.get("department") or "",
-                         result.file, result.path, result.status, len(errors), "\n".join(lines)))
+        return (MANUAL if manual else unit, unit, result.info.get("department") or "", result.file, result.path,
+                result.status, len(errors), "\n".join(lines))
+
+    def insert(self, row: tuple | None) -> None:
+        if row is None:
+            return
+        self.db.execute("INSERT INTO r VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (self.count, *row))
         self.count += 1
 
     def rows(self) -> Iterator[tuple[dict[str, Any], int | None]]:

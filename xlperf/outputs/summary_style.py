@@ -6,6 +6,8 @@ import os
 from functools import lru_cache
 from typing import Any
 
+from xlperf.outputs.textwidth import width
+
 GRADES = ("优", "良", "中", "差")
 TEXT: dict[str, dict[str, Any]] = {
     "zh": {"summary": "汇总", "returns": "退回清单", "findings": "问题清单", "grades": "等级分布",
@@ -73,14 +75,12 @@ class Formats:
 
 
 LINE_HEIGHT = 15.0  # points per line of 10-point text (CJK fonts set lines about 1.45 em apart)
-CHARS_PER_UNIT = 1.15  # text width units (console.width: 2 per CJK character) one unit of column width holds
+CHARS_PER_UNIT = 1.15  # text width units (textwidth.width: 2 per CJK character) one unit of column width holds
 
 
 def row_height(text: str, column_width: float) -> float | None:
     """The height a wrapped cell needs, estimated generously (LibreOffice does not fit a row to wrapped text
     written without a height); None for one line."""
-    from xlperf.outputs.console import width
-
     per_line = max(1.0, column_width * CHARS_PER_UNIT)
     lines = sum(max(1, -(-width(line) // int(per_line))) for line in text.split("\n"))
     return LINE_HEIGHT * lines + 2 if lines > 1 else None

@@ -16,10 +16,11 @@ import math
 import tempfile
 from collections import Counter
 from contextlib import ExitStack
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from xlperf.outputs.linksheet import LinkSheet
+from xlperf.outputs.linksheet import LinkSheet, SummaryWorkbook
 from xlperf.outputs.neutral import formula_like, neutralise
 from xlperf.outputs.sink import drain
 from xlperf.outputs.summary_returns import ReturnList
@@ -34,8 +35,6 @@ class SummaryBook:
     """汇总.xlsx written as results arrive, put in place atomically on ``close``."""
 
     def __init__(self, path: Path, lang: str = "zh", link_base: Path | None = None):
-        import xlsxwriter
-
         from xlperf.workbook.atomic import atomic_output
 
         self.path, self.t = Path(path), TEXT["en" if lang == "en" else "zh"]
@@ -44,7 +43,7 @@ class SummaryBook:
         self._tmp = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="xlperf-summary-",
                                                                           ignore_cleanup_errors=True))
         target = self._stack.enter_context(atomic_output(self.path))  # leaves last: committed first
-        self.book = xlsxwriter.Workbook(str(target), {**OPTIONS, "tmpdir": self._tmp})
+        self.book = SummaryWorkbook(str(target), {**OPTIONS, "tmpdir": self._tmp})
         self.fmt = Formats(self.book)
         self.sheets = {key: self.book.add_worksheet(self.t[key], worksheet_class=LinkSheet)
                        for key in ("summary", "returns", "findings", "grades")}
@@ -62,67 +61,53 @@ class SummaryBook:
             ws.write_string(0, col, title, self.fmt.get("head"))
         ws.freeze_panes(1, 0)
 
-    def _text(self, ws: Any, row: int, col: int, value: Any, style: str = "text") -> None:
-        if value is None or value == "":
-            ws.write_blank(row, col, None, self.fmt.get(style))
-            return
-        text = neutralise(value)
-        ws.write_string(row, col, text, self.fmt.get(style, formula_like(text)))
-
-    def _number(self, ws: Any, row: int, col: int, value: Any, style: str) -> None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-            ws.write_number(row, col, value, self.fmt.get(style))
-        else:
-            self._text(ws, row, col, value, style)
+    def _put(self, ws: Any, row: int, cells: list[tuple], first: int = 0) -> None:
+        """Write prepared cells (``_text``, ``_number``, ``_link``) from column ``first`` on."""
+        get = self.fmt.get
+        ws.write_cells(row, first, [(kind, value, get(style, quoted)) for kind, value, style, quoted in cells])
 
     @staticmethod
-    def _fit(ws: Any, row: int, text: str | None, column_width: float) -> None:
+    def _fit(ws: Any, row: int, height: float | None) -> None:
         """Give a row holding wrapped text its height (before any cell of the row is written)."""
-        height = row_height(text, column_width) if text else None
         if height:
             ws.set_row(row, height)
 
-    def _link(self, ws: Any, row: int, col: int, text: str, path: str | None, sheet: str | None = None,
-              cell: str | None = None) -> None:
-        """The file's name as a link to it (``link_formula``), its name as plain text where no link can be made."""
-        shown = " ".join(neutralise(text).split()) or neutralise(text)  # a name on one line, as the link shows it
-        formula = link_formula(path, self.out_dir, shown, sheet, cell)
-        if formula is None:
-            self._text(ws, row, col, shown)
-        else:
-            ws.write_formula(row, col, formula, self.fmt.get("link"), shown)
+    def prepare(self, result: FileResult) -> tuple:
+        """What ``write`` writes of ``result``: its 汇总 row, its 问题清单 rows (with their heights), its grade,
+        status and 退回清单 row, made without touching the workbook (the batch's tail makes them in a helper
+        process while this one writes)."""
+        t, info, path, shown = self.t, result.info, result.path, _shown(result.file)
+        row = [_link(shown, path, self.out_dir),
+               *(_label(value) for value in (info.get("department"), info.get("project"), info.get("unit"),
+                                             result.framework or result.template)),
+               _number(result.stated_total, "money"), _number(result.total, "money"),
+               _label(result.stated_grade, "centre"), _label(result.grade, "centre"),
+               *(_number(result.counts.get(severity, 0), "int") for severity in ("error", "warning", "info")),
+               _label(t["status"].get(result.status, result.status), f"status:{result.status}")]
+        findings = [(_height(f["message"], FINDING_WIDTHS[5]),
+                     [_link(shown, path, self.out_dir, f["sheet"], f["cell"]), _label(f["sheet"]),
+                      _label(f["cell"]), _label(f["code"]),
+                      _label(t["severity"].get(f["severity"], f["severity"]), f"severity:{f['severity']}"),
+                      _text(f["message"], "wrap")]) for f in result.findings]
+        return (row, findings, result.grade or t["ungraded"], result.status,
+                self.returns.row(result, t["no_unit"], t["more"]))
+
+    def write(self, prepared: tuple) -> None:
+        """Write one result as ``prepare`` made it."""
+        row, findings, grade, status, back = prepared
+        self.written["summary"] += 1
+        self._put(self.sheets["summary"], self.written["summary"], row)
+        ws = self.sheets["findings"]
+        for height, cells in findings:
+            self.written["findings"] += 1
+            self._fit(ws, self.written["findings"], height)
+            self._put(ws, self.written["findings"], cells)
+        self.grades[grade] += 1
+        self.statuses[status] += 1
+        self.returns.insert(back)
 
     def add(self, result: FileResult) -> None:
-        ws, row, path = self.sheets["summary"], self.written["summary"] + 1, result.path
-        self._link(ws, row, 0, result.file, path)
-        for col, value in enumerate((result.info.get("department"), result.info.get("project"),
-                                     result.info.get("unit"), result.framework or result.template), 1):
-            self._text(ws, row, col, value)
-        self._number(ws, row, 5, result.stated_total, "money")
-        self._number(ws, row, 6, result.total, "money")
-        self._text(ws, row, 7, result.stated_grade, "centre")
-        self._text(ws, row, 8, result.grade, "centre")
-        for col, severity in enumerate(("error", "warning", "info"), 9):
-            self._number(ws, row, col, result.counts.get(severity, 0), "int")
-        self._text(ws, row, 12, self.t["status"].get(result.status, result.status), f"status:{result.status}")
-        self.written["summary"] = row
-        self._findings(result, path)
-        self.grades[result.grade or self.t["ungraded"]] += 1
-        self.statuses[result.status] += 1
-        self.returns.add(result, self.t["no_unit"], self.t["more"])
-
-    def _findings(self, result: FileResult, path: str | None) -> None:
-        ws = self.sheets["findings"]
-        for f in result.findings:
-            row = self.written["findings"] + 1
-            self._fit(ws, row, f["message"], FINDING_WIDTHS[5])
-            self._link(ws, row, 0, result.file, path, f["sheet"], f["cell"])
-            self._text(ws, row, 1, f["sheet"])
-            self._text(ws, row, 2, f["cell"])
-            self._text(ws, row, 3, f["code"])
-            self._text(ws, row, 4, self.t["severity"].get(f["severity"], f["severity"]), f"severity:{f['severity']}")
-            self._text(ws, row, 5, f["message"], "wrap")
-            self.written["findings"] = row
+        self.write(self.prepare(result))
 
     def _write_returns(self) -> None:
         ws, row, width = self.sheets["returns"], 0, len(self.t["return_cols"]) - 1
@@ -133,13 +118,11 @@ class SummaryBook:
                 ws.merge_range(row, 0, row, width, neutralise(self.t["group"].format(unit=name, n=size)),
                                self.fmt.get("group"))
             row += 1
-            self._fit(ws, row, item["detail"], RETURN_WIDTHS[5])
-            self._text(ws, row, 0, item["unit"])
-            self._text(ws, row, 1, item["department"])
-            self._link(ws, row, 2, item["file"], item["path"])
-            self._text(ws, row, 3, self.t["status"].get(item["status"], item["status"]), f"status:{item['status']}")
-            self._number(ws, row, 4, item["errors"], "int")
-            self._text(ws, row, 5, item["detail"], "wrap")
+            self._fit(ws, row, _height(item["detail"], RETURN_WIDTHS[5]))
+            self._put(ws, row, [_text(item["unit"]), _text(item["department"]),
+                                _link(_shown(item["file"]), item["path"], self.out_dir),
+                                _text(self.t["status"].get(item["status"], item["status"]), f"status:{item['status']}"),
+                                _number(item["errors"], "int"), _text(item["detail"], "wrap")])
         if row == 0:
             row = 1
             ws.merge_range(row, 0, row, width, self.t["nothing"], self.fmt.get("group"))
@@ -154,13 +137,13 @@ class SummaryBook:
             ws.set_column(col, col, width)
             ws.write_string(0, col, title, self.fmt.get("head"))
         for row, (grade, count) in enumerate(zip(order, counts), 1):
-            self._text(ws, row, 0, grade)
+            self._put(ws, row, [_text(grade)])
             ws.write_number(row, 1, count, self.fmt.get("int"))
         top = len(order) + 2
         for col, title in enumerate(self.t["status_cols"]):
             ws.write_string(top, col, title, self.fmt.get("head"))
         for row, status in enumerate(STATUS_ORDER, top + 1):
-            self._text(ws, row, 0, self.t["status"][status], f"status:{status}")
+            self._put(ws, row, [_text(self.t["status"][status], f"status:{status}")])
             ws.write_number(row, 1, int(self.statuses.get(status, 0)), self.fmt.get("int"))
         chart = self.book.add_chart({"type": "column"})
         chart.add_series({"name": self.t["files"], "categories": [name, 1, 0, len(order), 0],
@@ -195,6 +178,40 @@ class SummaryBook:
         self.returns.close()
         error = RuntimeError("summary abandoned")
         self._stack.__exit__(type(error), error, None)
+
+
+def _height(text: str | None, column_width: float) -> float | None:
+    return row_height(text, column_width) if text else None
+
+
+def _text(value: Any, style: str = "text") -> tuple:
+    """A text cell: neutralised, quoted where it still reads as a formula; blank (formatted) when empty."""
+    if value is None or value == "":
+        return "b", None, style, False
+    text = neutralise(value)
+    return "s", text, style, formula_like(text)
+
+
+def _number(value: Any, style: str) -> tuple:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return "n", value, style, False
+    return _text(value, style)
+
+
+_label = lru_cache(maxsize=4096, typed=True)(_text)  # the short texts that repeat: units, codes, sheets, cells
+
+
+def _shown(name: str) -> str:
+    """A file's name on one line, as its link shows it."""
+    return " ".join(neutralise(name).split()) or neutralise(name)
+
+
+def _link(shown: str, path: str | None, out_dir: str, sheet: str | None = None, cell: str | None = None) -> tuple:
+    """A link to the file (``link_formula``) showing its name, its name as plain text where no link can be made."""
+    formula = link_formula(path, out_dir, shown, sheet, cell)
+    if formula is None:
+        return _text(shown)
+    return "f", (formula, shown), "link", False
 
 
 def write_summary(results: Iterable[FileResult], path: Path, lang: str = "zh") -> Path:
