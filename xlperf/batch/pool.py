@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
 
+from xlperf.batch import zygote
 from xlperf.batch.worker import WorkerSetup, prepare
 from xlperf.errors import OutputError
 
@@ -79,6 +80,7 @@ class WorkerPool:
         self._slots: list[_Slot] = []
         self._pending: Iterator[tuple[int, Any]] = iter(())
         self._retry: deque[tuple[int, Any]] = deque()
+        self._births: zygote.Births | None = None
 
     def start(self) -> "WorkerPool":
         """Start the workers now (``run`` does it otherwise). Started before the caller builds its task
@@ -86,7 +88,13 @@ class WorkerPool:
         collector touches them, so a worker forked late could end up holding a copy of everything the
         parent holds for a large batch."""
         if not self._slots:
-            for _ in range(self._jobs):
+            setup = WorkerSetup(os.getpid(), self._memory, self._tmp_dir, (), self._preload)
+            born = zygote.fork_workers(self._ctx, self._jobs, _worker, self._func, setup) \
+                if zygote.wanted(self._ctx, self._jobs, setup) else None
+            if born is not None:
+                self._births = born[0]  # adopted (the subreaper flag cleared) once its workers answer
+                self._slots = [_Slot(process, conn) for process, conn in born[1]]
+            for _ in range(self._jobs - len(self._slots)):
                 self._slots.append(self._spawn())  # one by one: each new worker closes the earlier pipes' ends
         return self
 
@@ -171,6 +179,8 @@ class WorkerPool:
                         continue
                     index = slot.queue.popleft()[0]
                     slot.started = time.monotonic()
+                    if self._births is not None and self._births.adopt(0):
+                        self._births = None
                     if outcome[0] == "memory":
                         self._retire(slot)
                     yield index, outcome
