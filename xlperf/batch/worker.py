@@ -28,8 +28,10 @@ CHECK_MODULES = ("xlperf.batch.steps", "xlperf.batch.bureau", "xlperf.batch.fact
                  "xlperf.batch.template_check", "xlperf.batch.foreign", "xlperf.scoring.score", "xlperf.engine.rulefit",
                  "xlperf.checks.formula_shape", "xlperf.checks.text_inputs", "xlperf.workbook.sniff",
                  "xlperf.workbook.view", "xlperf.workbook.reader", "xlperf.workbook.xlsxread", "xlperf.workbook.info",
-                 "xlperf.outputs.json_report", "xlperf.template.sheetlines")
-ENGINE_MODULES = ("xlperf.engine.compiled", "xlperf.engine.recalc", "xlperf.checks.references")
+                 "xlperf.outputs.json_report", "xlperf.template.sheetlines",
+                 "xlperf.engine.program", "formulas.functions.operators")  # a bureau score formula's rule (rulefit)
+ENGINE_MODULES = ("xlperf.engine.compiled", "xlperf.engine.recalc", "xlperf.checks.references",
+                  "formulas.functions.math")  # SUM and the like, in most templates
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,14 @@ def preload(formulas: bool) -> None:
     here, --jobs 2 1.37–1.55 s against 1.29–1.45 s (at --jobs 2 a zygote now imports once, ``zygote``).
     A module that fails here fails with the worker's first file, as it would without the preload.
 
+    The list includes what a bureau copy's first score formula imports (the engine's program, the
+    operators of ``formulas``), so the first file does not: preload and first file 156–167 → 146–155 ms
+    CPU formula-free, 206–211 → 186–189 ms with the formula engine (three alternating runs each).
+
     What is loaded is then frozen out of the garbage collector (``gc.freeze``): its full collections no
     longer walk the ~37 000 objects of the imports, and a forked worker no longer writes to (copies) their
-    pages when one runs (one full collection per ~500 copies, 12 ms of it on those objects)."""
+    pages when one runs (the second and third files with the formula engine, where the first full
+    collection falls: 53–57 → 42 ms CPU)."""
     for name in CHECK_MODULES + (ENGINE_MODULES if formulas else ()):
         try:
             importlib.import_module(name)
