@@ -13,8 +13,8 @@ import time
 import pytest
 
 from xlperf.batch import zygote
-from xlperf.batch.pool import WorkerPool
-from xlperf.batch.worker import CHECK_MODULES, WorkerSetup
+from xlperf.batch.pool import WorkerPool, prestart
+from xlperf.batch.worker import CHECK_MODULES
 from tests.batch.test_pool import _work, assert_outcomes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the zygote is Linux-only")
@@ -30,7 +30,7 @@ def _subreaper() -> int:
 @pytest.fixture
 def forced(monkeypatch):
     """The zygote whatever this process has imported (pytest has imported the check's modules)."""
-    monkeypatch.setattr(zygote, "wanted", lambda ctx, jobs, setup: True)
+    monkeypatch.setattr(zygote, "wanted", lambda ctx, jobs, preload: True)
 
 
 def test_adopted_workers_report_time_out_crash_and_are_replaced(forced):
@@ -63,10 +63,28 @@ def test_closed_while_the_zygote_imports(forced, monkeypatch):
 
 def test_wanted_only_where_it_pays():
     fork = mp.get_context("fork")
-    setup = WorkerSetup(os.getpid(), preload=False)
-    assert not zygote.wanted(fork, 1, setup)  # one worker imports once anyway
-    assert not zygote.wanted(fork, 2, WorkerSetup(os.getpid()))  # no preload: nothing to share
-    assert not zygote.wanted(mp.get_context("spawn"), 2, setup)
+    assert not zygote.wanted(fork, 2, None)  # no preload: nothing to share
+    assert not zygote.wanted(mp.get_context("spawn"), 2, False)
     for name in CHECK_MODULES:
         importlib.import_module(name)
-    assert not zygote.wanted(fork, 2, setup)  # this process has imported the check's modules already
+    assert not zygote.wanted(fork, 2, False)  # this process has imported the check's modules already
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_early_zygote_becomes_the_pools_workers(forced, jobs):
+    early = prestart(jobs, False)
+    pool = WorkerPool(_work, jobs, preload=False, early=early).start()
+    if jobs == 1:
+        assert pool._slots[0].process is early.process  # the zygote is the one worker
+    assert_outcomes([1, 2, 3, "parent"], dict(pool.run([1, 2, 3, "parent"])))
+    early.close()  # the pool has it: nothing to end
+    assert _subreaper() == 0
+
+
+def test_an_early_zygote_no_pool_takes_is_ended(forced):
+    early = prestart(2, False)
+    early.close()
+    assert not early.process.is_alive() and _subreaper() == 0
+    mismatched = prestart(2, True)  # a pool of another size or preload starts its own workers
+    assert sorted(WorkerPool(_work, 3, preload=False, early=mismatched).run([1, 2])) == [(0, ("ok", 2)), (1, ("ok", 4))]
+    assert not mismatched.process.is_alive()

@@ -1,17 +1,20 @@
-"""The pool's first workers forked from one process that imported the check's modules once (Linux).
+"""The pool's first workers made of one process that imports the check's modules once, early (Linux).
 
 Each worker imports the reader, the checks, numpy and ``formulas`` as it starts (``worker.preload``,
-about 0.11 s CPU), and at ``--jobs 2`` the two imports and the parent's own start-up compete for two
-cores. Here one process, the zygote, forked from the parent as the pool starts, imports them once and
-forks every worker of the pool, then exits. The parent is a child subreaper (``PR_SET_CHILD_SUBREAPER``)
-until then, so the kernel hands it the workers: it waits for them, reads their exit status and kills them
-as its own children. A worker waits for that hand-over before it asks to die with the parent (its
-``PR_SET_PDEATHSIG`` would otherwise fire when the zygote exits). Importing in the parent before
-forking, the other way to import once, delays the parent's own start-up by the import (``worker.preload``).
+about 0.1 s CPU): at ``--jobs 2`` the two imports and the parent's own start-up compete for two cores,
+and the import only begins once the parent has imported the batch's modules, read the options and
+opened the output folder. Here one process, the zygote, forked as soon as ``xlperf check`` has parsed
+its arguments (``pool.prestart``; or by the pool as it starts), imports them once while the parent goes
+on, and is then told the workers' function and setup: for one worker it becomes that worker; for more
+it forks them and exits. The parent is a child subreaper until then, so the kernel hands it the workers
+(``adopted``): it waits for them, reads their exit status and kills them as its own children. A worker
+waits for that hand-over before it asks to die with the parent (its ``PR_SET_PDEATHSIG`` would otherwise
+fire when the zygote exits). Importing in the parent before forking, the other way to import once,
+delays the parent's own start-up by the import (``worker.preload``).
 
 Workers started later (one replacing a crashed, hung or over-cap worker) are forked by the parent as
-before and import for themselves. Without ``fork`` or ``prctl`` (Windows, macOS), for one worker, or when
-the parent has imported the modules already (the server warms up), the pool starts every worker itself.
+before and import for themselves. Without ``fork`` or ``prctl`` (Windows, macOS), or when the parent has
+imported the modules already (the server warms up), the pool starts every worker itself.
 """
 
 from __future__ import annotations
@@ -19,96 +22,116 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import time
 import traceback
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any, Callable
 
+from xlperf.batch.adopted import Adopted, Births, subreaper
 from xlperf.batch.worker import CHECK_MODULES, WorkerSetup, die_with_parent, preload, single_threaded
-
-_PR_SET_CHILD_SUBREAPER = 36
-_LOCK = threading.Lock()
-_reaping = 0  # batches whose zygote has not exited yet (the flag is the process's, batches may overlap)
 
 Work = Callable[[Connection, Callable[[Any], Any], WorkerSetup], None]
 
 
-def _subreaper(on: bool) -> bool:
-    """Count one batch in (on) or out; the flag is set while any counts. False: not available here."""
-    global _reaping
-    with _LOCK:
-        if on and _reaping == 0 and not _prctl(1):
-            return False
-        _reaping += 1 if on else -1
-        if _reaping == 0:
-            _prctl(0)
-        return True
-
-
-def _prctl(value: int) -> bool:
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(_PR_SET_CHILD_SUBREAPER, value, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def wanted(ctx: Any, jobs: int, setup: WorkerSetup) -> bool:
-    """Whether the zygote pays: forked workers, more than one, modules to import that the parent lacks."""
-    return (jobs > 1 and setup.preload is not None and sys.platform.startswith("linux")
+def wanted(ctx: Any, jobs: int, preload: bool | None) -> bool:
+    """Whether a zygote pays: forked workers, modules to import that this process lacks (the server has
+    imported them: its workers inherit them), and for one worker only when started early (``Zygote``)."""
+    return (jobs >= 1 and preload is not None and sys.platform.startswith("linux")
             and ctx.get_start_method() == "fork" and not all(name in sys.modules for name in CHECK_MODULES))
 
 
-def fork_workers(ctx: Any, jobs: int, work: Work, func: Callable[[Any], Any],
-                 setup: WorkerSetup) -> tuple["Births", list[tuple["Adopted", Connection]]] | None:
-    """The zygote and ``jobs`` workers as (process, parent's end of its pipe); None: not available."""
-    if not _subreaper(True):
-        return None
-    try:
-        pipes = [ctx.Pipe() for _ in range(jobs)]
-        status_r, status_w = os.pipe()
+class Zygote:
+    """The process that imports the check's modules and becomes the pool's workers: started as early as
+    the options allow (``xlperf check`` starts it before it reads the rest of its options, imports the
+    batch's modules, opens the output folder and lists the files), told the workers' function and setup
+    once the pool starts (``workers``). For one worker it becomes that worker; for more it forks them and
+    exits. ``close`` ends one that was never told."""
+
+    def __init__(self, ctx: Any, jobs: int, preload: bool, work: Work):
+        self.jobs, self.preload = jobs, preload
+        self._pipes = [ctx.Pipe() for _ in range(jobs)]
+        self._control, theirs = ctx.Pipe()
         try:
-            zygote = ctx.Process(target=_zygote, args=(pipes, status_w, work, func, setup), daemon=True)
-            zygote.start()
+            self.process = ctx.Process(target=_zygote, args=(theirs, self._pipes, preload, os.getpid(), work),
+                                       daemon=True)
+            self.process.start()
         finally:
-            os.close(status_w)
-            for _, child in pipes:
+            theirs.close()
+            for _, child in self._pipes:
                 child.close()
-    except BaseException:
-        _subreaper(False)
-        raise
-    births = Births(zygote, status_r)
-    return births, [(Adopted(births, index), parent) for index, (parent, _) in enumerate(pipes)]
+        self._told = False
+
+    def workers(self, func: Callable[[Any], Any],
+                setup: WorkerSetup) -> tuple["Births | None", list[tuple[Any, Connection]]] | None:
+        """The workers as (process, parent's end of its pipe), and their Births to adopt (several workers);
+        None: this zygote cannot make them (it died, the function does not pickle), the pool starts them."""
+        if self._told:
+            return None
+        self._told = True
+        reaping = self.jobs > 1 and subreaper(True)
+        if self.jobs > 1 and not reaping:
+            self._end()
+            return None
+        try:
+            self._control.send((func, setup))
+        except Exception:  # noqa: BLE001 - a dead zygote or an unpicklable function: nothing was started
+            if reaping:
+                subreaper(False)
+            self._end()
+            return None
+        conns = [parent for parent, _ in self._pipes]
+        if self.jobs == 1:
+            self._control.close()
+            return None, [(self.process, conns[0])]
+        births = Births(self.process, self._control)
+        return births, [(Adopted(births, index), conn) for index, conn in enumerate(conns)]
+
+    def close(self) -> None:
+        """End a zygote that was never told (a batch that failed before its pool started)."""
+        if not self._told:
+            self._told = True
+            self._end()
+
+    def _end(self) -> None:
+        self.process.kill()
+        self.process.join()
+        for conn in [self._control] + [parent for parent, _ in self._pipes]:
+            conn.close()
 
 
-def _zygote(pipes: list[tuple[Connection, Connection]], status_w: int, work: Work,
-            func: Callable[[Any], Any], setup: WorkerSetup) -> None:
-    """Import once, fork the workers (each one's pid written as it is born), exit."""
+def _zygote(control: Connection, pipes: list[tuple[Connection, Connection]], formulas: bool, parent_pid: int,
+            work: Work) -> None:
+    """Import once, then become the one worker, or fork the workers (each one's pid sent as it is born)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(setup.parent_pid)
+    die_with_parent(parent_pid)
     for parent, _ in pipes:
         parent.close()
     single_threaded()
-    preload(bool(setup.preload))
+    preload(formulas)
+    try:
+        func, setup = control.recv()
+    except (EOFError, OSError):
+        return
+    if len(pipes) == 1:
+        control.close()
+        work(pipes[0][1], func, setup)
+        return
     me = os.getpid()
     for index, (_, child) in enumerate(pipes):
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _born(child, [c for i, (_, c) in enumerate(pipes) if i != index], status_w, work, func, setup, me)
-        os.write(status_w, b"%d\n" % pid)
+            _born(child, [c for i, (_, c) in enumerate(pipes) if i != index], control, work, func, setup, me)
+        control.send(pid)
 
 
-def _born(conn: Connection, others: list[Connection], status_w: int, work: Work,
+def _born(conn: Connection, others: list[Connection], control: Connection, work: Work,
           func: Callable[[Any], Any], setup: WorkerSetup, zygote: int) -> None:
     """A worker just forked by the zygote: hold no other pipe, wait to be the parent's child, work, exit."""
     code = 0
     try:
-        os.close(status_w)
+        control.close()
         for other in others:
             other.close()
         while os.getppid() == zygote:  # the zygote exits right after its last fork
@@ -124,102 +147,3 @@ def _born(conn: Connection, others: list[Connection], status_w: int, work: Work,
             except (OSError, ValueError):
                 pass
         os._exit(code)
-
-
-class Births:
-    """The zygote and the pids it reports; ``adopt`` once it has exited (then the workers are ours)."""
-
-    def __init__(self, zygote: Any, status_r: int):
-        self.zygote, self._status_r = zygote, status_r
-        self._pids: list[int] | None = None
-
-    def pending(self) -> bool:
-        """The zygote is still importing or forking."""
-        return self._pids is None and self.zygote.is_alive()
-
-    def adopt(self, timeout: float | None = None) -> bool:
-        """Wait up to ``timeout`` for the zygote to end and read the pids; False: still running."""
-        if self._pids is None:
-            self.zygote.join(timeout)
-            if self.zygote.is_alive():
-                return False
-            data = bytearray()
-            while chunk := os.read(self._status_r, 4096):
-                data += chunk
-            os.close(self._status_r)
-            self._pids = [int(pid) for pid in data.split()]
-            _subreaper(False)
-        return True
-
-    def pid(self, index: int) -> int | None:
-        return self._pids[index] if self._pids is not None and index < len(self._pids) else None
-
-
-class Adopted:
-    """A worker the zygote forked, as the pool uses a ``multiprocessing.Process``."""
-
-    def __init__(self, births: Births, index: int):
-        self._births, self._index = births, index
-        self._code: int | None = None
-
-    @property
-    def pid(self) -> int | None:
-        self._births.adopt()
-        return self._births.pid(self._index)
-
-    @property
-    def exitcode(self) -> int | None:
-        if self._births.pending():
-            return None
-        self._births.adopt()
-        if self._code is None:
-            pid = self._births.pid(self._index)
-            if pid is None:  # never born: the zygote died first
-                self._code = self._births.zygote.exitcode
-            else:
-                try:
-                    done, status = os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:  # not handed over (cannot happen while the flag is set): gone
-                    done, status = pid, 0
-                if done:
-                    self._code = os.waitstatus_to_exitcode(status)
-        return self._code
-
-    def is_alive(self) -> bool:
-        return self.exitcode is None
-
-    def kill(self) -> None:
-        """SIGKILL the worker (the zygote itself while it has not forked it yet: nothing else is stuck)."""
-        if self._births.pending():
-            self._births.zygote.kill()
-            self._births.adopt()
-        pid = self._births.pid(self._index)
-        if pid is not None and self._code is None:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-    def join(self, timeout: float | None = None) -> None:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        if not self._births.adopt(timeout):
-            return
-        pid = self._births.pid(self._index)
-        while self.exitcode is None and pid is not None:
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                return
-            _wait_exit(pid, left)
-
-
-def _wait_exit(pid: int, timeout: float | None) -> None:
-    """Block until ``pid`` exits or ``timeout`` passes (a pidfd where the kernel has them)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        time.sleep(0.002 if timeout is None else min(0.002, timeout))
-        return
-    try:
-        wait([fd], timeout)
-    finally:
-        os.close(fd)
