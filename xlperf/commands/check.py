@@ -13,8 +13,12 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xlperf.commands.options import UsageError, build_config, db_option, scoring_options
+
+if TYPE_CHECKING:
+    from xlperf.batch.zygote import Zygote
 
 EXAMPLE = "xlperf check 回收文件/ --out 校验结果/ --jobs 2 --write-back"
 
@@ -71,7 +75,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             early.close()
 
 
-def _prestart(args: argparse.Namespace):
+def _prestart(args: argparse.Namespace) -> Zygote | None:
     """The workers' zygote, importing the check's modules from now on, while this process imports the
     batch's, reads the templates, opens the output folder and lists the files (``batch.zygote``)."""
     if args.executor != "local" or args.jobs <= 0:
@@ -81,7 +85,7 @@ def _prestart(args: argparse.Namespace):
     return prestart(int(args.jobs), not args.no_formulas)
 
 
-def _check(args: argparse.Namespace, early) -> int:
+def _check(args: argparse.Namespace, early: Zygote | None) -> int:
     from xlperf.batch.runner import RunOptions, progress_wanted, run_batch
     from xlperf.batch.state import STATE_NAME
     from xlperf.batch.task import CheckOptions
