@@ -29,7 +29,8 @@ CHECK_MODULES = ("xlperf.batch.steps", "xlperf.batch.bureau", "xlperf.batch.fact
                  "xlperf.checks.formula_shape", "xlperf.checks.text_inputs", "xlperf.workbook.sniff",
                  "xlperf.workbook.view", "xlperf.workbook.reader", "xlperf.workbook.xlsxread", "xlperf.workbook.info",
                  "xlperf.outputs.json_report", "xlperf.template.sheetlines",
-                 "xlperf.engine.program", "formulas.functions.operators")  # a bureau score formula's rule (rulefit)
+                 "xlperf.engine.program", "formulas.functions.operators",  # a bureau score formula's rule (rulefit),
+                 "schedula.dispatcher", "schedula.utils.sol", "schedula.utils.blue")  # compiled by formulas
 ENGINE_MODULES = ("xlperf.engine.compiled", "xlperf.engine.recalc", "xlperf.checks.references",
                   "formulas.functions.math")  # SUM and the like, in most templates
 
