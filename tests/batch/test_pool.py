@@ -18,25 +18,34 @@ def _work(item):
         os._exit(3)
     if item == "raise":
         raise ValueError("bad input")
+    if item == "parent":
+        return os.getppid()
     return item * 2
 
 
 @pytest.mark.parametrize("jobs, depth", [(1, 1), (1, 4), (2, 4)])
 def test_outcomes_for_hung_crashing_and_failing_tasks(jobs, depth):
-    tasks = [1, 2, "hang", 3, 4, "crash", 5, 6, "raise", 7, 8, 9, 10]
+    tasks = [1, 2, "hang", 3, 4, "crash", 5, 6, "raise", 7, 8, "parent", 9, 10]
     calls = []
     pool = WorkerPool(_work, jobs, timeout=1.5, depth=depth)
     outcomes = dict(pool.run(tasks, on_started=lambda: calls.append(1)))
     assert calls == [1]
+    assert_outcomes(tasks, outcomes)
+
+
+def assert_outcomes(tasks: list, outcomes: dict, timeout: float = 1.5) -> None:
+    """Every task reported once, each as _work makes it end."""
     assert sorted(outcomes) == list(range(len(tasks)))
     for index, task in enumerate(tasks):
         status, payload = outcomes[index]
         if task == "hang":
-            assert (status, payload) == ("timeout", 1.5)
+            assert (status, payload) == ("timeout", timeout)
         elif task == "crash":
             assert (status, payload) == ("crash", 3)
         elif task == "raise":
             assert status == "error" and "ValueError: bad input" in payload
+        elif task == "parent":
+            assert (status, payload) == ("ok", os.getpid())  # a worker is this process's child
         else:
             assert (status, payload) == ("ok", task * 2)
 

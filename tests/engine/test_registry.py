@@ -14,9 +14,18 @@ from xlperf.engine.program import compile_workbook
 
 registry = formulas.get_functions()
 assert isinstance(registry, F.LazyRegistry)
+from xlperf.engine.rulefit import placed
+placed("=ROUND(IF(F5=\"≤\",IF(F9<=F6,1,F6/F9),MIN(1,F9/F6))*F8,2)", "S", 5, 10, ())
+assert "formulas.functions.math" not in sys.modules, "a bureau score formula loaded every function module"
 compile_workbook({"S": {(1, 1): "=IF(B1=0,\"\",ROUND(SUM(B1:B3)/B1,2))", (2, 1): "=PERF_SCORE(B1,B2,B3)",
                         (3, 1): "=ROUND(MIN(1,B2/B3)*MAX(B1,0),2)"}})
 assert not registry.heavy_loaded and "scipy.stats" not in sys.modules, "common functions loaded scipy.stats"
+import importlib
+from formulas.functions import FUNCTIONS, SUBMODULES
+seen = {}  # the lazy registry's premise: no name is in two of formulas' function modules
+for module in SUBMODULES:
+    for name in importlib.import_module(module, "formulas.functions").FUNCTIONS:
+        assert seen.setdefault(name, module) == module and name not in FUNCTIONS, name
 ours = set(F.UDFS) | {"ROUND", "ROUNDUP", "ROUNDDOWN"} | set(F.LIGHT_STAT)
 full = F.FULL_REGISTRY()
 light = {k: registry[k] for k in list(registry)}

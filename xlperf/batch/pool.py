@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterable, Iterator
 
+from xlperf.batch import zygote
 from xlperf.batch.worker import WorkerSetup, prepare
 from xlperf.errors import OutputError
 
@@ -49,6 +50,17 @@ def _worker(conn: Connection, func: Callable[[Any], Any], setup: WorkerSetup | N
             conn.send(error_outcome(exc))
 
 
+def _context() -> Any:
+    return mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+
+
+def prestart(jobs: int, formulas: bool) -> zygote.Zygote | None:
+    """The zygote of a pool of ``jobs`` workers, importing from now on (None where it does not pay); the
+    pool given it makes its workers of it, and ``close`` ends it if no pool does."""
+    ctx = _context()
+    return zygote.Zygote(ctx, jobs, formulas, _worker) if zygote.wanted(ctx, jobs, formulas) else None
+
+
 @dataclass
 class _Slot:
     process: Any
@@ -70,15 +82,16 @@ class WorkerPool:
 
     def __init__(self, func: Callable[[Any], Any], jobs: int, timeout: float | None = None, depth: int = 2,
                  start_depth: int = 16, memory_bytes: int | None = None, tmp_dir: str | None = None,
-                 preload: bool | None = None):
-        methods = mp.get_all_start_methods()
-        self._ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+                 preload: bool | None = None, early: zygote.Zygote | None = None):
+        self._ctx = _context()
+        self._early = early  # a zygote started before the pool (``prestart``)
         self._func, self._jobs, self._timeout, self._depth = func, max(1, jobs), timeout, max(1, depth)
         self._memory, self._tmp_dir, self._preload = memory_bytes, tmp_dir, preload
         self._start_depth = max(self._depth, start_depth)
         self._slots: list[_Slot] = []
         self._pending: Iterator[tuple[int, Any]] = iter(())
         self._retry: deque[tuple[int, Any]] = deque()
+        self._births: zygote.Births | None = None
 
     def start(self) -> "WorkerPool":
         """Start the workers now (``run`` does it otherwise). Started before the caller builds its task
@@ -86,9 +99,25 @@ class WorkerPool:
         collector touches them, so a worker forked late could end up holding a copy of everything the
         parent holds for a large batch."""
         if not self._slots:
-            for _ in range(self._jobs):
+            made = self._zygote_workers()
+            if made is not None:
+                self._births = made[0]  # adopted (the subreaper flag cleared) once its workers answer
+                self._slots = [_Slot(process, conn) for process, conn in made[1]]
+            for _ in range(self._jobs - len(self._slots)):
                 self._slots.append(self._spawn())  # one by one: each new worker closes the earlier pipes' ends
         return self
+
+    def _zygote_workers(self) -> tuple[zygote.Births | None, list[tuple[Any, Connection]]] | None:
+        """The first workers from a zygote (``zygote``): the early one, or one started now for several
+        workers; None: the pool starts them itself."""
+        early, self._early = self._early, None
+        if early is not None and (early.jobs, early.preload) != (self._jobs, self._preload):
+            early.close()
+            early = None
+        if early is None and self._jobs > 1 and zygote.wanted(self._ctx, self._jobs, self._preload):
+            early = zygote.Zygote(self._ctx, self._jobs, bool(self._preload), _worker)
+        setup = WorkerSetup(os.getpid(), self._memory, self._tmp_dir, (), self._preload)
+        return early.workers(self._func, setup) if early is not None else None
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
@@ -171,6 +200,8 @@ class WorkerPool:
                         continue
                     index = slot.queue.popleft()[0]
                     slot.started = time.monotonic()
+                    if self._births is not None and self._births.adopt(0):
+                        self._births = None
                     if outcome[0] == "memory":
                         self._retire(slot)
                     yield index, outcome
@@ -186,6 +217,9 @@ class WorkerPool:
             self.close()
 
     def close(self) -> None:
+        if self._early is not None:  # never started
+            self._early.close()
+            self._early = None
         for slot in self._slots:
             try:
                 slot.conn.send(None)

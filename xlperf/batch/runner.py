@@ -67,15 +67,16 @@ def _memory_bytes(run: RunOptions) -> int | None:
     return run.memory_mb * 2**20 if run.memory_mb else None
 
 
-def _start_pool(run: RunOptions, opts: CheckOptions, out: OutDir) -> Any:
-    """The local worker pool, started before the batch's file list exists (None: Dask or in-process).
-    Its function carries the options, so they reach each worker once rather than with every file."""
+def _start_pool(run: RunOptions, opts: CheckOptions, out: OutDir, early: Any = None) -> Any:
+    """The local worker pool, started before the batch's file list exists (None: Dask or in-process), of
+    the ``early`` zygote if given (``pool.prestart``). Its function carries the options, so they reach each
+    worker once rather than with every file."""
     if run.executor == "dask" or run.jobs <= 0:
         return None
     from xlperf.batch.pool import WorkerPool
 
-    return WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout,
-                      memory_bytes=_memory_bytes(run), tmp_dir=str(out.tmp), preload=opts.formulas).start()
+    return WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout, memory_bytes=_memory_bytes(run),
+                      tmp_dir=str(out.tmp), preload=opts.formulas, early=early).start()
 
 
 def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult:
@@ -209,9 +210,11 @@ def run_options(paths: list[str], opts: CheckOptions) -> dict[str, Any]:
             "max_uncompressed": opts.max_uncompressed, "templates": hashlib.sha256(templates.encode()).hexdigest()}
 
 
-def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) -> BatchResult:
+def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions, early: Any = None) -> BatchResult:
     """Check every file under ``paths``; the outputs (汇总.xlsx, findings.csv, results.json and, with
     write-back, corrected/) replace those in ``run.out_dir`` as one set when the last file is done.
+    ``early``: a zygote for the pool (``pool.prestart``), started by the caller before its own start-up;
+    the caller closes it (nothing to do once the pool has made its workers of it).
 
     Raises UserError for a usage or environment problem (nothing then changes in the output folder but
     the state file, which ``--resume`` continues from)."""
@@ -221,7 +224,7 @@ def run_batch(paths: Iterable[str | Path], opts: CheckOptions, run: RunOptions) 
     try:  # the workers keep their temporary files in out.tmp (this process's own are deleted when closed)
         if opts.write_back_dir and os.path.abspath(opts.write_back_dir) == os.path.abspath(out.path / "corrected"):
             opts = replace(opts, write_back_dir=str(out.corrected))  # staged, swapped in with the set
-        pool = _start_pool(run, opts, out)
+        pool = _start_pool(run, opts, out, early)
         try:
             batch = _run_batch(paths, opts, run, pool, out)
         finally:

@@ -13,6 +13,7 @@ stay under its memory cap, keep its temporary files in the run's folder, leave C
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import signal
@@ -27,8 +28,11 @@ CHECK_MODULES = ("xlperf.batch.steps", "xlperf.batch.bureau", "xlperf.batch.fact
                  "xlperf.batch.template_check", "xlperf.batch.foreign", "xlperf.scoring.score", "xlperf.engine.rulefit",
                  "xlperf.checks.formula_shape", "xlperf.checks.text_inputs", "xlperf.workbook.sniff",
                  "xlperf.workbook.view", "xlperf.workbook.reader", "xlperf.workbook.xlsxread", "xlperf.workbook.info",
-                 "xlperf.outputs.json_report", "xlperf.template.sheetlines")
-ENGINE_MODULES = ("xlperf.engine.compiled", "xlperf.engine.recalc", "xlperf.checks.references")
+                 "xlperf.outputs.json_report", "xlperf.template.sheetlines",
+                 "xlperf.engine.program", "formulas.functions.operators",  # a bureau score formula's rule (rulefit),
+                 "schedula.dispatcher", "schedula.utils.sol", "schedula.utils.blue")  # compiled by formulas
+ENGINE_MODULES = ("xlperf.engine.compiled", "xlperf.engine.recalc", "xlperf.checks.references",
+                  "formulas.functions.math")  # SUM and the like, in most templates
 
 
 @dataclass(frozen=True)
@@ -83,13 +87,29 @@ def preload(formulas: bool) -> None:
     first task finds it done. Measured on the bureau corpus (1 000 files, formula-free): done in the parent
     before forking, the workers inherited it (0.25 s less CPU at --jobs 2, the same wall time) but the
     parent's start grew by the import: four alternating runs each, --jobs 1 1.97–2.09 s against 1.85–2.06 s
-    here, --jobs 2 1.37–1.55 s against 1.29–1.45 s. A module that fails
-    here fails with the worker's first file, as it would without the preload."""
+    here, --jobs 2 1.37–1.55 s against 1.29–1.45 s (at --jobs 2 a zygote now imports once, ``zygote``).
+    A module that fails here fails with the worker's first file, as it would without the preload.
+
+    The list includes what a bureau copy's first score formula imports (the engine's program, the
+    operators of ``formulas``), so the first file does not: preload and first file 156–167 → 146–155 ms
+    CPU formula-free, 206–211 → 186–189 ms with the formula engine (three alternating runs each).
+
+    What is loaded is then frozen out of the garbage collector (``gc.freeze``): its full collections no
+    longer walk the ~37 000 objects of the imports, and a forked worker no longer writes to (copies) their
+    pages when one runs (the second and third files with the formula engine, where the first full
+    collection falls: 53–57 → 42 ms CPU)."""
     for name in CHECK_MODULES + (ENGINE_MODULES if formulas else ()):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - an optimisation only: the worker reports the failure with its file
-            return
+            break
+    gc.freeze()
+
+
+def single_threaded() -> None:
+    """BLAS libraries in one thread (set before numpy is imported)."""
+    for name in _THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
 
 
 def prepare(setup: WorkerSetup) -> None:
@@ -101,8 +121,7 @@ def prepare(setup: WorkerSetup) -> None:
             os.close(fd)
         except OSError:
             pass
-    for name in _THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
+    single_threaded()
     if setup.tmp_dir:
         use_tmp_dir(setup.tmp_dir)
     if setup.memory_bytes:

@@ -13,8 +13,12 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xlperf.commands.options import UsageError, build_config, db_option, scoring_options
+
+if TYPE_CHECKING:
+    from xlperf.batch.zygote import Zygote
 
 EXAMPLE = "xlperf check 回收文件/ --out 校验结果/ --jobs 2 --write-back"
 
@@ -62,12 +66,31 @@ def resume_command() -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    _validate(args)
+    early = _prestart(args)
+    try:
+        return _check(args, early)
+    finally:
+        if early is not None:
+            early.close()
+
+
+def _prestart(args: argparse.Namespace) -> Zygote | None:
+    """The workers' zygote, importing the check's modules from now on, while this process imports the
+    batch's, reads the templates, opens the output folder and lists the files (``batch.zygote``)."""
+    if args.executor != "local" or args.jobs <= 0:
+        return None
+    from xlperf.batch.pool import prestart
+
+    return prestart(int(args.jobs), not args.no_formulas)
+
+
+def _check(args: argparse.Namespace, early: Zygote | None) -> int:
     from xlperf.batch.runner import RunOptions, progress_wanted, run_batch
     from xlperf.batch.state import STATE_NAME
     from xlperf.batch.task import CheckOptions
     from xlperf.messages import text
 
-    _validate(args)
     out_dir = Path(args.out)
     opts = CheckOptions(cfg=build_config(args), lang=args.lang, formulas=not args.no_formulas,
                         write_back_dir=str(out_dir / "corrected") if args.write_back else None,
@@ -76,7 +99,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                      timeout=args.timeout or None, progress=progress_wanted() and not args.json,
                      memory_mb=args.max_memory or None)
     try:
-        batch = run_batch(args.paths, opts, run)
+        batch = run_batch(args.paths, opts, run, early)
     except KeyboardInterrupt:
         print(text("interrupted", args.lang, state=out_dir / STATE_NAME, command=resume_command()), file=sys.stderr)
         return 130

@@ -12,6 +12,7 @@ import functools
 import importlib
 import os
 import re
+import threading
 from typing import Any, Callable, Iterable
 
 os.environ.setdefault("TQDM_DISABLE", "1")  # formulas' progress bar; must precede the first tqdm import
@@ -98,45 +99,48 @@ LIGHT_STAT = {"MIN": wrap_func(functools.partial(_xfunc, func=min)), "MAX": wrap
 
 
 class LazyRegistry(collections.defaultdict):
-    """``formulas``' function registry with its scipy-based modules loaded on first need.
+    """``formulas``' function registry with each of its function modules loaded on first need.
 
     ``formulas.functions.get_functions()`` imports every function module, and two of them import
-    scipy.stats (about 2 s, paid by every worker process). Their function names overlap no other
-    module's, so the registry without them is the same for every other name; a name it lacks, or a
-    membership test that fails, loads them before answering, so lookups give what ``formulas`` gives.
-    MIN and MAX are served without them (``LIGHT_STAT``, the same function built from lighter parts).
+    scipy.stats (about 2 s, paid by every worker process); the others cost about 14 ms a worker (numpy's
+    random module among them), while a bureau copy's score formulas need IF and MIN only. The modules
+    name disjoint sets of functions (``test_registry``), so a name is found in the one module that has it,
+    whatever was loaded first: a lookup, or a membership test, that misses loads the next module (the
+    scipy-based ones last) before answering, and a name set here (the UDFs, ROUND) is never replaced by
+    a module loaded later. Lookups give what ``formulas`` gives. MIN and MAX are served without scipy
+    (``LIGHT_STAT``, the same function built from lighter parts).
     """
 
     def __init__(self) -> None:
         from formulas.functions import FUNCTIONS, SUBMODULES, not_implemented
 
         super().__init__(lambda: not_implemented)
-        self.heavy_loaded = False
-        for name in SUBMODULES:
-            if name not in HEAVY_MODULES:
-                self.update(importlib.import_module(name, "formulas.functions").FUNCTIONS)
+        self._unloaded = [name for name in SUBMODULES if name not in HEAVY_MODULES] + list(HEAVY_MODULES)
+        self._lock = threading.RLock()
         self.update(FUNCTIONS)
         self.update(LIGHT_STAT)
 
-    def load_heavy(self) -> None:
-        if not self.heavy_loaded:
-            self.heavy_loaded = True
-            for name in HEAVY_MODULES:
-                for key, func in importlib.import_module(name, "formulas.functions").FUNCTIONS.items():
-                    self.setdefault(key, func)
+    @property
+    def heavy_loaded(self) -> bool:
+        """Whether a scipy-based module has been loaded."""
+        return not all(name in self._unloaded for name in HEAVY_MODULES)
+
+    def _find(self, key: object) -> bool:
+        """Load modules until ``key`` is in the registry; False when no module has it."""
+        with self._lock:
+            while not dict.__contains__(self, key) and self._unloaded:
+                for name, func in importlib.import_module(self._unloaded[0], "formulas.functions").FUNCTIONS.items():
+                    self.setdefault(name, func)
+                del self._unloaded[0]
+            return dict.__contains__(self, key)
 
     def __missing__(self, key: str) -> Any:
-        if not self.heavy_loaded:
-            self.load_heavy()
-            if dict.__contains__(self, key):
-                return dict.__getitem__(self, key)
+        if self._find(key):
+            return dict.__getitem__(self, key)
         return super().__missing__(key)
 
     def __contains__(self, key: object) -> bool:
-        if dict.__contains__(self, key):
-            return True
-        self.load_heavy()
-        return dict.__contains__(self, key)
+        return dict.__contains__(self, key) or self._find(key)
 
 
 FULL_REGISTRY: Callable[[], dict[str, Any]] | None = None
