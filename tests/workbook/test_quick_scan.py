@@ -61,6 +61,7 @@ CELLS = st.sampled_from([
     '<c r="{ref}" t="inlineStr"><is><r><t>A</t></r><r><t>B</t></r></is></c>', '<c s="1"><v>5</v></c>',
     '<c r="{ref}" t="d"><v>2024-03-01T00:00:00</v></c>', '<c\n r="{ref}"><v>7</v></c>',
     '<c r="{ref}"><f aca="false">A1</f><v>1</v></c>', '<c r="{ref}" t="str"><f>A1</f><v>x&lt;y</v></c>',
+    '<c/>', '<c r="{ref}"/><c<c r="{ref}"/>', '<c>\n</c>', '<c\tr="{ref}"><v>8</v></c>',  # "<c" not followed by a space
 ])
 
 
