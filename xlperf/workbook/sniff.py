@@ -172,7 +172,7 @@ def _sniff_zip(handle: BinaryIO, max_uncompressed: int, max_entries: int, max_ra
 
 
 def _accepted(names: tuple[str, ...], total: int, package: PackageParts | None = None) -> Sniff:
-    has_vba = any(name.lower() == "xl/vbaproject.bin" for name in names)
+    has_vba = "xl/vbaproject.bin" in map(str.lower, names)  # C-speed: the generator took 6 µs per bureau copy
     return Sniff("xlsm" if has_vba else "xlsx", None, has_vba, total, names, package)
 
 
