@@ -61,6 +61,7 @@ CELLS = st.sampled_from([
     '<c r="{ref}" t="inlineStr"><is><r><t>A</t></r><r><t>B</t></r></is></c>', '<c s="1"><v>5</v></c>',
     '<c r="{ref}" t="d"><v>2024-03-01T00:00:00</v></c>', '<c\n r="{ref}"><v>7</v></c>',
     '<c r="{ref}"><f aca="false">A1</f><v>1</v></c>', '<c r="{ref}" t="str"><f>A1</f><v>x&lt;y</v></c>',
+    '<c/>', '<c r="{ref}"/><c<c r="{ref}"/>', '<c>\n</c>', '<c\tr="{ref}"><v>8</v></c>',  # "<c" not followed by a space
 ])
 
 
@@ -90,3 +91,14 @@ def test_small_memo_generations(cells, monkeypatch_session):
     monkeypatch_session.setattr(cellscan, "_MAX_CELLS", 2)
     test_generated_sheets.hypothesis.inner_test(cells, monkeypatch_session)
     monkeypatch_session.setattr(cellscan, "_MAX_CELLS", 4096)
+
+
+@pytest.mark.parametrize("row", [
+    '<c r="A1" t="s"><v>0</v></c><c r="A1"><v>5</v></c>', '<c r="A1"><v>5</v></c><c r="A1" t="s"><v>1</v></c>',
+    '<c r="A1" t="s"><v>0</v></c><c r="B1" s="1"/><c r="A1" t="s"><v>1</v></c><c r="A1" t="inlineStr"><is><t>x</t></is></c>',
+])
+def test_a_place_given_twice(row, monkeypatch):
+    """The later cell at one place wins, shared strings or not, in the place of the first."""
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{row}</row></sheetData></worksheet>'
+    quick, regular = _both(package([("表", "visible", sheet)], STRINGS), monkeypatch)
+    assert quick == regular

@@ -257,3 +257,13 @@ def test_legacy_workbooks_named_by_format(tmp_path, name, streams, legacy):
     result = checked(tmp_path / name)
     assert (result.kind, result.legacy, result.finding.code) == ("xls", legacy, "file-legacy-xls")
     assert legacy in result.finding.message() and legacy in result.finding.message("en")
+
+
+def test_a_str_path_reads_as_its_path_object(tmp_path):
+    """sniff opens a plain str as it is (no Path()): every str still gets the verdict its Path gets."""
+    book = tmp_path / "a.xlsx"
+    openpyxl.Workbook().save(book)
+    for text in [str(book), f"{book}/", f"{book}/.", f"{tmp_path}//a.xlsx", str(tmp_path), f"{tmp_path}/", "", ".",
+                 str(tmp_path / "missing.xlsx"), f"{tmp_path}/./a.xlsx"]:
+        found, expected = sniff(text), sniff(Path(text))
+        assert (found.kind, found.finding, found.parts) == (expected.kind, expected.finding, expected.parts), text

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from xlperf.workbook.xlsxparts import cell_value, number_value, position, unescape
 from xlperf.workbook.xlsxstyles import excel_date
 
-# prefix → [recent, older] generations of: text after "<c " → record, or False when not plain
+# prefix → [recent, older] generations of: text after "<c" → record, or False when not plain
 _CELLS: dict[str, list[dict[str, tuple | bool]]] = {}
 # texts per generation, ≈500 bytes each (≈2 MB): when the recent one is full it becomes the older one and
 # the older is dropped, so memory stays flat as N grows. On the bureau corpus (1 333 sheets, 10 296
 # distinct cell texts of 243 082) two generations parse 10 731 texts where clearing one at 4 096 parsed 17 126.
 _MAX_CELLS = 4096
 _SHARED = -1  # a record's context field for a shared-string cell
+_FIRST = itemgetter(slice(0, 1))  # a piece's first character ("" for an empty one)
 
 
 def _record(match: re.Match | None) -> tuple | bool:
@@ -54,7 +56,7 @@ def _record(match: re.Match | None) -> tuple | bool:
 
 def _parse(pattern: re.Pattern, p: str, piece: str) -> tuple | bool:
     try:
-        return _record(pattern.match(f"<{p}c {piece}"))
+        return _record(pattern.match(f"<{p}c{piece}"))
     except Exception:  # noqa: BLE001 - the regular scan raises what it always raised
         return False
 
@@ -66,16 +68,19 @@ def _cell_pattern(pattern: re.Pattern) -> re.Pattern:
 
 def quick_scan(cells: Any, text: str, start: int, end: int, count: int | None = None) -> bool:
     """Fill ``cells`` (a sheetcells.Cells) as its fast scan would; False when a cell is not plain.
-    ``count``: the number of "<c" in the range, when the caller has counted them already."""
+    ``count``: the number of "<c" in the range, when the caller has counted them already.
+
+    The range is split at every "<c", each piece then starting with a space: no count of "<c" first
+    (that count, at C speed, took 0.025 of the 0.16 ms of a bureau copy's sheets)."""
     p = cells.p
-    pieces = text[start:end].split(f"<{p}c ")
+    pieces = text[start:end].split(f"<{p}c")
     del pieces[0]
-    if (text.count(f"<{p}c", start, end) if count is None else count) != len(pieces):
+    if (count is not None and count != len(pieces)) or (pieces and set(map(_FIRST, pieces)) != {" "}):
         return False  # a <c> written another way (<c>, <c\n…): the regular scan
     generations = _CELLS.setdefault(p, [{}, {}])
     known = generations[0]
     records = list(map(known.get, pieces))
-    if None in records:
+    if not all(records):  # a miss (None) or a cell that is not plain (False): records are non-empty tuples
         older, pattern = generations[1], _cell_pattern(cells.patterns[0])
         for i, record in enumerate(records):
             if record is None:
@@ -85,7 +90,7 @@ def quick_scan(cells: Any, text: str, start: int, end: int, count: int | None = 
                     generations[:] = known, older
                 record = older.get(piece)
                 records[i] = known[piece] = _parse(pattern, p, piece) if record is None else record
-    if False in records:
+    if not all(records):  # all(): 3× faster than "False in" over tuples
         return False
     _fill(cells, records)
     return True

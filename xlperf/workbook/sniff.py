@@ -22,6 +22,7 @@ MAX_ENTRIES = 10_000
 MAX_RATIO = 200  # compression ratio above which a large entry is taken for a zip bomb
 RATIO_MIN_SIZE = 2**20  # entries smaller than this are never judged by their ratio
 VERIFY_LIMIT = 16 * 2**20  # packages up to this uncompressed size get every CRC checked
+_PATH_ENDS = "/." + os.sep  # last characters of a path that Path() may change (sniff)
 ESSENTIAL = ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error,
                struct.error, NotImplementedError, RuntimeError, LookupError)
@@ -172,7 +173,7 @@ def _sniff_zip(handle: BinaryIO, max_uncompressed: int, max_entries: int, max_ra
 
 
 def _accepted(names: tuple[str, ...], total: int, package: PackageParts | None = None) -> Sniff:
-    has_vba = any(name.lower() == "xl/vbaproject.bin" for name in names)
+    has_vba = "xl/vbaproject.bin" in map(str.lower, names)  # C speed: 1.3 → 1.0 µs against a generator
     return Sniff("xlsm" if has_vba else "xlsx", None, has_vba, total, names, package)
 
 
@@ -281,7 +282,7 @@ def legacy_format(path: str | os.PathLike[str], parts: Sequence[str]) -> str:
     return LEGACY_FORMATS["biff8" if "WORKBOOK" in upper or "BOOK" not in upper else "biff5"]
 
 
-def _sniff_ole(handle: IO[bytes], path: Path) -> Sniff:
+def _sniff_ole(handle: IO[bytes], path: str) -> Sniff:
     try:
         names = _Cfb(handle).names()
     except (OSError, ValueError, IndexError) as exc:
@@ -333,14 +334,18 @@ def sniff(path: str | os.PathLike[str], max_uncompressed: int = DEFAULT_MAX_UNCO
     With ``keep_parts``, an accepted small package also carries every part it verified (``Sniff.package``),
     so that open_view need not read the file again."""
     try:
-        return _sniff(Path(path), max_uncompressed, max_entries, max_ratio, verify_limit, keep_parts)
+        # a str that Path() would not change for open() as it is (Path() and open(Path) took ~4–6 µs a
+        # file); anything else through Path() as before (it drops a trailing "/" or "/.", refuses bytes …)
+        if not (isinstance(path, str) and path and path[-1] not in _PATH_ENDS):
+            path = str(Path(path))
+        return _sniff(path, max_uncompressed, max_entries, max_ratio, verify_limit, keep_parts)
     except MemoryError:  # a worker past its memory cap: reported as such by the pool, not as a corrupt file
         raise
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise
         return Sniff("corrupt", _corrupt(f"{type(exc).__name__}: {exc}"[:200]))
 
 
-def _sniff(path: Path, max_uncompressed: int, max_entries: int, max_ratio: int, verify_limit: int,
+def _sniff(path: str, max_uncompressed: int, max_entries: int, max_ratio: int, verify_limit: int,
            keep_parts: bool) -> Sniff:
     try:
         handle = open(path, "rb")

@@ -250,12 +250,15 @@ def _parse_sheet(text: str, ref: SheetRef, context: _Context) -> SheetData:
     if start < 0 or (end < 0 and text[text.index(">", start) - 1] != "/"):
         raise PackageError(f"{ref.part}: no complete <sheetData>")
     end = text.index(">", start) if end < 0 else end
-    count = text.count(f"<{p}c", start, end)  # an upper bound of the cells (C-speed; before any is parsed)
-    if count > MAX_CELLS:
+    # an upper bound of the cells (C-speed; before any is parsed), unless the range is too short to exceed it
+    count = text.count(f"<{p}c", start, end) if end - start > 2 * MAX_CELLS else None
+    if count is not None and count > MAX_CELLS:
         raise SheetTooLarge(ref.name, count)
     cells = Cells(p, context)
     try:
-        if not quick_scan(cells, text, start, end, count):
+        if quick_scan(cells, text, start, end, count):
+            count = cells.count  # every "<c" began a plain cell
+        else:
             cells = Cells(p, context)
             cells.scan(cells.patterns[0], text, start, end)
     except NoReference:
