@@ -28,7 +28,7 @@ from xlperf.batch.worker import DEFAULT_MEMORY_MB
 from xlperf.errors import OutputError
 from xlperf.findings import Finding
 from xlperf.messages import UserError, text
-from xlperf.scoring.result import FileResult, failed
+from xlperf.scoring.result import Encoded, FileResult, encode, failed
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -74,11 +74,23 @@ def _start_pool(run: RunOptions, opts: CheckOptions, out: OutDir) -> Any:
         return None
     from xlperf.batch.pool import WorkerPool
 
-    return WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout,
+    return WorkerPool(functools.partial(check_sent, opts=opts), run.jobs, run.timeout,
                       memory_bytes=_memory_bytes(run), tmp_dir=str(out.tmp), preload=opts.formulas).start()
 
 
-def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult:
+def check_sent(task: Task, opts: CheckOptions) -> FileResult | Encoded:
+    """``check_file`` as a pool worker sends it: a result with structure facts JSON-encoded in the worker,
+    beside the other worker's checking, rather than in the parent (parent CPU of a bureau batch, 1 000
+    copies, --jobs 2: 0.61 → 0.56 s; encoding each result once, not for the state file and the spool
+    apart: 0.64 → 0.61 s). A corrected copy's path is the parent's to map (``OutDir.final``)."""
+    result = check_file(task, opts)
+    if not result.structure or result.written:
+        return result
+    result.path = task.path
+    return encode(result)
+
+
+def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult | Encoded:
     """A pool outcome as the file's result (a worker past its memory cap is that file's finding)."""
     if outcome[0] == "memory":
         limit = f"{outcome[1] / 2**20:.0f} MB" if outcome[1] else ""
@@ -180,10 +192,10 @@ class _InOrder:
 
     def __init__(self, keys: list[str], state: StateFile, outputs: Any, batch: "BatchResult"):
         self.keys, self.state, self.outputs, self.batch = keys, state, outputs, batch
-        self.ready: dict[int, FileResult] = {}
+        self.ready: dict[int, FileResult | Encoded] = {}
         self.next = 0
 
-    def put(self, index: int, result: FileResult) -> None:
+    def put(self, index: int, result: FileResult | Encoded) -> None:
         self.ready[index] = result
         self.flush()
 
@@ -264,8 +276,11 @@ def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any,
     try:
         in_order.flush()  # files finished by an earlier, interrupted run
         for task, result in runner(todo, opts, run, outputs.open):
-            index, result.path = index_of[task.path], task.path
-            result.written = out.final(result.written)
+            index = index_of[task.path]
+            if not isinstance(result, Encoded):
+                result.path, result.written = task.path, out.final(result.written)
+                if result.structure:  # encoded once for the state file and the spool
+                    result = encode(result)
             state.record(keys[index], result)
             in_order.put(index, result)
             progress.step()

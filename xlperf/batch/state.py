@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import os
 import time
+from json.encoder import encode_basestring  # a str's JSON as json.dumps(ensure_ascii=False) writes it
 from pathlib import Path
 from typing import Any, Iterator
 
 from xlperf.batch.discover import STATE_NAME, Task
 from xlperf.messages import UserError
-from xlperf.scoring.result import FileResult
+from xlperf.scoring.result import Encoded, FileResult
 from xlperf.version import __version__
 
 RETRIED = ("failed",)  # statuses a resumed run checks again
@@ -84,10 +85,13 @@ class StateFile:
                 yield offset, raw.decode("utf-8", "replace")
                 offset += len(raw)
 
-    def record(self, key: str, result: FileResult) -> None:
+    def record(self, key: str, result: FileResult | Encoded) -> None:
         """Append one result; flushed at once, forced to disk at most once a second (an
         interruption loses at most the last second of results, which --resume redoes)."""
-        self._handle.write(json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False) + "\n")
+        if isinstance(result, Encoded):  # the same line, from the result's JSON encoded once
+            self._handle.write(f'{{"key": {encode_basestring(key)}, "result": {result.state()}}}\n')
+        else:
+            self._handle.write(json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False) + "\n")
         self._handle.flush()
         now = time.monotonic()
         if now - self._synced >= 1.0:

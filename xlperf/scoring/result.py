@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from xlperf.findings import Finding, Severity
 
@@ -55,6 +56,43 @@ class FileResult:
 
 
 _FIELDS = tuple(f.name for f in fields(FileResult))
+_HEAD = _FIELDS[:_FIELDS.index("structure")]
+assert _FIELDS[len(_HEAD):] == ("structure", "path")  # Encoded splices these two after the head
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), one encoder for all
+
+
+class Encoded(NamedTuple):
+    """A result with structure facts, JSON-encoded once for the batch's two files (the state line and the
+    spool line differ only in the facts), with the few fields the parent reads. A worker sends it in
+    place of the FileResult (see ``encode``)."""
+
+    status: str
+    counts: dict[str, int]
+    head: str  # JSON of the fields before ``structure``, without the closing brace
+    facts: str  # JSON of the structure facts
+    path: str  # JSON of ``path``
+    header: str  # the spool line's header (structure key, base, whether the facts are a base)
+    structure: dict[str, Any]  # the facts the parent votes on (a copy's without "typed": votes never read it)
+
+    def state(self) -> str:
+        """``json.dumps(result.to_dict(), ensure_ascii=False)``."""
+        return f'{self.head}, "structure": {self.facts}, "path": {self.path}}}'
+
+    def spooled(self) -> str:
+        """The same with ``structure`` null."""
+        return f'{self.head}, "structure": null, "path": {self.path}}}'
+
+    def decode(self) -> FileResult:
+        return FileResult.from_dict(json.loads(self.state()))
+
+
+def encode(result: FileResult) -> Encoded:
+    """``result`` (its ``structure`` not empty) encoded once."""
+    sent = result.structure or {}
+    head = _dumps({name: getattr(result, name) for name in _HEAD})[:-1]
+    header = _dumps({"k": sent.get("key"), "b": sent.get("base"), "f": int("full" in sent)})
+    voted = sent if "full" in sent or "typed" not in sent else {k: v for k, v in sent.items() if k != "typed"}
+    return Encoded(result.status, result.counts, head, _dumps(sent), _dumps(result.path), header, voted)
 
 
 def failed(file: str, finding: Finding, lang: str, status: str = "failed") -> FileResult:
