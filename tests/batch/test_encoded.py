@@ -23,7 +23,8 @@ def _result(rng: random.Random, index: int) -> FileResult:
                       info={"项目": text}, stated_total=number, total=number, grade="优",
                       level_totals={"决策": {"weight": 15.0, "score": number}},
                       counts={"error": rng.randint(0, 3), "warning": 0, "info": 1},
-                      findings=[{"code": "x", "severity": "error", "sheet": text, "cell": "A1", "message": text, "row": None}],
+                      findings=[{"code": "x", "severity": "error", "sheet": text, "cell": "A1", "message": text,
+                                 "row": None}],
                       written=None, seconds=rng.random(), structure=sent, path=f"/in/{text}")
 
 
@@ -58,5 +59,6 @@ def test_the_state_line_of_an_encoded_result_is_the_line_of_the_result(tmp_path)
         for index, result in enumerate(results):
             state.record(f"/in/单位{index}|1|2", form(result))
         state.close()
-    assert (tmp_path / "a" / ".xlperf-progress.jsonl").read_bytes() == (tmp_path / "b" / ".xlperf-progress.jsonl").read_bytes()
+    state = ".xlperf-progress.jsonl"
+    assert (tmp_path / "a" / state).read_bytes() == (tmp_path / "b" / state).read_bytes()
     assert isinstance(encode(results[0]), Encoded)
