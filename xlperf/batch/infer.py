@@ -45,8 +45,9 @@ class _Spool:
     def write(self, result: FileResult | Encoded) -> tuple[dict, int, str]:
         """Spool one result; its facts as sent, where its line starts and the facts' JSON."""
         if isinstance(result, Encoded):  # encoded once, by the worker (the state file has its other form)
-            sent, facts = result.structure, result.facts
-            line = f"{result.header}\t{facts}\t{result.spooled()}\n".encode("utf-8")
+            sent = result.structure
+            facts = result.facts.decode() if "full" in sent else ""  # the Tally reads the JSON of a base only
+            line = b"".join((result.header, b"\t", result.facts, b"\t", result.spooled(), b"\n"))
         else:
             sent, result.structure = result.structure or {}, None
             header = {"k": sent.get("key"), "b": sent.get("base"), "f": int("full" in sent)}

@@ -23,6 +23,7 @@ from xlperf.scoring.result import Encoded, FileResult
 from xlperf.version import __version__
 
 RETRIED = ("failed",)  # statuses a resumed run checks again
+_EOL = os.linesep.encode()  # as the file's first line (written as text) ends
 
 
 def task_key(task: Task) -> str:
@@ -55,7 +56,7 @@ class StateFile:
         else:
             with open(self.path, "w", encoding="utf-8") as handle:
                 handle.write(json.dumps({"run": self.options}, ensure_ascii=False) + "\n")
-        self._handle = open(self.path, "a", encoding="utf-8")
+        self._handle = open(self.path, "ab")  # UTF-8 lines
         self._synced = time.monotonic()
 
     def _load(self) -> None:
@@ -89,9 +90,10 @@ class StateFile:
         """Append one result; flushed at once, forced to disk at most once a second (an
         interruption loses at most the last second of results, which --resume redoes)."""
         if isinstance(result, Encoded):  # the same line, from the result's JSON encoded once
-            self._handle.write(f'{{"key": {encode_basestring(key)}, "result": {result.state()}}}\n')
+            line = b"".join((b'{"key": ', encode_basestring(key).encode(), b', "result": ', result.state(), b"}", _EOL))
         else:
-            self._handle.write(json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False) + "\n")
+            line = json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False).encode() + _EOL
+        self._handle.write(line)
         self._handle.flush()
         now = time.monotonic()
         if now - self._synced >= 1.0:
