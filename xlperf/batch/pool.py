@@ -7,8 +7,10 @@ breaks the whole pool), so each worker here gets its own pipe and the parent wat
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
+import select
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -21,6 +23,18 @@ from xlperf.errors import OutputError
 Outcome = tuple[str, Any]  # ("ok", result) | ("error", text) | ("timeout", seconds) | ("crash", exitcode)
 #                            | ("memory", bytes): the task hit the worker's memory cap
 #                            | ("environment", (errno, strerror, path)): an output could not be written
+
+
+def _ready(conns: list[Connection], timeout: float) -> list[Connection]:
+    """``multiprocessing.connection.wait(conns, timeout)`` by one ``poll(2)`` where the platform has it: wait
+    sets up a selector each call (4.6 → 1.5 µs per call, one call per result)."""
+    if not hasattr(select, "poll"):  # Windows
+        return wait(conns, timeout)
+    poller, by_fd = select.poll(), {}
+    for conn in conns:
+        by_fd[conn.fileno()] = conn
+        poller.register(conn.fileno(), select.POLLIN)
+    return [by_fd[fd] for fd, _ in poller.poll(math.ceil(timeout * 1000))]  # a closed pipe counts as ready
 
 
 def error_outcome(exc: BaseException) -> Outcome:
@@ -162,7 +176,7 @@ class WorkerPool:
                 on_started()
             checked = time.monotonic()
             while any(slot.queue for slot in self._slots):
-                ready = wait([s.conn for s in self._slots if s.queue], timeout=self.CHECK_EVERY)
+                ready = _ready([s.conn for s in self._slots if s.queue], self.CHECK_EVERY)
                 for slot in [s for s in self._slots if s.conn in ready and s.queue]:
                     try:
                         outcome = slot.conn.recv()
