@@ -85,6 +85,7 @@ class _Group:
     _hits: int = 0  # copies given to add_sent so far
     _synced: dict[str, int] = field(default_factory=dict)  # cell of _common → _hits when last settled
     _hot: set[str] = field(default_factory=set)  # cells the known bases disagree on: voted copy by copy
+    _hot_held: dict[str, list] = field(default_factory=dict)  # base id → (cell, content) of the _hot it holds
     _layout: dict[str, int] = field(default_factory=dict)  # base id → add_sent copies with its rows and sheets
 
     def similar(self, facts: Structure) -> bool:
@@ -111,12 +112,14 @@ class _Group:
         if len(self._bases) == 1:
             self._common = dict(cells)
             self._synced = dict.fromkeys(cells, self._hits)
-            return
-        hot = [cid for cid, content in self._common.items() if cells.get(cid) != content]
-        self._settle(hot)
-        for cid in hot:
-            del self._common[cid], self._synced[cid]
-        self._hot.update(hot, (cid for cid in cells if cid not in self._common))
+        else:
+            hot = [cid for cid, content in self._common.items() if cells.get(cid) != content]
+            self._settle(hot)
+            for cid in hot:
+                del self._common[cid], self._synced[cid]
+            self._hot.update(hot, (cid for cid in cells if cid not in self._common))
+        self._hot_held = {known: [(cid, facts["cells"][cid]) for cid in self._hot if cid in facts["cells"]]
+                          for known, facts in self._bases.items()}
 
     def add_sent(self, sent: dict) -> bool:
         """``add`` for a copy sent as changes to a known base (``facts.compact``); False: not known."""
@@ -130,12 +133,13 @@ class _Group:
             self._place(table["keys"] if table else (), sent.get("sheets", base["sheets"]))
         else:
             self._layout[sent["base"]] = self._layout.get(sent["base"], 0) + 1
-        changed, dropped, held = sent.get("set", {}), sent.get("drop", ()), base["cells"]
-        voted = [*changed, *dropped, *self._hot]
-        self._settle(voted)
+        changed, dropped = sent.get("set", {}), sent.get("drop", ())
+        voted = [*changed, *dropped]
+        self._settle(voted)  # (the cells of _hot are never pending)
         _cast(self.cells, changed.items())
-        _cast(self.cells, [(cid, held[cid]) for cid in self._hot
-                           if cid in held and cid not in changed and cid not in dropped])
+        hot = self._hot_held[sent["base"]]
+        _cast(self.cells, [(cid, held) for cid, held in hot if cid not in changed and cid not in dropped]
+              if voted else hot)
         self._hits += 1
         synced = self._synced
         for cid in voted:
