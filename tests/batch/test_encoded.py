@@ -63,3 +63,24 @@ def test_the_state_line_of_an_encoded_result_is_the_line_of_the_result(tmp_path)
     state = ".xlperf-progress.jsonl"
     assert (tmp_path / "a" / state).read_bytes() == (tmp_path / "b" / state).read_bytes()
     assert isinstance(encode(results[0]), Encoded)
+
+
+def test_results_wait_for_idle_or_close_only_with_every(tmp_path):
+    """With ``every`` the lines wait in memory until that time has passed, the pool is idle or the run ends."""
+    results = [_result(random.Random(5), index) for index in range(3)]
+    for result in results:
+        result.status = "ok"  # (a failed file's line is read as one to check again)
+    for every, written in ((0.0, 2), (3600.0, 0)):
+        folder = tmp_path / str(every)
+        folder.mkdir()
+        state = StateFile(folder, False, {"inputs": ["x"]}, every=every)
+        for index, result in enumerate(results[:2]):
+            state.record(f"k{index}", encode(result))
+        lines = lambda: (folder / ".xlperf-progress.jsonl").read_bytes().splitlines()  # noqa: E731
+        assert len(lines()) == 1 + written
+        state.idle()
+        assert len(lines()) == 3
+        state.record("k2", results[2])
+        assert len(lines()) == 3 + (every == 0)
+        state.close()
+        assert len(lines()) == 4 and StateFile(folder, True, {"inputs": ["x"]}).done.keys() == {"k0", "k1", "k2"}

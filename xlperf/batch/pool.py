@@ -163,9 +163,11 @@ class WorkerPool:
         code = slot.process.exitcode
         return self._replace(slot)[0], ("crash", code)
 
-    def run(self, tasks: Iterable[Any], on_started: Callable[[], Any] | None = None) -> Iterator[tuple[int, Outcome]]:
+    def run(self, tasks: Iterable[Any], on_started: Callable[[], Any] | None = None,
+            on_idle: Callable[[], Any] | None = None) -> Iterator[tuple[int, Outcome]]:
         """Run every task; ``on_started`` is called once the workers have their first tasks (parent's own
-        start-up work, such as imports for the outputs, then overlaps with the checking)."""
+        start-up work, such as imports for the outputs, then overlaps with the checking), ``on_idle`` each
+        time no result has come for ``CHECK_EVERY`` seconds."""
         self._pending, self._retry = iter(enumerate(tasks)), deque()
         self.start()
         try:
@@ -177,6 +179,8 @@ class WorkerPool:
             checked = time.monotonic()
             while any(slot.queue for slot in self._slots):
                 ready = _ready([s.conn for s in self._slots if s.queue], self.CHECK_EVERY)
+                if not ready and on_idle is not None:
+                    on_idle()
                 for slot in [s for s in self._slots if s.conn in ready and s.queue]:
                     try:
                         outcome = slot.conn.recv()

@@ -100,8 +100,8 @@ def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> Fil
     return outcome_result(task, outcome, opts)
 
 
-def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
-           on_started: Callable[[], Any] | None = None, pool: Any = None) -> Iterator[tuple[Task, FileResult]]:
+def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions, on_started: Callable[[], Any] | None = None,
+           pool: Any = None, on_idle: Callable[[], Any] | None = None) -> Iterator[tuple[Task, FileResult | Encoded]]:
     if pool is None:  # in-process (jobs <= 0), for debugging: no isolation, no timeout, no memory cap
         from xlperf.batch.facts import forget
 
@@ -113,7 +113,7 @@ def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
                 result = pool_result(task, ("memory", None), opts)
             yield task, result
         return
-    for index, outcome in pool.run(tasks, on_started=on_started):
+    for index, outcome in pool.run(tasks, on_started=on_started, on_idle=on_idle):
         yield tasks[index], pool_result(tasks[index], outcome, opts)
 
 
@@ -263,12 +263,13 @@ def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any,
 
     started = time.monotonic()
     tasks = _tasks(paths, out)
-    state = StateFile(out.path, run.resume, run_options(paths, opts))
+    # with a local pool, the state file takes a quarter second's results at a time (see StateFile.record)
+    state = StateFile(out.path, run.resume, run_options(paths, opts), every=pool.CHECK_EVERY if pool else 0.0)
     keys = [task_key(t) for t in tasks]
     index_of = {task.path: i for i, task in enumerate(tasks)}
     todo = legacy.prepare([t for t, k in zip(tasks, keys) if k not in state.done], out.work, run.timeout, run.jobs)
     progress = Progress(len(todo), run.progress, opts.lang)
-    runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
+    runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool, on_idle=state.idle)
     batch = BatchResult(out.path, len(tasks))
     outputs = deferred(Outputs(out.staged, opts, final_dir=out.path), batch, opts)  # + what copies of a template
     # disagree on (batch.infer)
