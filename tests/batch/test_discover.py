@@ -51,3 +51,21 @@ def test_relative_root_gives_plain_relative_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert [t.path for t in discover(["."])][:2] == ["a/b/x.xlsx", "a/b c.xlsm"]
     assert [(t.path, t.name) for t in discover(["a/y.XLSX"])] == [("a/y.XLSX", "y.XLSX")]
+
+
+def test_kinds_real_paths_and_names_as_each_file_alone_gives_them(tmp_path, monkeypatch):
+    """The listing's file types stand in for a stat and a realpath per file: the kinds are classify's, each real
+    file is found once, the names those of the files' absolute paths (here a FIFO and a root given with ..)."""
+    from xlperf.batch.discover import classify
+    from xlperf.batch.names import distinct_names
+
+    _tree(tmp_path)
+    os.mkfifo(tmp_path / "a" / "pipe.xlsx")
+    monkeypatch.chdir(tmp_path / "e")
+    for roots in (["../a"], [tmp_path, "../c/q.xls"], ["../a-b", "../a/b"]):
+        tasks = discover(roots)
+        assert [t.kind for t in tasks] == ["output" if t.kind == "output" else classify(t.path) for t in tasks]
+        assert len({os.path.realpath(t.path) for t in tasks}) == len(tasks)
+        natural = [t.name.split("/") for t in tasks]
+        assert [t.name for t in tasks] == distinct_names([(os.path.abspath(t.path), n) for t, n in zip(tasks, natural)])
+    assert ("a/pipe.xlsx", "special") in [(t.name, t.kind) for t in discover([tmp_path])]

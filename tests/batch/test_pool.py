@@ -67,3 +67,18 @@ def test_workers_started_early_are_the_ones_that_run_the_tasks():
     assert sorted(outcomes) == list(range(10))
     assert {payload for status, payload in outcomes.values() if status == "ok"} <= started
     assert pool._slots == []  # ended with the run
+
+
+def test_ready_pipes_as_multiprocessing_wait_finds_them():
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    from xlperf.batch.pool import _ready
+
+    pairs = [mp.Pipe() for _ in range(4)]
+    pairs[1][1].send("result")
+    pairs[2][1].close()  # a worker that died: the end of its pipe counts as ready
+    pairs[3][1].send(("ok", b"x" * 1000))
+    conns = [parent for parent, _ in pairs]
+    assert set(_ready(conns, 0.01)) == set(wait(conns, 0.01)) == {conns[1], conns[2], conns[3]}
+    assert _ready(conns[:1], 0.01) == wait(conns[:1], 0.01) == []

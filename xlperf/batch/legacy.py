@@ -15,16 +15,17 @@ the worker); a file neither can read is an error for that file. Originals are on
 from __future__ import annotations
 
 import os
-import queue
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from xlperf.batch.discover import Task
-from xlperf.workbook.sniff import LEGACY_FORMATS
+from xlperf.workbook.sniff import LEGACY_FORMATS, OLE_MAGIC, sniff
+
+if TYPE_CHECKING:  # the conversion's modules are imported by a batch that has legacy files (~2 ms)
+    import queue
 
 LEGACY_SUFFIXES = (".xls", ".et")
 FOLDER = ".xlperf-converted"
@@ -68,8 +69,6 @@ def _head(path: str) -> bytes:
 def _legacy_format(task: Task) -> str | None:
     """The format of a BIFF workbook to convert (by content, under a workbook or legacy name), else None.
     Anything else under a legacy name (a renamed .xlsx, an HTML table) is left to discovery's verdict."""
-    from xlperf.workbook.sniff import OLE_MAGIC, sniff
-
     legacy_name = os.path.splitext(task.path)[1].lower() in LEGACY_SUFFIXES
     if not (task.checkable or legacy_name) or os.path.basename(task.path).startswith("~$"):
         return None
@@ -81,11 +80,11 @@ def _legacy_format(task: Task) -> str | None:
 
 def prepare(tasks: Sequence[Task], out_dir: Path, timeout: float | None = None, jobs: int = 1) -> list[Task]:
     """The tasks with every legacy workbook converted (``Task.legacy`` set); call ``cleanup`` when done."""
-    from xlperf import libreoffice
-
     legacy = {task.path: fmt for task in tasks if (fmt := _legacy_format(task))}
     if not legacy:
         return list(tasks)
+    from xlperf import libreoffice
+
     if libreoffice.soffice() is None:
         made: dict[str, tuple[str | None, str]] = {path: (None, "no-libreoffice") for path in legacy}
     else:
@@ -113,6 +112,9 @@ def convert_all(formats: dict[str, str], folder: Path, single_limit: float,
                 jobs: int = 1) -> dict[str, tuple[str | None, str]]:
     """Convert each path of ``formats`` (path → its legacy format) to .xlsx under ``folder``:
     path → (converted file or None, REASONS key)."""
+    import queue
+    from concurrent.futures import ThreadPoolExecutor
+
     groups: dict[str, list[str]] = {}
     for path, fmt in formats.items():
         groups.setdefault(INFILTER.get(fmt, DEFAULT_INFILTER), []).append(path)

@@ -28,7 +28,7 @@ from xlperf.batch.worker import DEFAULT_MEMORY_MB
 from xlperf.errors import OutputError
 from xlperf.findings import Finding
 from xlperf.messages import UserError, text
-from xlperf.scoring.result import FileResult, failed
+from xlperf.scoring.result import Encoded, FileResult, encode, failed
 
 DEFAULT_TIMEOUT = 120.0
 
@@ -75,11 +75,23 @@ def _start_pool(run: RunOptions, opts: CheckOptions, out: OutDir, early: Any = N
         return None
     from xlperf.batch.pool import WorkerPool
 
-    return WorkerPool(functools.partial(check_file, opts=opts), run.jobs, run.timeout, memory_bytes=_memory_bytes(run),
+    return WorkerPool(functools.partial(check_sent, opts=opts), run.jobs, run.timeout, memory_bytes=_memory_bytes(run),
                       tmp_dir=str(out.tmp), preload=opts.formulas, early=early).start()
 
 
-def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult:
+def check_sent(task: Task, opts: CheckOptions) -> FileResult | Encoded:
+    """``check_file`` as a pool worker sends it: a result with structure facts JSON-encoded in the worker,
+    beside the other worker's checking, rather than in the parent (parent CPU of a bureau batch, 1 000
+    copies, --jobs 2: 0.61 → 0.56 s; encoding each result once, not for the state file and the spool
+    apart: 0.64 → 0.61 s). A corrected copy's path is the parent's to map (``OutDir.final``)."""
+    result = check_file(task, opts)
+    if not result.structure or result.written:
+        return result
+    result.path = task.path
+    return encode(result)
+
+
+def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> FileResult | Encoded:
     """A pool outcome as the file's result (a worker past its memory cap is that file's finding)."""
     if outcome[0] == "memory":
         limit = f"{outcome[1] / 2**20:.0f} MB" if outcome[1] else ""
@@ -89,8 +101,8 @@ def pool_result(task: Task, outcome: tuple[str, Any], opts: CheckOptions) -> Fil
     return outcome_result(task, outcome, opts)
 
 
-def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
-           on_started: Callable[[], Any] | None = None, pool: Any = None) -> Iterator[tuple[Task, FileResult]]:
+def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions, on_started: Callable[[], Any] | None = None,
+           pool: Any = None, on_idle: Callable[[], Any] | None = None) -> Iterator[tuple[Task, FileResult | Encoded]]:
     if pool is None:  # in-process (jobs <= 0), for debugging: no isolation, no timeout, no memory cap
         from xlperf.batch.facts import forget
 
@@ -102,7 +114,7 @@ def _local(tasks: list[Task], opts: CheckOptions, run: RunOptions,
                 result = pool_result(task, ("memory", None), opts)
             yield task, result
         return
-    for index, outcome in pool.run(tasks, on_started=on_started):
+    for index, outcome in pool.run(tasks, on_started=on_started, on_idle=on_idle):
         yield tasks[index], pool_result(tasks[index], outcome, opts)
 
 
@@ -181,10 +193,10 @@ class _InOrder:
 
     def __init__(self, keys: list[str], state: StateFile, outputs: Any, batch: "BatchResult"):
         self.keys, self.state, self.outputs, self.batch = keys, state, outputs, batch
-        self.ready: dict[int, FileResult] = {}
+        self.ready: dict[int, FileResult | Encoded] = {}
         self.next = 0
 
-    def put(self, index: int, result: FileResult) -> None:
+    def put(self, index: int, result: FileResult | Encoded) -> None:
         self.ready[index] = result
         self.flush()
 
@@ -254,12 +266,13 @@ def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any,
 
     started = time.monotonic()
     tasks = _tasks(paths, out)
-    state = StateFile(out.path, run.resume, run_options(paths, opts))
+    # with a local pool, the state file takes a quarter second's results at a time (see StateFile.record)
+    state = StateFile(out.path, run.resume, run_options(paths, opts), every=pool.CHECK_EVERY if pool else 0.0)
     keys = [task_key(t) for t in tasks]
     index_of = {task.path: i for i, task in enumerate(tasks)}
     todo = legacy.prepare([t for t, k in zip(tasks, keys) if k not in state.done], out.work, run.timeout, run.jobs)
     progress = Progress(len(todo), run.progress, opts.lang)
-    runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool)
+    runner = _dask if run.executor == "dask" else functools.partial(_local, pool=pool, on_idle=state.idle)
     batch = BatchResult(out.path, len(tasks))
     outputs = deferred(Outputs(out.staged, opts, final_dir=out.path), batch, opts)  # + what copies of a template
     # disagree on (batch.infer)
@@ -267,8 +280,11 @@ def _run_batch(paths: list[str], opts: CheckOptions, run: RunOptions, pool: Any,
     try:
         in_order.flush()  # files finished by an earlier, interrupted run
         for task, result in runner(todo, opts, run, outputs.open):
-            index, result.path = index_of[task.path], task.path
-            result.written = out.final(result.written)
+            index = index_of[task.path]
+            if not isinstance(result, Encoded):
+                result.path, result.written = task.path, out.final(result.written)
+                if result.structure:  # encoded once for the state file and the spool
+                    result = encode(result)
             state.record(keys[index], result)
             in_order.put(index, result)
             progress.step()

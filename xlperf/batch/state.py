@@ -13,15 +13,17 @@ from __future__ import annotations
 import json
 import os
 import time
+from json.encoder import encode_basestring  # a str's JSON as json.dumps(ensure_ascii=False) writes it
 from pathlib import Path
 from typing import Any, Iterator
 
 from xlperf.batch.discover import STATE_NAME, Task
 from xlperf.messages import UserError
-from xlperf.scoring.result import FileResult
+from xlperf.scoring.result import Encoded, FileResult
 from xlperf.version import __version__
 
 RETRIED = ("failed",)  # statuses a resumed run checks again
+_EOL = os.linesep.encode()  # as the file's first line (written as text) ends
 
 
 def task_key(task: Task) -> str:
@@ -45,8 +47,10 @@ def _labels(options: dict[str, Any], other: dict[str, Any]) -> str:
 class StateFile:
     """Append-only progress log inside the output folder; ``options`` are the run's (plain JSON data)."""
 
-    def __init__(self, out_dir: Path, resume: bool, options: dict[str, Any] | None = None):
-        self.path = out_dir / STATE_NAME
+    def __init__(self, out_dir: Path, resume: bool, options: dict[str, Any] | None = None, every: float = 0.0):
+        """``every``: write results to the file at most that many seconds apart (0: each at once); the caller
+        then calls ``idle`` when no result has come for a while (see ``record``)."""
+        self.path, self.every = out_dir / STATE_NAME, every
         self.options = json.loads(json.dumps({"xlperf": __version__, **(options or {})}, ensure_ascii=False, default=str))
         self.done: dict[str, int] = {}
         if resume and self.path.exists() and self.path.stat().st_size:
@@ -54,8 +58,9 @@ class StateFile:
         else:
             with open(self.path, "w", encoding="utf-8") as handle:
                 handle.write(json.dumps({"run": self.options}, ensure_ascii=False) + "\n")
-        self._handle = open(self.path, "a", encoding="utf-8")
-        self._synced = time.monotonic()
+        self._handle = open(self.path, "ab", buffering=2**22)  # UTF-8 lines
+        self._synced = self._written = time.monotonic()
+        self._pending = False
 
     def _load(self) -> None:
         lines = self._lines()
@@ -84,12 +89,30 @@ class StateFile:
                 yield offset, raw.decode("utf-8", "replace")
                 offset += len(raw)
 
-    def record(self, key: str, result: FileResult) -> None:
-        """Append one result; flushed at once, forced to disk at most once a second (an
-        interruption loses at most the last second of results, which --resume redoes)."""
-        self._handle.write(json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False) + "\n")
-        self._handle.flush()
+    def record(self, key: str, result: FileResult | Encoded) -> None:
+        """Append one result; written to the file at once or, with ``every``, with the results of up to that
+        many seconds (``idle`` writes what waits when no result comes), forced to disk at most once a second:
+        a killed run loses at most the last second of results, which --resume redoes; Ctrl-C or SIGTERM
+        lose none (``close``). A write per result was 8 of the parent's 17 ms for StateFile.record (bureau
+        corpus, 1000 copies, --jobs 2)."""
+        if isinstance(result, Encoded):  # the same line, from the result's JSON encoded once
+            line = b"".join((b'{"key": ', encode_basestring(key).encode(), b', "result": ', result.state(), b"}", _EOL))
+        else:
+            line = json.dumps({"key": key, "result": result.to_dict()}, ensure_ascii=False).encode() + _EOL
+        self._handle.write(line)
+        self._pending = True
         now = time.monotonic()
+        if now - self._written >= self.every:
+            self._write(now)
+
+    def idle(self) -> None:
+        """No result for a while: write the results that wait."""
+        if self._pending:
+            self._write(time.monotonic())
+
+    def _write(self, now: float) -> None:
+        self._handle.flush()
+        self._pending, self._written = False, now
         if now - self._synced >= 1.0:
             os.fsync(self._handle.fileno())
             self._synced = now

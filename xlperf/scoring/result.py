@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from xlperf.findings import Finding, Severity
 
@@ -55,6 +56,45 @@ class FileResult:
 
 
 _FIELDS = tuple(f.name for f in fields(FileResult))
+_HEAD = _FIELDS[:_FIELDS.index("structure")]
+assert _FIELDS[len(_HEAD):] == ("structure", "path")  # Encoded splices these two after the head
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), one encoder for all
+
+
+class Encoded(NamedTuple):
+    """A result with structure facts, JSON-encoded once for the batch's two files (the state line and the
+    spool line differ only in the facts), with the few fields the parent reads. A worker sends it in
+    place of the FileResult (see ``encode``); the JSON as UTF-8, as the files take it (the parent neither
+    decodes nor encodes it: 7.1 → 3.8 ms to unpickle 1000 bureau copies, 2.8 → 1.0 ms to make their lines)."""
+
+    status: str
+    counts: dict[str, int]
+    head: bytes  # JSON of the fields before ``structure``, without the closing brace
+    facts: bytes  # JSON of the structure facts
+    path: bytes  # JSON of ``path``
+    header: bytes  # the spool line's header (structure key, base, whether the facts are a base)
+    structure: dict[str, Any]  # the facts the parent votes on (a copy's without "typed": votes never read it)
+
+    def state(self) -> bytes:
+        """``json.dumps(result.to_dict(), ensure_ascii=False)``, encoded."""
+        return b"".join((self.head, b', "structure": ', self.facts, b', "path": ', self.path, b"}"))
+
+    def spooled(self) -> bytes:
+        """The same with ``structure`` null."""
+        return b"".join((self.head, b', "structure": null, "path": ', self.path, b"}"))
+
+    def decode(self) -> FileResult:
+        return FileResult.from_dict(json.loads(self.state()))
+
+
+def encode(result: FileResult) -> Encoded:
+    """``result`` (its ``structure`` not empty) encoded once."""
+    sent = result.structure or {}
+    head = _dumps({name: getattr(result, name) for name in _HEAD})[:-1]
+    header = _dumps({"k": sent.get("key"), "b": sent.get("base"), "f": int("full" in sent)})
+    voted = sent if "full" in sent or "typed" not in sent else {k: v for k, v in sent.items() if k != "typed"}
+    return Encoded(result.status, result.counts, head.encode(), _dumps(sent).encode(), _dumps(result.path).encode(),
+                   header.encode(), voted)
 
 
 def failed(file: str, finding: Finding, lang: str, status: str = "failed") -> FileResult:
