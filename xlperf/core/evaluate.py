@@ -198,7 +198,7 @@ def _cached_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None, budge
     (about 2 µs) often stands for the parsing and scoring (about 8 µs). The budget's figures are read only
     by a budget-derived rate (``budget_rate``); ``cfg`` and the row's rule are keyed by identity and kept in
     the entry, so their ids are not reused while it stands."""
-    rated = any(name in ind.level3 for name in cfg.budget_rates)
+    rated = any(map(ind.level3.__contains__, cfg.budget_rates))  # in C: evaluate 104-107 → 101-102 µs a copy
     key = (_cell_key(ind.weight), _cell_key(ind.target), _cell_key(ind.actual), ind.percent, _cell_key(ind.unit),
            _cell_key(ind.nature), _cell_key(ind.method), ind.level1, ind.level2, ind.level3, id(ind.rule), id(cfg),
            budget_key if rated else None)
