@@ -45,6 +45,8 @@ def text_in_number_cells(view, values: Mapping[tuple[str, str], Any] | None = No
     for sheet, formulas in view.formulas.items():
         grid = view.grid(sheet)
         saved = grid.values if grid is not None else {}
+        if values is None and "#VALUE!" not in map(saved.get, formulas):
+            continue  # no saved #VALUE! on this sheet, found in C (ff: 6.0 → 4.0 µs a bureau copy)
         for (row, col), text in formulas.items():
             if values is None:  # the saved values: the A1 text only for a #VALUE! (ff: 0.013 → 0.006 ms a copy)
                 value = saved.get((row, col))

@@ -197,11 +197,15 @@ def _cached_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None, budge
     template repeat their weights, targets and wordings, and an actual that meets its target, so a key
     (about 2 µs) often stands for the parsing and scoring (about 8 µs). The budget's figures are read only
     by a budget-derived rate (``budget_rate``); ``cfg`` and the row's rule are keyed by identity and kept in
-    the entry, so their ids are not reused while it stands."""
-    rated = any(name in ind.level3 for name in cfg.budget_rates)
-    key = (_cell_key(ind.weight), _cell_key(ind.target), _cell_key(ind.actual), ind.percent, _cell_key(ind.unit),
-           _cell_key(ind.nature), _cell_key(ind.method), ind.level1, ind.level2, ind.level3, id(ind.rule), id(cfg),
-           budget_key if rated else None)
+    the entry, so their ids are not reused while it stands. A plain text (or None) is its own key, no
+    ``_cell_key`` call (no other value's key is a str: evaluate of a bureau copy ~101 → ~97 µs)."""
+    rated = any(map(ind.level3.__contains__, cfg.budget_rates))  # in C: evaluate 104-107 → 101-102 µs a copy
+    target, unit, nature, method = ind.target, ind.unit, ind.nature, ind.method
+    key = (_cell_key(ind.weight), target if target is None or target.__class__ is str else _cell_key(target),
+           _cell_key(ind.actual), ind.percent, unit if unit is None or unit.__class__ is str else _cell_key(unit),
+           nature if nature is None or nature.__class__ is str else _cell_key(nature),
+           method if method is None or method.__class__ is str else _cell_key(method),
+           ind.level1, ind.level2, ind.level3, id(ind.rule), id(cfg), budget_key if rated else None)
     found = _RULED.get(key)
     if found is not None and found[0] is cfg and found[1] is ind.rule:
         return _row_result(ind, found[2])
