@@ -120,3 +120,16 @@ def test_more_than_one_sheet_data_end(data, monkeypatch):
     first = sheet[:sheet.index("</sheetData>")]
     assert sorted(quick[0][1]) == sorted((int(r), ord(c) - 64) for c, r in
                                          re.findall(r'<c r="([A-Z])(\d+)"', first))
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=st.characters().filter(lambda c: c != " "), rest=st.sampled_from(
+    ['r="A1"><v>1</v></c>', ' r="A1"><v>1</v></c>', 'r="A1" t="s"><v>0</v></c>', '/>', '>', '', ':c r="A1"/>']))
+def test_a_piece_without_a_leading_space_is_not_plain(first, rest):
+    """quick_scan leaves every piece's first character unchecked: such a piece's record must be False."""
+    for p in ("", "x:"):
+        from xlperf.workbook.sheetcells import sheet_patterns
+
+        pattern = cellscan._cell_pattern(sheet_patterns(p)[0])
+        assert cellscan._parse(pattern, p, first + rest) is False
+    assert cellscan._parse(cellscan._cell_pattern(sheet_patterns("")[0]), "", ' r="A1"><v>1</v></c>')
