@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,33 @@ def test_a_place_given_twice(row, monkeypatch):
     sheet = f'<worksheet xmlns="{MAIN}"><sheetData><row r="1">{row}</row></sheetData></worksheet>'
     quick, regular = _both(package([("表", "visible", sheet)], STRINGS), monkeypatch)
     assert quick == regular
+
+
+@pytest.mark.parametrize("data", [
+    '<row r="1"><c r="A1"><v>1</v></c></row></sheetData><sheetData><row r="2"><c r="A2"><v>2</v></c></row>',
+    '</sheetData><sheetData><row r="1"><c r="A1"><v>1</v></c></row>',
+    '<row r="1"><c r="A1"><v>1</v></c></row></sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells>'
+    '<sheetData><row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>2</v></c></row></sheetData><sheetData>',
+    '<row r="1"><c r="A1"><v>1</v></c></row></sheetData ><sheetData><row r="2"><c r="A2"><v>2</v></c></row>',
+])
+def test_more_than_one_sheet_data_end(data, monkeypatch):
+    """The cells end at the first </sheetData> (found from the end, then checked), quick scan or not."""
+    sheet = f'<worksheet xmlns="{MAIN}"><sheetData>{data}</sheetData></worksheet>'
+    quick, regular = _both(package([("表", "visible", sheet)], STRINGS), monkeypatch)
+    assert quick == regular
+    first = sheet[:sheet.index("</sheetData>")]
+    assert sorted(quick[0][1]) == sorted((int(r), ord(c) - 64) for c, r in
+                                         re.findall(r'<c r="([A-Z])(\d+)"', first))
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=st.characters().filter(lambda c: c != " "), rest=st.sampled_from(
+    ['r="A1"><v>1</v></c>', ' r="A1"><v>1</v></c>', 'r="A1" t="s"><v>0</v></c>', '/>', '>', '', ':c r="A1"/>']))
+def test_a_piece_without_a_leading_space_is_not_plain(first, rest):
+    """quick_scan leaves every piece's first character unchecked: such a piece's record must be False."""
+    for p in ("", "x:"):
+        from xlperf.workbook.sheetcells import sheet_patterns
+
+        pattern = cellscan._cell_pattern(sheet_patterns(p)[0])
+        assert cellscan._parse(pattern, p, first + rest) is False
+    assert cellscan._parse(cellscan._cell_pattern(sheet_patterns("")[0]), "", ' r="A1"><v>1</v></c>')

@@ -243,3 +243,22 @@ def test_zip_limits_accepts_directory_entries(tmp_path):
     assert [(e.filename, e.file_size, e.compress_size, e.CRC) for e in entries] == \
         [(i.filename, i.file_size, i.compress_size, i.CRC) for i in infos]
     assert sniffing.zip_limits(entries, 10) == sniffing.zip_limits(infos, 10) is not None
+
+
+def test_a_sheet_met_first_then_again_gives_equal_views_that_share_nothing(tmp_path):
+    """A first-seen sheet's view gets the new containers uncopied; the sheet met again comes from the cache."""
+    from xlperf.workbook import view as viewing
+
+    path = workbook(tmp_path / "a.xlsx", ("B1",))
+    viewing._SEEN.clear(), viewing._SHEETS.clear()
+    first = open_view(path)
+    expected = copy.deepcopy(state(first))
+    assert expected == state(open_view_openpyxl(path))
+    grid = first.grids[0]
+    grid.values.clear(), grid.percent.clear(), grid.merged.clear()
+    first.formulas["评分表"][(9, 9)] = "=1"
+    first.locked["评分表"].clear(), first.arrays["评分表"].clear(), first.merged["评分表"].clear()
+    second = open_view(path)  # met again: made and kept now
+    assert state(second) == expected and len(viewing._SHEETS.items) == 1
+    second.grids[0].values.clear(), second.locked["评分表"].clear()
+    assert state(open_view(path)) == expected  # from the cache
