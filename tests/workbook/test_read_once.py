@@ -112,6 +112,7 @@ def test_odd_packages_take_the_careful_path(tmp_path, monkeypatch):
 
 def test_damaged_packages_get_the_same_findings(tmp_path, monkeypatch):
     data = workbook(tmp_path / "a.xlsx").read_bytes()
+    assert sniff(tmp_path / "a.xlsx", keep_parts=True).ok  # its parts cached: damaged copies must not reuse them
     rng = random.Random(7)
     for i in range(120):
         damaged = bytearray(data)
@@ -139,6 +140,26 @@ def test_encrypted_flag_and_bad_crc(tmp_path, monkeypatch):
     data[crc] ^= 0xFF
     (tmp_path / "crc.xlsx").write_bytes(bytes(data))
     assert same_sniff(tmp_path / "crc.xlsx", monkeypatch).kind == "corrupt"
+
+
+def test_cached_part_needs_the_same_bytes(tmp_path, monkeypatch):
+    """A part cached by its directory entry (name, CRC, sizes) is reused only for the very same bytes: a copy
+    whose compressed data differs under an unchanged directory (a lying CRC) gets the careful path's verdict."""
+    path = workbook(tmp_path / "a.xlsx")
+    data = path.read_bytes()
+    assert sniff(path, keep_parts=True).ok
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+            for offset in (0, info.compress_size // 2, info.compress_size - 1):
+                damaged = bytearray(data)
+                damaged[at + offset] ^= 0x10
+                copy_path = tmp_path / "damaged.xlsx"
+                copy_path.write_bytes(bytes(damaged))
+                found = same_sniff(copy_path, monkeypatch)
+                assert found.kind == "corrupt" or found.package is None or \
+                    found.package.data[info.filename] == archive.read(info), info.filename
+    assert same_sniff(path, monkeypatch).package is not None
 
 
 def test_shared_styles_part_with_a_different_lock(tmp_path):

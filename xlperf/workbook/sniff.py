@@ -8,6 +8,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Sequence
 
@@ -202,8 +203,7 @@ def _read_plain_zip(data: bytes, max_uncompressed: int, max_entries: int, max_ra
         names = tuple(entry.filename for entry in entries)
         total = sum(entry.file_size for entry in entries)
         starts = sorted({entry.header_offset for entry in entries})
-        if total > verify_limit or len(set(names)) < len(names) or len(starts) < len(entries) or \
-                _zip_kind(set(names)) is not None or not set(ESSENTIAL[:2]) <= set(names):
+        if total > verify_limit or len(starts) < len(entries) or not _plain_workbook_names(names):
             return None
         following = dict(zip(starts, starts[1:] + [directory]))
         parts = {}
@@ -215,6 +215,14 @@ def _read_plain_zip(data: bytes, max_uncompressed: int, max_entries: int, max_ra
         return PackageParts(names, parts, total)
     except Exception:  # noqa: BLE001 - anything unusual goes the careful way
         return None
+
+
+@lru_cache(maxsize=64)
+def _plain_workbook_names(names: tuple[str, ...]) -> bool:
+    """No name twice, a workbook (_zip_kind) with the essential parts; kept by the names (copies of one
+    form repeat them: three set builds a copy saved)."""
+    unique = set(names)
+    return len(unique) == len(names) and _zip_kind(unique) is None and set(ESSENTIAL[:2]) <= unique
 
 
 def _u16(data: bytes, at: int) -> int:
