@@ -16,7 +16,7 @@ from openpyxl.styles import Protection
 
 from tests.corpus import filled, finish
 from xlperf.workbook import sniff as sniffing
-from xlperf.workbook import xlsxparts
+from xlperf.workbook import xlsxparts, xlsxread
 from xlperf.workbook.rawzip import central_directory
 from xlperf.workbook.sniff import sniff
 from xlperf.workbook.view import WorkbookView, open_view, open_view_openpyxl
@@ -180,6 +180,36 @@ def test_same_sheet_with_a_different_styles_part(tmp_path):
     assert (1, 2) not in open_view(unlocked).locked["评分表"]
     assert (1, 2) in open_view(locked).locked["评分表"]
     assert (1, 2) not in open_view(unlocked, package=sniff(unlocked, keep_parts=True).package).locked["评分表"]
+
+
+def test_kept_layout_needs_the_same_structural_parts(tmp_path):
+    """Copies with the same part names but another workbook.xml, rels or styles part get their own structure."""
+    plain = workbook(tmp_path / "plain.xlsx", ("B1",))
+    edits = {"hidden": ("xl/workbook.xml", b'state="visible"', b'state="hidden"'),
+             "1904": ("xl/workbook.xml", b"<workbookPr", b'<workbookPr date1904="1"'),
+             "locked": ("xl/styles.xml", b'locked="0"', b'locked="1"'),
+             "renamed": ("xl/_rels/workbook.xml.rels", b'Target="/xl/worksheets/sheet1.xml"',
+                         b'Target="worksheets/missing.xml"')}
+    paths = [plain]
+    for label, (part, old, new) in edits.items():
+        paths.append(rezip(plain, tmp_path / f"{label}.xlsx",
+                           edit=lambda name, data, part=part, old=old, new=new: data.replace(old, new)
+                           if name == part else data))
+    expected = {}
+    for path in paths:
+        xlsxread._LAYOUTS.clear()
+        expected[path] = _outcome(path)
+    for path in paths + paths[::-1]:
+        assert _outcome(path) == expected[path], path.name
+    assert len({repr(outcome) for outcome in expected.values()}) == len(paths)
+
+
+def _outcome(path: Path) -> object:
+    try:
+        book = read_workbook(sniff(path, keep_parts=True).package)
+    except Exception as exc:  # noqa: BLE001 - the error is the outcome
+        return type(exc).__name__, str(exc)
+    return book, [(sheet.values, sheet.styles, sheet.locked(sheet.values)) for sheet in book.sheets]
 
 
 def test_cached_results_cannot_be_changed_by_a_caller(tmp_path):
