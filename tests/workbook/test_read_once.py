@@ -16,7 +16,7 @@ from openpyxl.styles import Protection
 
 from tests.corpus import filled, finish
 from xlperf.workbook import sniff as sniffing
-from xlperf.workbook import xlsxparts, xlsxread
+from xlperf.workbook import rawzip, xlsxparts, xlsxread
 from xlperf.workbook.rawzip import central_directory
 from xlperf.workbook.sniff import sniff
 from xlperf.workbook.view import WorkbookView, open_view, open_view_openpyxl
@@ -294,3 +294,17 @@ def test_zip_limits_accepts_directory_entries(tmp_path):
     assert [(e.filename, e.file_size, e.compress_size, e.CRC) for e in entries] == \
         [(i.filename, i.file_size, i.compress_size, i.CRC) for i in infos]
     assert sniffing.zip_limits(entries, 10) == sniffing.zip_limits(infos, 10) is not None
+
+
+def test_inflated_parts_stay_within_bounds():
+    """Full, the kept parts are those hit since the last time (within bounds), else none."""
+    parts = rawzip._Inflated(maxsize=8, budget=1000)
+    parts.put(("shared",), b"b" * 10, b"o" * 10)
+    for i in range(40):
+        parts.hits.add(("shared",))
+        parts.put(("own", i), b"b" * 30, b"o" * 30)
+        assert len(parts.items) <= 8 and parts.used <= 1000
+        assert parts.used == sum(len(blob) + len(out) for blob, out in parts.items.values())
+        assert ("shared",) in parts.items
+    parts.put(("large",), b"b" * 1000, b"o")  # over the budget (or CACHED_PART_LIMIT): not kept
+    assert ("large",) not in parts.items and ("shared",) in parts.items

@@ -39,18 +39,24 @@ class _Inflated:
     bytes, part bytes). A hit needs the file to hold those very bytes at the entry's offset (a memcmp), so it
     is exactly the verdict and the output a full read would give (a lying CRC gains nothing: the bytes must
     match too). No slice, hash or LRU bookkeeping for a hit (0.34 µs a part; sniff 0.109 → 0.100 ms per bureau
-    copy against a PartCache keyed by the compressed bytes). Full: emptied (re-inflating is cheap)."""
+    copy against a PartCache keyed by the compressed bytes). Full: only the parts hit since the last time stay
+    (a form's shared parts; each copy's own sheets and strings go): 0.100 → 0.094 against emptying it."""
 
     def __init__(self, maxsize: int = 128, budget: int = 4 * 2**20):
         self.maxsize, self.budget, self.used = maxsize, budget, 0
         self.items: dict[tuple, tuple[bytes, bytes]] = {}
+        self.hits: set[tuple] = set()
 
     def put(self, key: tuple, blob: bytes, out: bytes) -> None:
         size = len(blob) + len(out)
         if size > min(CACHED_PART_LIMIT, self.budget):
             return
-        if len(self.items) >= self.maxsize or self.used + size > self.budget:  # rare: start afresh
-            self.items, self.used = {}, 0
+        if len(self.items) >= self.maxsize or self.used + size > self.budget:
+            kept = {hit: self.items[hit] for hit in self.hits if hit in self.items}
+            used = sum(len(blob) + len(out) for blob, out in kept.values())
+            if len(kept) >= self.maxsize // 2 or used > self.budget // 2:
+                kept, used = {}, 0  # hardly any room freed: start afresh
+            self.items, self.hits, self.used = kept, set(), used
         self.items[key] = (blob, out)
         self.used += size
 
@@ -104,6 +110,7 @@ def inflate(data: bytes, entry: Entry, limit: int) -> bytes | None:
     at, key = entry.header_offset, entry[:6]
     found = _INFLATED.items.get(key)
     if found is not None and at + len(found[0]) <= limit and data.startswith(found[0], at):
+        _INFLATED.hits.add(key)
         return found[1]
     sig, _, _, flags, _, _, _, _, _, _, name_len, extra_len = _LOCAL.unpack_from(data, at)
     start = at + 30 + name_len + extra_len
