@@ -7,6 +7,7 @@ import random
 import struct
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -20,7 +21,7 @@ from xlperf.workbook import rawzip, xlsxparts, xlsxread
 from xlperf.workbook.rawzip import central_directory
 from xlperf.workbook.sniff import sniff
 from xlperf.workbook.view import WorkbookView, open_view, open_view_openpyxl
-from xlperf.workbook.xlsxparts import PartCache, decode_xml
+from xlperf.workbook.xlsxparts import PartCache, decode_xml, shared_strings
 from xlperf.workbook.xlsxread import read_workbook
 
 
@@ -284,6 +285,26 @@ def test_decode_xml_shortcut_changes_nothing(text, bom, encoding):
     declared = f'<?xml version="1.0" encoding="{encoding}"?>' if encoding != "utf-8" else ""
     data = (bom if encoding == "utf-8" else b"") + (declared + text).encode(encoding)
     assert outcome(decode_xml, data) == outcome(reference_decode, data)
+
+
+STRING_PIECES = ["<si>", "<t>", "</t>", "</si>", "<si><t>", "</t></si>", "a", "中", " ", "&amp;", "x005F_", "<r>",
+                 "</r>", '<t xml:space="preserve">', "<rPh>", "</rPh>", "<si/>", "<sis>", "<x:si>", "<", ">"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(STRING_PIECES), max_size=16).map("".join), st.sampled_from(["", "x:"]),
+       st.sampled_from(["", '<?xml version="1.0"?>\n']))
+def test_plain_strings_shortcut_changes_nothing(body, prefix, head):
+    text = f'{head}<{prefix}sst count="1">{body.replace("<", "<" + prefix) if prefix else body}</{prefix}sst>'
+    for table in (text, text.replace("</sst>", "<si><t>b</t></si></sst>"), f"{head}<sst><si><t>{body}</t></si></sst>"):
+        fast = outcome(shared_strings, table)
+        with mock.patch.object(xlsxparts, "_plain_strings", lambda text, p: None):
+            assert fast == outcome(shared_strings, table), table
+
+
+def test_markup_declaration_search():
+    for data in (b"", b"!", b"<!", b"a!<!", b"!" * 9 + b"<!", b"!" * 20, b"<a!b>" * 10 + b"<!--", b"<?x!?>"):
+        assert xlsxparts._has_markup_declaration(data) == (b"<!" in data), data
 
 
 def test_zip_limits_accepts_directory_entries(tmp_path):
