@@ -62,6 +62,10 @@ class _Inflated:
 
 
 _INFLATED = _Inflated()
+# Copies of a form repeat their part names: decoded and checked once (and no Python-level Entry.__new__):
+# central_directory over a bureau copy 10.9 → 8.3 µs.
+_NAMES: dict[tuple[bytes, int], str] = {}  # (raw name, UTF-8 flag) → a name that passed the checks
+_new_entry = tuple.__new__
 
 
 def _name(raw: bytes, flags: int) -> str:
@@ -96,12 +100,18 @@ def central_directory(data: bytes) -> tuple[list[Entry], int] | None:
         start = pos + 46 + name_len
         pos = start + extra_len + comment_len
         if sig != b"PK\x01\x02" or version > zipfile.MAX_EXTRACT_VERSION or pos > end or \
-                0xFFFFFFFF in (packed, unpacked, at) or not _plain_extra(data[start:start + extra_len]):
+                0xFFFFFFFF in (packed, unpacked, at) or (extra_len and not _plain_extra(data[start:start + extra_len])):
             return None
-        name = _name(data[start - name_len:start], flags)
-        if "\0" in name or (os.sep != "/" and os.sep in name):
-            return None
-        entries.append(Entry(name, flags, method, crc, packed, unpacked, at))
+        raw = data[start - name_len:start]
+        name = _NAMES.get((raw, flags & 0x800), "")
+        if not name:
+            name = _name(raw, flags)
+            if "\0" in name or (os.sep != "/" and os.sep in name):
+                return None
+            if len(_NAMES) >= 4096:
+                _NAMES.clear()
+            _NAMES[raw, flags & 0x800] = name
+        entries.append(_new_entry(Entry, (name, flags, method, crc, packed, unpacked, at)))
     return (entries, offset) if len(entries) == count else None
 
 
