@@ -329,3 +329,16 @@ def test_inflated_parts_stay_within_bounds():
         assert ("shared",) in parts.items
     parts.put(("large",), b"b" * 1000, b"o")  # over the budget (or CACHED_PART_LIMIT): not kept
     assert ("large",) not in parts.items and ("shared",) in parts.items
+
+
+def test_huge_part_names_are_read_but_never_kept(tmp_path, monkeypatch):
+    plain = workbook(tmp_path / "plain.xlsx")
+    huge = rezip(plain, tmp_path / "huge.xlsx", add={"x" * 17000: b"a", "y" * 300: b"b"})
+    caches = (sniffing._plain_workbook_names, sniffing._has_vba, xlsxread._name_index)
+    calls = [cache.cache_info()[:2] for cache in caches]  # hits and misses: neither moves
+    found = same_sniff(huge, monkeypatch)
+    assert found.ok and found.package is not None
+    assert read_workbook(found.package) == read_workbook(huge)
+    assert [cache.cache_info()[:2] for cache in caches] == calls
+    assert all(len(raw) <= 256 for raw, _ in rawzip._NAMES)
+    assert not any(sum(map(len, names)) > 16384 for names, _ in xlsxread._LAYOUTS)

@@ -108,9 +108,10 @@ def central_directory(data: bytes) -> tuple[list[Entry], int] | None:
             name = _name(raw, flags)
             if "\0" in name or (os.sep != "/" and os.sep in name):
                 return None
-            if len(_NAMES) >= 4096:
-                _NAMES.clear()
-            _NAMES[raw, flags & 0x800] = name
+            if name_len <= 256:  # a hostile directory's long names are never kept
+                if len(_NAMES) >= 4096:
+                    _NAMES.clear()
+                _NAMES[raw, flags & 0x800] = name
         entries.append(_new_entry(Entry, (name, flags, method, crc, packed, unpacked, at)))
     return (entries, offset) if len(entries) == count else None
 

@@ -15,7 +15,7 @@ from typing import IO, Any, BinaryIO, Sequence
 from xlperf.core.frozen import frozen
 from xlperf.findings import Finding
 from xlperf.workbook.rawzip import PLAIN_FLAGS, central_directory, inflate
-from xlperf.workbook.xlsxparts import PackageParts
+from xlperf.workbook.xlsxparts import PackageParts, small_names
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -176,7 +176,7 @@ def _sniff_zip(handle: BinaryIO, max_uncompressed: int, max_entries: int, max_ra
 
 
 def _accepted(names: tuple[str, ...], total: int, package: PackageParts | None = None) -> Sniff:
-    has_vba = _has_vba(names)
+    has_vba = (_has_vba if small_names(names) else _has_vba.__wrapped__)(names)
     return Sniff("xlsm" if has_vba else "xlsx", None, has_vba, total, names, package)
 
 
@@ -215,7 +215,8 @@ def _read_plain_zip(data: bytes, max_uncompressed: int, max_entries: int, max_ra
         names = tuple(entry.filename for entry in entries)
         total = sum(entry.file_size for entry in entries)
         starts = sorted({entry.header_offset for entry in entries})
-        if total > verify_limit or len(starts) < len(entries) or not _plain_workbook_names(names):
+        if total > verify_limit or len(starts) < len(entries) or \
+                not (_plain_workbook_names if small_names(names) else _plain_workbook_names.__wrapped__)(names):
             return None
         following = dict(zip(starts, starts[1:] + [directory]))
         parts = {}

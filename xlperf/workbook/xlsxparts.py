@@ -86,6 +86,11 @@ class PartCache:
             self.used = 0
 
 
+def small_names(names: tuple[str, ...]) -> bool:
+    """Whether part names may be kept as a cache key (a hostile directory's huge ones are never kept)."""
+    return len(names) <= 256 and sum(map(len, names)) <= 16384
+
+
 def decode_xml(data: bytes) -> str:
     """Part bytes as text with XML line ends; CDATA escaped, comments dropped, DTDs refused."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):

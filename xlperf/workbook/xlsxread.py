@@ -20,7 +20,7 @@ from xlperf.workbook.cellscan import quick_scan
 from xlperf.workbook.limits import MAX_CELLS, SheetTooLarge, clip_merged
 from xlperf.workbook.sheetcells import Cells, NoReference, sheet_patterns
 from xlperf.workbook.xlsxparts import (CACHED_PART_LIMIT, CellError, PackageParts, PartCache, attrs, cell_range,
-                                       decode_xml, parse_workbook, relationships, root_prefix, shared_strings,
+                                       decode_xml, parse_workbook, relationships, root_prefix, shared_strings, small_names,
                                        tags_agree, xml_bool)
 from xlperf.workbook.xlsxstyles import DEFAULT_STYLE, EPOCH_1900, EPOCH_1904, StyleInfo, parse_styles
 
@@ -185,7 +185,7 @@ class _Package:
         self.shared = shared
         self.read_part = read
         self.names = tuple(names)
-        self.exact, self.folded = _name_index(self.names)
+        self.exact, self.folded = (_name_index if small_names(self.names) else _name_index.__wrapped__)(self.names)
         self.reads: list[tuple[str, bytes]] | None = None  # the parts read, while _layout runs
 
     def part(self, path: str) -> bytes | None:
@@ -230,10 +230,13 @@ class _Package:
         self.reads = []
         layout = self._layout(wanted)
         reads, self.reads = tuple(self.reads), None
-        if sum(len(data) for _, data in reads) <= CACHED_PART_LIMIT:
-            if len(_LAYOUTS) >= 64:
+        size = sum(len(data) for _, data in reads)
+        if size <= CACHED_PART_LIMIT and small_names(self.names):
+            if len(_LAYOUTS) >= 64 or _LAYOUT_BYTES[0] + size > _LAYOUT_BUDGET:
                 _LAYOUTS.clear()
+                _LAYOUT_BYTES[0] = 0
             _LAYOUTS[key] = [(reads, layout), *_LAYOUTS.get(key, ())][:4]
+            _LAYOUT_BYTES[0] += size  # an upper bound: a fifth layout dropped for a key is still counted
         return layout
 
     def _layout(self, wanted: set[str] | None) -> _Layout:
@@ -285,6 +288,8 @@ class _Layout:
 
 
 _LAYOUTS: dict[tuple, list[tuple[tuple[tuple[str, bytes], ...], _Layout]]] = {}
+_LAYOUT_BUDGET = 2 * 2**20  # part bytes the kept layouts hold, together at most
+_LAYOUT_BYTES = [0]  # what they hold now (at most)
 
 
 @dataclass
