@@ -7,6 +7,7 @@ import random
 import struct
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import openpyxl
 import pytest
@@ -16,11 +17,11 @@ from openpyxl.styles import Protection
 
 from tests.corpus import filled, finish
 from xlperf.workbook import sniff as sniffing
-from xlperf.workbook import xlsxparts
+from xlperf.workbook import rawzip, xlsxparts, xlsxread
 from xlperf.workbook.rawzip import central_directory
 from xlperf.workbook.sniff import sniff
 from xlperf.workbook.view import WorkbookView, open_view, open_view_openpyxl
-from xlperf.workbook.xlsxparts import PartCache, decode_xml
+from xlperf.workbook.xlsxparts import PartCache, decode_xml, shared_strings
 from xlperf.workbook.xlsxread import read_workbook
 
 
@@ -112,6 +113,7 @@ def test_odd_packages_take_the_careful_path(tmp_path, monkeypatch):
 
 def test_damaged_packages_get_the_same_findings(tmp_path, monkeypatch):
     data = workbook(tmp_path / "a.xlsx").read_bytes()
+    assert sniff(tmp_path / "a.xlsx", keep_parts=True).ok  # its parts cached: damaged copies must not reuse them
     rng = random.Random(7)
     for i in range(120):
         damaged = bytearray(data)
@@ -141,6 +143,26 @@ def test_encrypted_flag_and_bad_crc(tmp_path, monkeypatch):
     assert same_sniff(tmp_path / "crc.xlsx", monkeypatch).kind == "corrupt"
 
 
+def test_cached_part_needs_the_same_bytes(tmp_path, monkeypatch):
+    """A part cached by its directory entry (name, CRC, sizes) is reused only for the very same bytes: a copy
+    whose compressed data differs under an unchanged directory (a lying CRC) gets the careful path's verdict."""
+    path = workbook(tmp_path / "a.xlsx")
+    data = path.read_bytes()
+    assert sniff(path, keep_parts=True).ok
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+            for offset in (0, info.compress_size // 2, info.compress_size - 1):
+                damaged = bytearray(data)
+                damaged[at + offset] ^= 0x10
+                copy_path = tmp_path / "damaged.xlsx"
+                copy_path.write_bytes(bytes(damaged))
+                found = same_sniff(copy_path, monkeypatch)
+                assert found.kind == "corrupt" or found.package is None or \
+                    found.package.data[info.filename] == archive.read(info), info.filename
+    assert same_sniff(path, monkeypatch).package is not None
+
+
 def test_shared_styles_part_with_a_different_lock(tmp_path):
     first = workbook(tmp_path / "first.xlsx", ("B1",))
     second = workbook(tmp_path / "second.xlsx", ("C1",))
@@ -159,6 +181,36 @@ def test_same_sheet_with_a_different_styles_part(tmp_path):
     assert (1, 2) not in open_view(unlocked).locked["评分表"]
     assert (1, 2) in open_view(locked).locked["评分表"]
     assert (1, 2) not in open_view(unlocked, package=sniff(unlocked, keep_parts=True).package).locked["评分表"]
+
+
+def test_kept_layout_needs_the_same_structural_parts(tmp_path):
+    """Copies with the same part names but another workbook.xml, rels or styles part get their own structure."""
+    plain = workbook(tmp_path / "plain.xlsx", ("B1",))
+    edits = {"hidden": ("xl/workbook.xml", b'state="visible"', b'state="hidden"'),
+             "1904": ("xl/workbook.xml", b"<workbookPr", b'<workbookPr date1904="1"'),
+             "locked": ("xl/styles.xml", b'locked="0"', b'locked="1"'),
+             "renamed": ("xl/_rels/workbook.xml.rels", b'Target="/xl/worksheets/sheet1.xml"',
+                         b'Target="worksheets/missing.xml"')}
+    paths = [plain]
+    for label, (part, old, new) in edits.items():
+        paths.append(rezip(plain, tmp_path / f"{label}.xlsx",
+                           edit=lambda name, data, part=part, old=old, new=new: data.replace(old, new)
+                           if name == part else data))
+    expected = {}
+    for path in paths:
+        xlsxread._LAYOUTS.clear()
+        expected[path] = _outcome(path)
+    for path in paths + paths[::-1]:
+        assert _outcome(path) == expected[path], path.name
+    assert len({repr(outcome) for outcome in expected.values()}) == len(paths)
+
+
+def _outcome(path: Path) -> object:
+    try:
+        book = read_workbook(sniff(path, keep_parts=True).package)
+    except Exception as exc:  # noqa: BLE001 - the error is the outcome
+        return type(exc).__name__, str(exc)
+    return book, [(sheet.values, sheet.styles, sheet.locked(sheet.values)) for sheet in book.sheets]
 
 
 def test_cached_results_cannot_be_changed_by_a_caller(tmp_path):
@@ -235,6 +287,26 @@ def test_decode_xml_shortcut_changes_nothing(text, bom, encoding):
     assert outcome(decode_xml, data) == outcome(reference_decode, data)
 
 
+STRING_PIECES = ["<si>", "<t>", "</t>", "</si>", "<si><t>", "</t></si>", "a", "中", " ", "&amp;", "x005F_", "<r>",
+                 "</r>", '<t xml:space="preserve">', "<rPh>", "</rPh>", "<si/>", "<sis>", "<x:si>", "<", ">"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(STRING_PIECES), max_size=16).map("".join), st.sampled_from(["", "x:"]),
+       st.sampled_from(["", '<?xml version="1.0"?>\n']))
+def test_plain_strings_shortcut_changes_nothing(body, prefix, head):
+    text = f'{head}<{prefix}sst count="1">{body.replace("<", "<" + prefix) if prefix else body}</{prefix}sst>'
+    for table in (text, text.replace("</sst>", "<si><t>b</t></si></sst>"), f"{head}<sst><si><t>{body}</t></si></sst>"):
+        fast = outcome(shared_strings, table)
+        with mock.patch.object(xlsxparts, "_plain_strings", lambda text, p: None):
+            assert fast == outcome(shared_strings, table), table
+
+
+def test_markup_declaration_search():
+    for data in (b"", b"!", b"<!", b"a!<!", b"!" * 9 + b"<!", b"!" * 20, b"<a!b>" * 10 + b"<!--", b"<?x!?>"):
+        assert xlsxparts._has_markup_declaration(data) == (b"<!" in data), data
+
+
 def test_zip_limits_accepts_directory_entries(tmp_path):
     path = workbook(tmp_path / "a.xlsx")
     with zipfile.ZipFile(path) as archive:
@@ -262,3 +334,30 @@ def test_a_sheet_met_first_then_again_gives_equal_views_that_share_nothing(tmp_p
     assert state(second) == expected and len(viewing._SHEETS.items) == 1
     second.grids[0].values.clear(), second.locked["评分表"].clear()
     assert state(open_view(path)) == expected  # from the cache
+
+
+def test_inflated_parts_stay_within_bounds():
+    """Full, the kept parts are those hit since the last time (within bounds), else none."""
+    parts = rawzip._Inflated(maxsize=8, budget=1000)
+    parts.put(("shared",), b"b" * 10, b"o" * 10)
+    for i in range(40):
+        parts.hits.add(("shared",))
+        parts.put(("own", i), b"b" * 30, b"o" * 30)
+        assert len(parts.items) <= 8 and parts.used <= 1000
+        assert parts.used == sum(len(blob) + len(out) for blob, out in parts.items.values())
+        assert ("shared",) in parts.items
+    parts.put(("large",), b"b" * 1000, b"o")  # over the budget (or CACHED_PART_LIMIT): not kept
+    assert ("large",) not in parts.items and ("shared",) in parts.items
+
+
+def test_huge_part_names_are_read_but_never_kept(tmp_path, monkeypatch):
+    plain = workbook(tmp_path / "plain.xlsx")
+    huge = rezip(plain, tmp_path / "huge.xlsx", add={"x" * 17000: b"a", "y" * 300: b"b"})
+    caches = (sniffing._plain_workbook_names, sniffing._has_vba, xlsxread._name_index)
+    calls = [cache.cache_info()[:2] for cache in caches]  # hits and misses: neither moves
+    found = same_sniff(huge, monkeypatch)
+    assert found.ok and found.package is not None
+    assert read_workbook(found.package) == read_workbook(huge)
+    assert [cache.cache_info()[:2] for cache in caches] == calls
+    assert all(len(raw) <= 256 for raw, _ in rawzip._NAMES)
+    assert not any(sum(map(len, names)) > 16384 for names, _ in xlsxread._LAYOUTS)
