@@ -6,7 +6,7 @@
 
 Two corpora: ``xlperf`` (copies of xlperf's own templates, ``bench/corpus.py``) and ``bureau`` (copies of
 three templates bureaus make themselves, ``bench/bureau.py``; no --template: the template is inferred
-from the batch). Not a test: it prints figures and writes them to bench/RESULTS.md. Every way runs on
+from the batch). Not a test: it prints figures and adds them to bench/RESULTS.md, above the earlier runs. Every way runs on
 the same corpus (all N files) as a separate process tree timed by bench/measure.py (wall time from start
 to exit, start-up and outputs included; CPU of the tree; peak RSS of the largest process; the machine's
 1-minute load average when it started). xlperf and calamine take the median of --passes runs, the slow
@@ -231,7 +231,21 @@ def main() -> None:
         for corpus in args.corpus or list(FOLDERS):
             report += f"\n{corpus} corpus: " + verify(FOLDERS[corpus]((args.n or [1000])[0]), args.verify) + "\n"
     print(report)
-    Path(args.out).write_text(report, encoding="utf-8")
+    out = Path(args.out)
+    out.write_text(with_history(report, out.read_text(encoding="utf-8") if out.exists() else ""), encoding="utf-8")
+
+
+TITLE = "# xlperf benchmark"
+
+
+def with_history(report: str, earlier: str) -> str:
+    """The file with this run on top, as a section of its own, and the earlier runs kept below it (the
+    figures' history is what RESULTS.md is read for: a run no longer replaces it)."""
+    body = report.split("\n", 1)[1] if report.startswith(TITLE) else report
+    body = "\n".join("#" + line if line.startswith("## ") else line for line in body.strip("\n").splitlines())
+    head = f"## Run of {time.strftime('%Y-%m-%d %H:%M')}"
+    rest = earlier.split("\n", 1)[1].strip("\n") if earlier.startswith(TITLE) else earlier.strip("\n")
+    return "\n\n".join(part for part in (TITLE, head, body, rest) if part) + "\n"
 
 
 if __name__ == "__main__":
