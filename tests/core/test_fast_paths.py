@@ -158,3 +158,28 @@ def test_remembered_points_are_points_afresh(values):
             except ArithmeticError as exc:
                 outcomes.append(type(exc))
         assert outcomes[0] == outcomes[1]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["产出", "效益"]), st.sampled_from(["数量", "质量"]), raw_cells, raw_cells,
+                          raw_cells, raw_cells, st.sampled_from(["合格率", "预算执行率", "满意度"])),
+                min_size=1, max_size=12), st.sampled_from(["zero", "rescale"]))
+def test_one_pass_sums_are_level_totals_and_total_score(rows, policy):
+    """evaluate's one-pass sums against totals.level_totals and total_score over its own rows."""
+    from xlperf.core.evaluate import evaluate
+    from xlperf.core.model import Indicator, IndicatorTable
+    from xlperf.core.rounding import points
+    from xlperf.core.totals import level_totals, total_score
+
+    cfg = ScoringConfig(na_policy=policy)
+    table = IndicatorTable(tuple(Indicator(l1, l2, name, w, t, a, s) for l1, l2, w, t, a, s, name in rows))
+    got = evaluate(table, cfg)
+    counted = [r for r in got.rows if not (r.not_applicable and policy == "rescale")]
+    l1 = level_totals(((r.indicator.level1,), r.weight.value, r.stated.value, r.score) for r in counted)
+    l2 = level_totals(((r.indicator.level1, r.indicator.level2), r.weight.value, r.stated.value, r.score)
+                      for r in counted)
+    assert repr(got.level1) == repr({k[0]: v for k, v in l1.items()})
+    assert repr(got.level2) == repr({(k[0], k[1]): v for k, v in l2.items()})
+    stated = [r.stated.value for r in got.rows if r.stated.value is not None]
+    assert repr(got.stated_sum) == repr(points(sum(stated, Decimal(0))) if stated else None)
+    if got.total is not None:
+        assert got.total == total_score(((r.weight.value, r.score, r.not_applicable) for r in got.rows), policy)

@@ -14,11 +14,9 @@ from xlperf.core.quantity import Kind, Quantity, nature_of, parse_quantity
 from xlperf.core.rounding import points, snapped
 from xlperf.core.rules import Outcome, infer_method, score_rule
 from xlperf.core.scales import load_scales
-from xlperf.core.ruletable import compiled_total
-from xlperf.core.totals import LevelTotal
+from xlperf.core.totals import NO_STATED, LevelTotal, finished_levels, total_of
 
 ZERO = Decimal(0)
-_NO_STATED = (ZERO, None, ZERO)
 PERCENT_DOUBT = Decimal("1.5")  # 150 %: a plain 94.2 typed for 94.2 % would read as 9420 %
 
 
@@ -232,10 +230,10 @@ def _sums(rows: tuple[RowResult, ...], rescale: bool) -> tuple:
         if not (na and rescale):
             added, got = weight or ZERO, score or ZERO
             key = ind.level1
-            w, s, c = acc1.get(key, _NO_STATED)
+            w, s, c = acc1.get(key, NO_STATED)
             acc1[key] = (w + added, s if stated is None else stated if s is None else s + stated, c + got)
             key = (key, ind.level2)
-            w, s, c = acc2.get(key, _NO_STATED)
+            w, s, c = acc2.get(key, NO_STATED)
             acc2[key] = (w + added, s if stated is None else stated if s is None else s + stated, c + got)
         if stated is not None:
             stated_sum, any_stated = stated_sum + stated, True
@@ -249,11 +247,6 @@ def _sums(rows: tuple[RowResult, ...], rescale: bool) -> tuple:
         applicable_weight
 
 
-def _levels(acc: dict) -> dict:
-    return {key: LevelTotal(points(w), points(s) if s is not None else None, points(c))
-            for key, (w, s, c) in acc.items()}
-
-
 def evaluate(table: IndicatorTable, cfg: ScoringConfig | None = None) -> Evaluation:
     """Evaluate every row, then the level totals, the total and the grade."""
     cfg = cfg or ScoringConfig()
@@ -262,7 +255,7 @@ def evaluate(table: IndicatorTable, cfg: ScoringConfig | None = None) -> Evaluat
     acc1, acc2, stated, weight, graded, score_sum, applicable_weight = _sums(rows, cfg.na_policy == "rescale")
     total = grade = None
     if graded:
-        total = compiled_total(cfg.na_policy)({"scores": score_sum, "weights": applicable_weight})
+        total = total_of(score_sum, applicable_weight, cfg.na_policy)
         grade = grade_for(total, cfg.grade_bands)
-    return Evaluation(table, rows, _levels(acc1), _levels(acc2), weight, points(stated) if stated is not None else None,
+    return Evaluation(table, rows, finished_levels(acc1), finished_levels(acc2), weight, points(stated) if stated is not None else None,
                       total, grade, cfg)

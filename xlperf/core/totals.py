@@ -10,7 +10,7 @@ from xlperf.core.ruletable import compiled_total
 from xlperf.core.rounding import points
 
 ZERO = Decimal(0)
-_NO_STATED = (ZERO, None, ZERO)
+NO_STATED = (ZERO, None, ZERO)  # a level with no row yet: (weight, stated, score)
 
 
 @frozen
@@ -39,6 +39,11 @@ def total_score(items: Iterable[tuple[Decimal | None, Decimal | None, bool]], po
             continue
         score_sum += score or ZERO
         weight_sum += weight or ZERO
+    return total_of(score_sum, weight_sum, policy)
+
+
+def total_of(score_sum: Decimal, weight_sum: Decimal, policy: str = "zero") -> Decimal:
+    """The total from the applicable rows' score and weight sums (``total_score`` once they are added up)."""
     return compiled_total(policy)({"scores": score_sum, "weights": weight_sum})
 
 
@@ -46,8 +51,13 @@ def level_totals(rows: Iterable[tuple[tuple[str, ...], Decimal | None, Decimal |
     """Group (key, weight, stated, score) rows; a group's stated sum leaves blank scores out (None if all are)."""
     acc: dict[tuple[str, ...], tuple[Decimal, Decimal | None, Decimal]] = {}
     for key, weight, stated, score in rows:
-        w, s, c = acc.get(key, _NO_STATED)
+        w, s, c = acc.get(key, NO_STATED)
         if stated is not None:
             s = stated if s is None else s + stated
         acc[key] = (w + (weight or ZERO), s, c + (score or ZERO))
+    return finished_levels(acc)
+
+
+def finished_levels(acc: dict) -> dict:
+    """Each key's (weight, stated or None, score) sums as its LevelTotal, rounded to points."""
     return {key: LevelTotal(points(w), points(s) if s is not None else None, points(c)) for key, (w, s, c) in acc.items()}
