@@ -183,3 +183,15 @@ def test_one_pass_sums_are_level_totals_and_total_score(rows, policy):
     assert repr(got.stated_sum) == repr(points(sum(stated, Decimal(0))) if stated else None)
     if got.total is not None:
         assert got.total == total_score(((r.weight.value, r.score, r.not_applicable) for r in got.rows), policy)
+
+
+def test_a_row_with_long_texts_is_scored_but_not_remembered():
+    """A hostile copy's long cell texts never enter evaluate's per-row memory (its result is the same)."""
+    from xlperf.core import evaluate as ev
+    from xlperf.core.model import Indicator
+
+    cfg = _CFGS[0]
+    long_row = Indicator("产出", "质量", "合格率" * 2000, 5, "≥95%" + " " * 5000, 0.97, 5)
+    _same_as_afresh(long_row)
+    assert all(len(repr(key)) <= ev.MAX_RULED_KEY and key[9] != long_row.level3 for key in ev._RULED)
+    assert repr(ev.evaluate_row(long_row, cfg)) == repr(ev._cached_row(long_row, cfg, None, None))

@@ -188,6 +188,7 @@ def _budget_key(budget: Budget | None) -> tuple | None:
 
 _RULED: dict[tuple, tuple] = {}  # a row's inputs → cfg, its rule and _ruled's part (see _cached_row)
 MAX_RULED = 4096
+MAX_RULED_KEY = 2048  # characters of a key's repr kept: a hostile batch's long cell texts are never kept
 
 
 def _cached_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None, budget_key: tuple | None) -> RowResult:
@@ -208,9 +209,10 @@ def _cached_row(ind: Indicator, cfg: ScoringConfig, budget: Budget | None, budge
     if found is not None and found[0] is cfg and found[1] is ind.rule:
         return _row_result(ind, found[2])
     ruled = _ruled(ind, cfg, budget)
-    if len(_RULED) >= MAX_RULED:
-        _RULED.clear()
-    _RULED[key] = (cfg, ind.rule, ruled)
+    if len(repr(key)) <= MAX_RULED_KEY:
+        if len(_RULED) >= MAX_RULED:
+            _RULED.clear()
+        _RULED[key] = (cfg, ind.rule, ruled)
     return _row_result(ind, ruled)
 
 

@@ -98,6 +98,7 @@ def _role_refs(table: IndicatorTable, ind: Indicator) -> tuple:
 
 _PLACED: dict[tuple, tuple] = {}  # _role_refs and the formula's place → rulefit.placed and the cells' roles
 MAX_PLACED = 4096
+MAX_PLACED_KEY = 4096  # characters of a key's repr kept: a hostile batch's long formulas are never kept
 
 
 def _placed(table: IndicatorTable, ind: Indicator, sheets: tuple[tuple[str, str], ...]) -> tuple:
@@ -109,12 +110,15 @@ def _placed(table: IndicatorTable, ind: Indicator, sheets: tuple[tuple[str, str]
         from xlperf.engine.rulefit import placed
 
         row, col = _pos(ind.cells["score"])
-        shape, compiled, cells = placed(ind.score_formula, key[2][0], row, col, sheets)  # type: ignore[arg-type]
+        small = len(repr(key)) <= MAX_PLACED_KEY  # else neither kept here nor in placed's own memo
+        shape, compiled, cells = (placed if small else placed.__wrapped__)(
+            ind.score_formula, key[2][0], row, col, sheets)  # type: ignore[arg-type]
         roles = _roles(table, ind)
         found = shape, compiled, cells, tuple(roles.get(cell) for cell in cells)
-        if len(_PLACED) >= MAX_PLACED:
-            _PLACED.clear()
-        _PLACED[key] = found
+        if small:
+            if len(_PLACED) >= MAX_PLACED:
+                _PLACED.clear()
+            _PLACED[key] = found
     return found
 
 
