@@ -133,3 +133,18 @@ def test_a_piece_without_a_leading_space_is_not_plain(first, rest):
         pattern = cellscan._cell_pattern(sheet_patterns(p)[0])
         assert cellscan._parse(pattern, p, first + rest) is False
     assert cellscan._parse(cellscan._cell_pattern(sheet_patterns("")[0]), "", ' r="A1"><v>1</v></c>')
+
+
+def test_long_cell_texts_and_many_prefixes_are_read_but_not_kept(monkeypatch):
+    """A sheet's long cells are read as the regular scan reads them, and never kept; nor are more prefixes."""
+    long_text = "长" * 5000
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}"><sheetData>'
+           f'<row r="1"><c r="A1" t="inlineStr"><is><t>{long_text}</t></is></c><c r="B1"><v>2</v></c></row>'
+           f'<row r="2"><c r="A2"><f>{"+".join(["B1"] * 1500)}</f><v>3000</v></c></row></sheetData></worksheet>')
+    quick, regular = _both(package([("S", "visible", xml)]), monkeypatch)
+    assert quick == regular and quick[0][1][(1, 1)] == long_text
+    assert all(len(piece) <= cellscan._MAX_PIECE for gens in cellscan._CELLS.values() for gen in gens for piece in gen)
+    cellscan._CELLS.clear()
+    cellscan._CELLS.update({f"p{i}:": [{}, {}] for i in range(cellscan._MAX_PREFIXES)})  # others' prefixes
+    _dump(package(HANDWRITTEN, STRINGS))  # its own prefixes ("" and "x:") come after them
+    assert "p0:" not in cellscan._CELLS and "" in cellscan._CELLS and len(cellscan._CELLS) <= cellscan._MAX_PREFIXES

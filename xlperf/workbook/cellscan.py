@@ -21,6 +21,8 @@ _CELLS: dict[str, list[dict[str, tuple | bool]]] = {}
 # the older is dropped, so memory stays flat as N grows. On the bureau corpus (1 333 sheets, 10 296
 # distinct cell texts of 243 082) two generations parse 10 731 texts where clearing one at 4 096 parsed 17 126.
 _MAX_CELLS = 4096
+_MAX_PIECE = 2048  # longer cell texts (a hostile sheet's long inline strings or formulas) are parsed, never kept
+_MAX_PREFIXES = 8  # namespace prefixes kept (a batch's files choose them): all dropped when one more comes
 _SHARED = -1  # a record's context field for a shared-string cell
 
 
@@ -83,7 +85,11 @@ def quick_scan(cells: Any, text: str, start: int, end: int, count: int | None = 
         return False
     if count is not None and count != len(pieces):
         return False
-    generations = _CELLS.setdefault(p, [{}, {}])
+    generations = _CELLS.get(p)
+    if generations is None:
+        if len(_CELLS) >= _MAX_PREFIXES:
+            _CELLS.clear()
+        generations = _CELLS[p] = [{}, {}]
     known = generations[0]
     records = list(map(known.get, pieces))
     if not all(records):  # a miss (None) or a cell that is not plain (False): records are non-empty tuples
@@ -95,7 +101,9 @@ def quick_scan(cells: Any, text: str, start: int, end: int, count: int | None = 
                     older, known = known, {}
                     generations[:] = known, older
                 record = older.get(piece)
-                records[i] = known[piece] = _parse(pattern, p, piece) if record is None else record
+                records[i] = record = _parse(pattern, p, piece) if record is None else record
+                if len(piece) <= _MAX_PIECE:
+                    known[piece] = record
     if not all(records):  # all(): 3× faster than "False in" over tuples
         return False
     _fill(cells, records)
