@@ -79,7 +79,8 @@ def vba_hash(path: str | Path) -> str | None:
 @dataclass(frozen=True)
 class _SheetView:
     """What a view takes from one sheet met again, kept per SheetData.source and copied into every view, so no view
-    is handed these containers (some are the reader's own cached ones: ``read_workbook(shared=True)``)."""
+    is handed these containers (made by ``_sheet_parts``; the reader's own cached ones, formulas, merged ranges
+    and array refs of ``read_workbook(shared=True)``, are copied by open_view from the SheetData itself)."""
 
     values: Mapping[tuple[int, int], Any]
     percent: AbstractSet[tuple[int, int]]
