@@ -61,8 +61,13 @@ def test_closed_while_the_zygote_imports(forced, monkeypatch):
     assert pool._slots == [] and _subreaper() == 0
 
 
-def test_wanted_only_where_it_pays():
+def test_wanted_only_where_it_pays(monkeypatch):
     fork = mp.get_context("fork")
+    with monkeypatch.context() as patched:  # as if nothing were imported yet (pytest has imported them)
+        patched.setattr(zygote, "CHECK_MODULES", ("xlperf.no_such_module",))
+        assert zygote.wanted(fork, 2, False) and zygote.wanted(fork, 1, True)
+        assert not zygote.wanted(fork, 2, None)  # no preload: nothing to share
+        assert not zygote.wanted(mp.get_context("spawn"), 2, False)
     assert not zygote.wanted(fork, 2, None)  # no preload: nothing to share
     assert not zygote.wanted(mp.get_context("spawn"), 2, False)
     for name in CHECK_MODULES:
