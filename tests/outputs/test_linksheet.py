@@ -1,4 +1,4 @@
-"""The 汇总's worksheet class prepares every formula exactly as xlsxwriter's own does."""
+"""The 汇总's worksheet and workbook classes write exactly what xlsxwriter's own write: formulas, rows, packages."""
 
 from __future__ import annotations
 

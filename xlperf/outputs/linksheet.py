@@ -1,5 +1,6 @@
-"""The worksheet class of the 汇总's sheets: xlsxwriter's, with quicker ways through its formula preparation
-for the links and through its writing of a finished row.
+"""The worksheet and workbook classes of the 汇总: xlsxwriter's, with quicker ways through the worksheet's
+formula preparation for the links and its writing of a finished row, and temporary files (a sheet's rows,
+the parts the workbook zips) created by their writers rather than made empty first (``SummaryWorkbook``).
 
 xlsxwriter prepares every formula with about thirty ``re.sub`` calls, one per dynamic-array function it
 prefixes with ``_xlfn.``; for the 汇总's ``=HYPERLINK("…","…")`` links (1 437 for the bureau corpus' 1 000 files) writing
@@ -85,8 +86,9 @@ def _agrees() -> bool:
 
 
 class LinkSheet(Worksheet):
-    """An xlsxwriter worksheet that prepares a plain HYPERLINK formula without the library's substitutions and
-    writes a finished row's usual cells in one piece."""
+    """An xlsxwriter worksheet that prepares a plain HYPERLINK formula without the library's substitutions,
+    writes a finished row's usual cells in one piece, and creates its temporary row file anew (see
+    ``SummaryWorkbook``)."""
 
     quick: bool | None = None  # cell_xml agrees with the library (None: not probed yet)
 

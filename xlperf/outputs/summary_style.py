@@ -78,9 +78,11 @@ LINE_HEIGHT = 15.0  # points per line of 10-point text (CJK fonts set lines abou
 CHARS_PER_UNIT = 1.15  # text width units (textwidth.width: 2 per CJK character) one unit of column width holds
 
 
-def row_height(text: str, column_width: float) -> float | None:
+def row_height(text: str | None, column_width: float) -> float | None:
     """The height a wrapped cell needs, estimated generously (LibreOffice does not fit a row to wrapped text
-    written without a height); None for one line."""
+    written without a height); None for one line or no text."""
+    if not text:
+        return None
     per_line = max(1.0, column_width * CHARS_PER_UNIT)
     lines = sum(max(1, -(-width(line) // int(per_line))) for line in text.split("\n"))
     return LINE_HEIGHT * lines + 2 if lines > 1 else None

@@ -84,7 +84,7 @@ class SummaryBook:
                _label(result.stated_grade, "centre"), _label(result.grade, "centre"),
                *(_number(result.counts.get(severity, 0), "int") for severity in ("error", "warning", "info")),
                _label(t["status"].get(result.status, result.status), f"status:{result.status}")]
-        findings = [(_height(f["message"], FINDING_WIDTHS[5]),
+        findings = [(row_height(f["message"], FINDING_WIDTHS[5]),
                      [_link(shown, path, self.out_dir, f["sheet"], f["cell"]), _label(f["sheet"]),
                       _label(f["cell"]), _label(f["code"]),
                       _label(t["severity"].get(f["severity"], f["severity"]), f"severity:{f['severity']}"),
@@ -118,7 +118,7 @@ class SummaryBook:
                 ws.merge_range(row, 0, row, width, neutralise(self.t["group"].format(unit=name, n=size)),
                                self.fmt.get("group"))
             row += 1
-            self._fit(ws, row, _height(item["detail"], RETURN_WIDTHS[5]))
+            self._fit(ws, row, row_height(item["detail"], RETURN_WIDTHS[5]))
             self._put(ws, row, [_text(item["unit"]), _text(item["department"]),
                                 _link(_shown(item["file"]), item["path"], self.out_dir),
                                 _text(self.t["status"].get(item["status"], item["status"]), f"status:{item['status']}"),
@@ -178,10 +178,6 @@ class SummaryBook:
         self.returns.close()
         error = RuntimeError("summary abandoned")
         self._stack.__exit__(type(error), error, None)
-
-
-def _height(text: str | None, column_width: float) -> float | None:
-    return row_height(text, column_width) if text else None
 
 
 def _text(value: Any, style: str = "text") -> tuple:
